@@ -1,0 +1,75 @@
+"""The one exception root of cableparse, and the per-parse defect collector."""
+
+from __future__ import annotations
+
+from .models import Defect
+
+
+class CableParseError(ValueError):
+    """Raised in strict mode at the first defect, and for input that is not text at all.
+
+    Carries the defect's position and code, and the cable's reference id when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "unreadable",
+        line: int | None = None,
+        column: int | None = None,
+        reference_id: str | None = None,
+        context: str | None = None,
+    ) -> None:
+        self.message = message
+        self.code = code
+        self.line = line
+        self.column = column
+        self.reference_id = reference_id
+        self.context = context
+        where = f" at line {line}" if line is not None else ""
+        if line is not None and column is not None:
+            where += f", column {column}"
+        who = f"{reference_id}: " if reference_id else ""
+        text = f"{who}{message} [{code}]{where}"
+        if context:
+            text += f": {context!r}"
+        super().__init__(text)
+
+
+class Defects:
+    """Collects defects during one parse; raises at the first one when strict.
+
+    Positions are shifted by ``line_offset`` so that they refer to the input as given (a
+    header or body field inside a cables.csv row starts on a later line of the file).
+    """
+
+    __slots__ = ("items", "strict", "line_offset", "reference_id")
+
+    def __init__(self, *, strict: bool = False, reference_id: str | None = None) -> None:
+        self.items: list[Defect] = []
+        self.strict = strict
+        self.line_offset = 0
+        self.reference_id = reference_id
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        context: str | None = None,
+    ) -> None:
+        """Record a defect at ``line``/``column`` of the text being parsed (1-based)."""
+        if line is not None:
+            line += self.line_offset
+        if self.strict:
+            raise CableParseError(
+                message,
+                code=code,
+                line=line,
+                column=column,
+                reference_id=self.reference_id,
+                context=context[:80] if context else None,
+            )
+        self.items.append(Defect(code=code, message=message, line=line, column=column))
