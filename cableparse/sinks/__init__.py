@@ -1,0 +1,94 @@
+"""Output sinks for batch conversion, chosen by the output path's extension.
+
+================  ===========================================================
+``*.jsonl``, -    JSON Lines, one :func:`~cableparse.to_dict` record per line
+``*.parquet``     one Parquet file (needs pyarrow)
+``dir/``          a Parquet dataset: a directory of ``part-NNNNN.parquet`` files
+``*.sqlite``      a SQLite database with child tables and FTS5
+================  ===========================================================
+
+Every file sink writes to a hidden temporary file in the output's directory, syncs it and
+renames it into place when closed, so an interrupted run never leaves a complete-looking file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from .base import Sink, SinkError
+from .jsonl import JsonlSink, read_jsonl
+from .sqlite import SqliteSink, read_sqlite
+
+__all__ = [
+    "SINK_KINDS",
+    "Sink",
+    "SinkError",
+    "SinkKind",
+    "open_sink",
+    "part_suffix",
+    "read_output",
+    "sink_kind",
+]
+
+SinkKind = Literal["jsonl", "parquet", "parquet-dataset", "sqlite"]
+"""The output formats."""
+
+SINK_KINDS: dict[str, SinkKind] = {
+    ".jsonl": "jsonl",
+    ".parquet": "parquet",
+    ".sqlite": "sqlite",
+}
+"""Output extension -> sink kind."""
+
+
+def sink_kind(path: str | os.PathLike[str]) -> SinkKind:
+    """The sink kind for an output path; raises :class:`SinkError` for an unknown extension."""
+    text = os.fspath(path)
+    if text == "-":
+        return "jsonl"
+    if text.endswith(("/", os.sep)) or Path(text).is_dir():
+        return "parquet-dataset"
+    kind = SINK_KINDS.get(Path(text).suffix.lower())
+    if kind is None:
+        known = ", ".join(sorted(SINK_KINDS))
+        raise SinkError(f"{text}: unknown output format (use {known}, '-' or a directory/)")
+    return kind
+
+
+def part_suffix(kind: SinkKind) -> str:
+    """The file extension of a part file of this kind (dataset parts are Parquet files)."""
+    return ".parquet" if kind == "parquet-dataset" else f".{kind}"
+
+
+def open_sink(
+    path: str | os.PathLike[str], *, kind: SinkKind | None = None, part: bool = False
+) -> Sink:
+    """Open the sink for ``path`` (kind from the extension unless given).
+
+    ``part=True`` opens a part file for the parallel converter (SQLite parts skip indexes and
+    FTS; a dataset part is a plain Parquet file).
+    """
+    kind = kind or sink_kind(path)
+    if kind == "jsonl":
+        return JsonlSink(path)
+    if kind == "sqlite":
+        return SqliteSink(path, part=part)
+    from .parquet import ParquetDatasetSink, ParquetSink  # pyarrow is optional
+
+    if kind == "parquet" or part:
+        return ParquetSink(path)
+    return ParquetDatasetSink(path)
+
+
+def read_output(path: str | os.PathLike[str], *, kind: SinkKind | None = None) -> list[object]:
+    """All cables of an output file, in order (a convenience for tests and small files)."""
+    kind = kind or sink_kind(path)
+    if kind == "jsonl":
+        return list(read_jsonl(path))
+    if kind == "sqlite":
+        return list(read_sqlite(path))
+    from .parquet import read_parquet
+
+    return list(read_parquet(path))

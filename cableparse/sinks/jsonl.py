@@ -1,0 +1,105 @@
+"""JSON Lines sink: one ``to_dict(cable)`` object per line, UTF-8.
+
+The line format is exactly ``json.dumps(to_dict(cable), ensure_ascii=False,
+separators=(",", ":"))`` followed by ``\\n``; a reader needs nothing but a JSON parser.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from ..models import Cable
+from ..serialize import from_dict, to_dict
+from ._atomic import AtomicPath
+from .base import Sink, parent_must_exist
+
+__all__ = ["JsonlSink", "dumps", "read_jsonl"]
+
+_BUFFER = 1 << 20  # large writes: a cable line averages ~10 KB
+
+
+def dumps(cable: Cable) -> str:
+    """The JSON Lines record of one cable, without the newline."""
+    return json.dumps(to_dict(cable), ensure_ascii=False, separators=(",", ":"))
+
+
+class JsonlSink(Sink):
+    """Writes cables as JSON Lines to a file (atomically) or to standard output (``"-"``)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self.count = 0
+        self._closed = False
+        self._atomic: AtomicPath | None = None
+        self._file: BinaryIO
+        if self.path == "-":
+            # stdout cannot be written atomically; a consumer sees records as they come.
+            self._file = sys.stdout.buffer
+        else:
+            parent_must_exist(Path(self.path))
+            self._atomic = AtomicPath(self.path)
+            try:
+                self._file = open(self._atomic.temp, "wb", buffering=_BUFFER)
+            except BaseException:
+                self._atomic.discard()
+                raise
+
+    def write(self, cable: Cable) -> None:
+        """Append one cable as one line."""
+        self._file.write(dumps(cable).encode("utf-8"))
+        self._file.write(b"\n")
+        self.count += 1
+
+    def append_part(self, part: str | os.PathLike[str]) -> None:
+        """Copy a finished JSON Lines part verbatim (parts end with a newline)."""
+        with open(part, "rb") as source:
+            # Count lines while copying so that ``count`` stays true without parsing JSON.
+            while chunk := source.read(_BUFFER):
+                self._file.write(chunk)
+                self.count += chunk.count(b"\n")
+
+    def close(self) -> None:
+        """Flush, sync and rename into place (stdout: flush only)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._atomic is None:
+            self._file.flush()
+            return
+        try:
+            self._file.close()
+            self._atomic.commit()
+        except BaseException:
+            self._atomic.discard()
+            raise
+
+    def abort(self) -> None:
+        """Close and delete the temporary file (stdout: flush what was written)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._atomic is None:
+            try:
+                self._file.flush()
+            except OSError:  # a closed pipe must not hide the original error
+                pass
+            return
+        try:
+            self._file.close()
+        except OSError:
+            pass
+        finally:
+            self._atomic.discard()
+
+
+def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Cable]:
+    """Read cables back from a JSON Lines file written by :class:`JsonlSink`."""
+    with open(path, "rb", buffering=_BUFFER) as file:
+        for line in file:
+            if line.strip():
+                yield from_dict(json.loads(line))

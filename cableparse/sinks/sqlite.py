@@ -1,0 +1,436 @@
+"""SQLite sink: a ``cables`` table with child tables and full-text search.
+
+Tables (``cable_id`` in the child tables is ``cables.id``, the cable's 1-based position in the
+output, because published reference ids are neither always present nor unique):
+
+- ``cables``: ids, dates as ISO 8601 text, origin, classification level and caveats, header
+  scalar fields, banner fields, subject, body text, and ``json``, the full ``to_dict`` record,
+  so that :func:`read_sqlite` gives back exactly the cables that were written.
+- ``recipients`` (``role`` is ``to``, ``info`` or ``exempted``), ``tags``, ``refs``
+  (``cable_ref`` is the cited cable's canonical id) and ``defects``, each with a ``position``.
+- ``cables_fts``: an FTS5 index over ``subject`` and ``body_text`` (skipped, with a warning,
+  when the sqlite3 library lacks FTS5).
+
+Inserts are committed in batches; indexes and the FTS index are built once at the end (much
+faster than maintaining them row by row). The database is built under a temporary name and
+renamed into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..models import Cable, Recipient
+from ..serialize import from_dict, to_dict
+from ._atomic import AtomicPath
+from .base import Sink, parent_must_exist
+
+__all__ = ["SqliteSink", "has_fts5", "read_sqlite", "SCHEMA"]
+
+BATCH_SIZE = 2000
+"""Cables per transaction."""
+
+_CABLE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "reference_id",
+    "canonical_id",
+    "container",
+    "row_id",
+    "created",
+    "released",
+    "origin",
+    "classification",
+    "caveats",
+    "container_references",
+    "header_kind",
+    "transmission_id",
+    "precedence",
+    "routing_indicators",
+    "station",
+    "station_serial",
+    "section",
+    "filed",
+    "security",
+    "dtg",
+    "sender",
+    "banner_level",
+    "banner_marking",
+    "banner_section",
+    "banner_sections",
+    "banner_origin",
+    "banner_serial",
+    "captions",
+    "eo_order",
+    "eo_declassify",
+    "eo_declassify_on",
+    "subject",
+    "subject_classification",
+    "classified_by",
+    "classification_reasons",
+    "summary",
+    "signers",
+    "body_text",
+    "defect_count",
+    "json",
+)
+
+_TABLES: dict[str, tuple[str, ...]] = {
+    "cables": _CABLE_COLUMNS,
+    "recipients": (
+        "cable_id",
+        "role",
+        "position",
+        "routing_indicator",
+        "address",
+        "precedence",
+        "serial",
+        "office",
+    ),
+    "tags": ("cable_id", "position", "code", "kind"),
+    "refs": ("cable_id", "position", "bullet", "kind", "text", "cable_ref"),
+    "defects": ("cable_id", "position", "code", "message", "line", "column_number"),
+}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cables (
+    id INTEGER PRIMARY KEY,          -- 1-based position in the output
+    reference_id TEXT,               -- as published ("08MEXICO23")
+    canonical_id TEXT,
+    container TEXT NOT NULL,         -- text | csv | html | page
+    row_id INTEGER,                  -- cables.csv column 1
+    created TEXT,                    -- ISO 8601 with offset
+    released TEXT,
+    origin TEXT,                     -- "Embassy Mexico"
+    classification TEXT,             -- level: "UNCLASSIFIED", "SECRET" ...
+    caveats TEXT,                    -- "//"-joined: "NOFORN", "FOR OFFICIAL USE ONLY"
+    container_references TEXT,       -- "|"-joined canonical ids
+    header_kind TEXT,
+    transmission_id TEXT,
+    precedence TEXT,
+    routing_indicators TEXT,         -- space-joined
+    station TEXT,
+    station_serial INTEGER,
+    section INTEGER,
+    filed TEXT,
+    security TEXT,
+    dtg TEXT,                        -- ISO 8601
+    sender TEXT,
+    banner_level TEXT,
+    banner_marking TEXT,
+    banner_section INTEGER,          -- n of SECTION n OF m
+    banner_sections INTEGER,         -- m
+    banner_origin TEXT,
+    banner_serial TEXT,
+    captions TEXT,                   -- space-joined
+    eo_order TEXT,
+    eo_declassify TEXT,
+    eo_declassify_on TEXT,           -- ISO date
+    subject TEXT,
+    subject_classification TEXT,
+    classified_by TEXT,              -- name
+    classification_reasons TEXT,     -- space-joined "1.4(b) 1.4(d)"
+    summary TEXT,
+    signers TEXT,                    -- space-joined
+    body_text TEXT,
+    defect_count INTEGER NOT NULL,
+    json TEXT NOT NULL               -- to_dict(cable): the lossless record
+);
+CREATE TABLE IF NOT EXISTS recipients (
+    cable_id INTEGER NOT NULL,       -- cables.id
+    role TEXT NOT NULL,              -- to | info | exempted
+    position INTEGER NOT NULL,       -- 0-based within the role
+    routing_indicator TEXT,
+    address TEXT NOT NULL,
+    precedence TEXT,
+    serial TEXT,
+    office TEXT
+);
+CREATE TABLE IF NOT EXISTS tags (
+    cable_id INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    kind TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS refs (
+    cable_id INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    bullet TEXT,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    cable_ref TEXT                   -- canonical id of the cited cable
+);
+CREATE TABLE IF NOT EXISTS defects (
+    cable_id INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    line INTEGER,
+    column_number INTEGER
+);
+"""
+"""The table definitions (indexes and the FTS table are added when the database is closed)."""
+
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS cables_canonical_id ON cables (canonical_id);
+CREATE INDEX IF NOT EXISTS cables_created ON cables (created);
+CREATE INDEX IF NOT EXISTS recipients_cable ON recipients (cable_id);
+CREATE INDEX IF NOT EXISTS tags_cable ON tags (cable_id);
+CREATE INDEX IF NOT EXISTS tags_code ON tags (code);
+CREATE INDEX IF NOT EXISTS refs_cable ON refs (cable_id);
+CREATE INDEX IF NOT EXISTS refs_cable_ref ON refs (cable_ref);
+CREATE INDEX IF NOT EXISTS defects_cable ON defects (cable_id);
+CREATE INDEX IF NOT EXISTS defects_code ON defects (code);
+"""
+
+_FTS = """
+CREATE VIRTUAL TABLE cables_fts USING fts5(
+    subject, body_text, content='cables', content_rowid='id'
+);
+INSERT INTO cables_fts (cables_fts) VALUES ('rebuild');
+"""
+
+_FTS5: bool | None = None
+
+
+def has_fts5() -> bool:
+    """Whether this Python's sqlite3 library was built with FTS5."""
+    global _FTS5
+    if _FTS5 is None:
+        connection = sqlite3.connect(":memory:")
+        try:
+            connection.execute("CREATE VIRTUAL TABLE probe USING fts5(x)")
+            _FTS5 = True
+        except sqlite3.OperationalError:
+            _FTS5 = False
+        finally:
+            connection.close()
+    return _FTS5
+
+
+def _insert_sql(table: str) -> str:
+    columns = _TABLES[table]
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _joined(items: Sequence[str], separator: str = " ") -> str | None:
+    return separator.join(items) if items else None
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else str(value.isoformat())
+
+
+def _cable_row(cable_id: int, cable: Cable, record: str) -> tuple[Any, ...]:
+    header = cable.header
+    body = cable.body
+    banner = body.banner if body else None
+    order = body.executive_order if body else None
+    classified = body.classified_by if body else None
+    classification = cable.classification
+    return (
+        cable_id,
+        cable.reference_id,
+        cable.canonical_id,
+        cable.container,
+        cable.row_id,
+        _iso(cable.created),
+        _iso(cable.released),
+        cable.origin,
+        classification.level if classification else None,
+        _joined(classification.caveats, "//") if classification else None,
+        _joined(cable.references, "|"),
+        header.kind if header else None,
+        header.transmission_id if header else None,
+        header.precedence if header else None,
+        _joined(header.routing_indicators) if header else None,
+        header.station if header else None,
+        header.station_serial if header else None,
+        header.section if header else None,
+        header.filed if header else None,
+        header.security if header else None,
+        _iso(header.dtg) if header else None,
+        header.sender if header else None,
+        banner.level if banner else None,
+        banner.marking if banner else None,
+        banner.section[0] if banner and banner.section else None,
+        banner.section[1] if banner and banner.section else None,
+        banner.origin if banner else None,
+        banner.serial if banner else None,
+        _joined(body.captions) if body else None,
+        order.order if order else None,
+        order.declassify if order else None,
+        _iso(order.declassify_on) if order else None,
+        body.subject if body else None,
+        body.subject_classification if body else None,
+        classified.name if classified else None,
+        _joined(classified.reasons) if classified else None,
+        body.summary if body else None,
+        _joined(body.signers) if body else None,
+        body.text if body else None,
+        len(cable.defects),
+        record,
+    )
+
+
+def _recipient_row(cable_id: int, role: str, position: int, recipient: Recipient) -> tuple[Any, ...]:
+    return (
+        cable_id,
+        role,
+        position,
+        recipient.routing_indicator,
+        recipient.address,
+        recipient.precedence,
+        recipient.serial,
+        recipient.office,
+    )
+
+
+class SqliteSink(Sink):
+    """Writes a SQLite database atomically (see the module docstring for the tables).
+
+    ``part=True`` makes a bare part database for the parallel converter: no indexes and no
+    FTS table, which the final database builds once over everything.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        batch_size: int = BATCH_SIZE,
+        part: bool = False,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.count = 0
+        self._closed = False
+        self._part = part
+        self._batch_size = batch_size
+        self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _TABLES}
+        self._pending_cables = 0
+        parent_must_exist(Path(self.path))
+        self._atomic = AtomicPath(self.path)
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction a batch.
+            self._db = sqlite3.connect(self._atomic.temp, isolation_level=None)
+            # The file is thrown away on failure, so crash safety inside it buys nothing;
+            # a memory journal and no syncs make bulk loading several times faster. The
+            # finished file is synced once before the rename.
+            self._db.execute("PRAGMA journal_mode = MEMORY")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.execute("PRAGMA page_size = 8192")
+            self._db.executescript(SCHEMA)
+        except BaseException:
+            self._abandon()
+            raise
+
+    def write(self, cable: Cable) -> None:
+        """Queue one cable's rows; a full batch is inserted in one transaction."""
+        self.count += 1
+        cable_id = self.count
+        record = json.dumps(to_dict(cable), ensure_ascii=False, separators=(",", ":"))
+        pending = self._pending
+        pending["cables"].append(_cable_row(cable_id, cable, record))
+        header = cable.header
+        if header is not None:
+            for role, recipients in (("to", header.to), ("info", header.info), ("exempted", header.exempted)):
+                for position, recipient in enumerate(recipients):
+                    pending["recipients"].append(_recipient_row(cable_id, role, position, recipient))
+        body = cable.body
+        if body is not None:
+            for position, tag in enumerate(body.tags):
+                pending["tags"].append((cable_id, position, tag.code, tag.kind))
+            for position, ref in enumerate(body.refs):
+                pending["refs"].append((cable_id, position, ref.bullet, ref.kind, ref.text, ref.cable_id))
+        for position, defect in enumerate(cable.defects):
+            pending["defects"].append(
+                (cable_id, position, defect.code, defect.message, defect.line, defect.column)
+            )
+        self._pending_cables += 1
+        if self._pending_cables >= self._batch_size:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending_cables:
+            return
+        self._db.execute("BEGIN")
+        for table, rows in self._pending.items():
+            if rows:
+                self._db.executemany(_insert_sql(table), rows)
+                rows.clear()
+        self._db.execute("COMMIT")
+        self._pending_cables = 0
+
+    def append_part(self, part: str | os.PathLike[str]) -> None:
+        """Copy a part database's rows, shifting its cable ids past the ones already here."""
+        self._flush()
+        offset = self.count
+        self._db.execute("ATTACH DATABASE ? AS part", (os.fspath(part),))
+        try:
+            self._db.execute("BEGIN")
+            for table, columns in _TABLES.items():
+                key = "id" if table == "cables" else "cable_id"
+                select = ", ".join(f"{c} + ?" if c == key else c for c in columns)
+                self._db.execute(
+                    f"INSERT INTO main.{table} ({', '.join(columns)}) "
+                    f"SELECT {select} FROM part.{table} ORDER BY rowid",
+                    (offset,),
+                )
+            (added,) = self._db.execute("SELECT count(*) FROM part.cables").fetchone()
+            self._db.execute("COMMIT")
+        finally:
+            self._db.execute("DETACH DATABASE part")
+        self.count += int(added)
+
+    def close(self) -> None:
+        """Insert what is queued, build indexes and FTS, sync and rename into place."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._flush()
+            if not self._part:
+                self._db.executescript(_INDEXES)
+                if has_fts5():
+                    self._db.executescript(_FTS)
+                else:  # pragma: no cover - depends on how sqlite3 was built
+                    warnings.warn(
+                        "sqlite3 lacks FTS5: the database has no cables_fts table", stacklevel=2
+                    )
+            self._db.close()
+            self._atomic.commit()
+        except BaseException:
+            self._abandon()
+            raise
+
+    def _abandon(self) -> None:
+        db: sqlite3.Connection | None = getattr(self, "_db", None)
+        try:
+            if db is not None:
+                db.close()
+        except Exception:  # the file is being deleted; keep the original error
+            pass
+        self._atomic.discard()
+
+    def abort(self) -> None:
+        """Drop the temporary database; the output is left as it was."""
+        if self._closed:
+            return
+        self._closed = True
+        self._abandon()
+
+
+def read_sqlite(path: str | os.PathLike[str]) -> Iterator[Cable]:
+    """Read cables back, in output order, from the ``json`` column of a database."""
+    # Read-only URI: reading must never create or modify the file.
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    db = sqlite3.connect(uri, uri=True)
+    try:
+        for (record,) in db.execute("SELECT json FROM cables ORDER BY id"):
+            yield from_dict(json.loads(record))
+    finally:
+        db.close()
