@@ -1,0 +1,522 @@
+"""Parsing: header and body text through the grammars, and the merge into a :class:`Cable`.
+
+``parse`` -> container (find text and metadata) -> ``parse_envelope`` -> grammar with its
+transformer (``parse_header``, ``parse_body``) -> normalization -> ``Cable``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import IO, Any
+
+import attrs
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from .envelope import Envelope
+from .errors import CableParseError, Defects
+from .grammar import cached_parser
+from .models import Body, Cable, CableError, Classification, ClassifiedBy, Defect, Header, Paragraph
+from .normalize import (
+    canonical_id,
+    collapse,
+    is_cable_id,
+    level_from_security,
+    make_id,
+    parse_classification,
+    parse_refs,
+    parse_tags,
+)
+from .transform import (
+    Block,
+    Pending,
+    clean_text,
+    interpret_banner,
+    interpret_classified_by,
+    interpret_eo,
+    interpret_paragraph,
+    interpret_refs,
+    interpret_subject,
+    interpret_tags,
+)
+
+# --- running a grammar --------------------------------------------------------------------
+
+
+def _prepare(text: str) -> tuple[str, int]:
+    """Normalise line ends, drop leading blank lines (returning how many), end with a newline."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    stripped = text.lstrip("\n")
+    skipped = len(text) - len(stripped)
+    # Lines of only spaces before the first text are blank too.
+    while True:
+        first, newline, rest = stripped.partition("\n")
+        if newline and not first.strip():
+            stripped = rest
+            skipped += 1
+        else:
+            break
+    if stripped and not stripped.endswith("\n"):
+        stripped += "\n"
+    return stripped, skipped
+
+
+def _run(name: str, text: str, defects: Defects) -> Any:
+    """Parse ``text`` with grammar ``name``; skip what does not fit, as positioned defects."""
+
+    def recover(error: UnexpectedInput) -> bool:
+        if isinstance(error, UnexpectedToken):
+            token = error.token
+            if token.type == "$END":
+                return False
+            defects.add(
+                f"{name}-unexpected-line",
+                f"{name} line out of place, skipped: {str(token).strip()[:60]!r}",
+                token.line,
+                token.column,
+                str(token),
+            )
+            return True
+        if isinstance(error, UnexpectedCharacters):
+            defects.add(f"{name}-unreadable", f"unreadable {name} text skipped", error.line, error.column)
+            return True
+        return False
+
+    return cached_parser(name).parse(text, on_error=recover)
+
+
+def _place(defects: Defects, pending: list[Pending]) -> None:
+    for code, message, line, column in pending:
+        defects.add(code, message, line, column)
+
+
+def parse_header(text: str, defects: Defects) -> Header | None:
+    """The :class:`Header` of a header part, ``None`` when it is empty."""
+    prepared, skipped = _prepare(text)
+    if not prepared.strip():
+        return None
+    saved = defects.line_offset
+    defects.line_offset += skipped
+    try:
+        header: Header
+        pending: list[Pending]
+        header, pending = _run("header", prepared, defects)
+        _place(defects, pending)
+    except LarkError as error:  # pragma: no cover - recovery makes this unreachable in practice
+        defects.add("header-unparsed", f"header could not be parsed: {error}", 1, 1)
+        header = Header(kind="other", preamble=prepared.strip())
+    finally:
+        defects.line_offset = saved
+    if header.kind == "other" and header.preamble is None:
+        return attrs.evolve(header, preamble=prepared.strip())
+    return header
+
+
+# --- body ---------------------------------------------------------------------------------
+
+_FRONT_KINDS = frozenset({"eo", "tags", "subject", "refs", "classified_by"})
+# Pages that reflowed the front matter onto one line (10STATE284): the keywords that start
+# the next front-matter item, for splitting that one line back into lines.
+_REFLOWED_KEYWORDS = re.compile(
+    r"\s+(?=(?:SIPDIS|NOFORN|E\.O\.\s*1\d{3}|EO\s+1\d{3}|TAGS?:|SUBJECT:|SUBJ:|REF:|REFS:|Classified By:|CLASSIFIED BY:)\s)"
+)
+_SIGNATURE_WORD = re.compile(r"^[A-Z][A-Z'\-]+$")
+_SUMMARY = re.compile(
+    r"(?is)\b(?:begin\s+)?summ?ary(?:\s+and\s+comment)?\s*(?:[:.\-]+|\n)\s*(.*?)\s*\bend\s+(?:of\s+)?summ?ary\b"
+)
+_END_SUMMARY = re.compile(r"(?is)^(.*?)\s*\bend\s+(?:of\s+)?summ?ary\b")
+
+
+def _unreflow(text: str, defects: Defects) -> str:
+    """Split a classification line that carries the whole front matter (reflowed HTML)."""
+    first, newline, rest = text.partition("\n")
+    if len(first) < 90 or not re.search(r"\b(?:TAGS?|SUBJECT|E\.O\.)\b", first):
+        return text
+    defects.add("reflowed-front-matter", "front matter run onto the classification line", 1, 1)
+    return _REFLOWED_KEYWORDS.sub("\n", first) + newline + rest
+
+
+def _signers(paragraph: Paragraph) -> tuple[Paragraph, tuple[str, ...]]:
+    """Signature names on the last line of the last paragraph, and the paragraph without them."""
+    lines = paragraph.text.splitlines()
+    if not lines:
+        return paragraph, ()
+    last = lines[-1].strip().rstrip(" .")
+    words = last.split()
+    if not words or len(words) > 4 or len(last) > 40 or re.search(r"[,;:!?()/@]|\d", last):
+        return paragraph, ()
+    names = [w for w in words if _SIGNATURE_WORD.match(w)]
+    if not names:
+        if len(words) > 2 or not all(w.isalpha() for w in words):
+            return paragraph, ()
+        names = [words[-1]]
+    if len(lines) == 1 and paragraph.number is not None:
+        return paragraph, ()
+    unique = tuple(dict.fromkeys(names))
+    rest = "\n".join(lines[:-1]).rstrip()
+    if paragraph.number is None and not rest:
+        return paragraph, unique  # a paragraph that is only the signature is dropped by the caller
+    return attrs.evolve(paragraph, text=rest), unique
+
+
+def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
+    """The :class:`Body` of a body part without its REF entries, and the REF block's text.
+
+    REF entries need the citing cable's year, which only the merge knows.
+    """
+    prepared, skipped = _prepare(text)
+    saved = defects.line_offset
+    defects.line_offset += skipped
+    try:
+        if not prepared.strip():
+            return Body(text=""), None
+        prepared = _unreflow(prepared, defects)
+        blocks: list[Block] = _run("body", prepared, defects)
+        return _assemble_body(blocks, defects)
+    finally:
+        defects.line_offset = saved
+
+
+def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | None]:
+    """Give each block its role: front matter, passing lines, paragraphs, signature."""
+    fields: dict[str, Any] = {}
+    captions: list[str] = []
+    passing: list[str] = []
+    paragraphs: list[Paragraph] = []
+    markers: list[str] = []
+    text_parts: list[str] = []
+
+    first_paragraph = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), len(blocks))
+    front_end = max((i for i, b in enumerate(blocks[:first_paragraph]) if b.kind in _FRONT_KINDS), default=-1)
+    banner_index = next((i for i, b in enumerate(blocks) if b.kind == "banner"), None)
+    if banner_index is not None and banner_index > max(front_end, 0) and front_end >= 0:
+        banner_index = None  # a "banner" after the front matter is text that looks like one
+    if banner_index is not None and banner_index > 0:
+        defects.add("text-before-banner", "lines before the classification line", blocks[0].line, blocks[0].column)
+
+    for index, block in enumerate(blocks):
+        markers.extend(block.markers)
+        text_parts.append(block.text)
+        body_text = block.text
+        kind = block.kind
+        in_front = index <= front_end
+        if index == banner_index:
+            banner, rest, others = interpret_banner(body_text)
+            fields["banner"] = banner
+            for word in rest.split():
+                if word.upper() in ("SIPDIS", "NOFORN", "SENSITIVE", "EXDIS", "NODIS", "LIMDIS") and word.upper() not in captions:
+                    captions.append(word.upper())
+            passing.extend(line.strip() for line in others.splitlines() if line.strip())
+            continue
+        if kind == "banner" and "banner" in fields:
+            banner, _, _ = interpret_banner(body_text)
+            if (banner.origin, banner.serial) == (fields["banner"].origin, fields["banner"].serial):
+                defects.add("duplicate-banner", "classification line repeated", block.line, block.column)
+                continue
+            kind = "text"
+        if kind == "caption":
+            caption = collapse(body_text).upper()
+            if caption not in captions:
+                captions.append(caption)
+            continue
+        if kind == "markers":
+            continue
+        if kind == "trailer":
+            continue
+        if kind in _FRONT_KINDS and in_front:
+            _front(kind, block, fields, defects)
+            continue
+        if in_front and kind in ("text", "banner"):
+            passing.extend(line.strip() for line in body_text.splitlines() if line.strip())
+            continue
+        # The text proper.
+        if kind == "paragraph":
+            paragraph = interpret_paragraph(body_text)
+            paragraphs.append(paragraph)
+            if paragraph.text[:13].lower().startswith("classified by") and "classified_by" not in fields:
+                fields["classified_by"] = interpret_classified_by(paragraph.text)
+            continue
+        cleaned = clean_text(body_text)
+        if not cleaned:
+            continue
+        if paragraphs and paragraphs[-1].number is not None:
+            last = paragraphs[-1]
+            paragraphs[-1] = attrs.evolve(last, text=f"{last.text}\n\n{cleaned}")
+        else:
+            paragraphs.append(Paragraph(text=cleaned))
+
+    signers: tuple[str, ...] = ()
+    if paragraphs:
+        last_paragraph, signers = _signers(paragraphs[-1])
+        if signers and last_paragraph.number is None and last_paragraph.text == paragraphs[-1].text:
+            paragraphs.pop()
+        else:
+            paragraphs[-1] = last_paragraph
+
+    summary = None
+    joined = "\n\n".join(p.text if p.number is None else f"{p.number}. {p.text}" for p in paragraphs)[:40000]
+    match = _SUMMARY.search(joined)
+    if match:
+        summary = collapse(match.group(1)) or None
+    else:
+        match = _END_SUMMARY.search(joined)
+        if match and paragraphs:
+            summary = collapse(match.group(1)) or None
+
+    return Body(
+        banner=fields.get("banner"),
+        captions=tuple(captions),
+        passing=tuple(passing),
+        executive_order=fields.get("executive_order"),
+        tags=fields.get("tags", ()),
+        subject=fields.get("subject"),
+        subject_classification=fields.get("subject_classification"),
+        refs=(),
+        classified_by=fields.get("classified_by"),
+        paragraphs=tuple(paragraphs),
+        summary=summary,
+        signers=signers,
+        page_markers=tuple(markers),
+        text="".join(text_parts).rstrip() + "\n",
+    ), fields.get("refs_text")
+
+
+def _front(kind: str, block: Block, fields: dict[str, Any], defects: Defects) -> None:
+    text = block.text
+    if kind == "eo":
+        if "executive_order" in fields:
+            defects.add("duplicate-eo", "second E.O. line ignored", block.line, block.column)
+            return
+        fields["executive_order"] = interpret_eo(text)
+    elif kind == "tags":
+        label, colon, rest = interpret_tags(text)
+        if label not in ("TAGS", "Tags"):
+            # 07BUENOSAIRES1673: 'AGS:'; also TAG, TAGE.
+            defects.add("tags-label-typo", f"TAGS label written {label!r}", block.line, block.column)
+        fields["tags"] = fields.get("tags", ()) + parse_tags(rest)
+    elif kind == "subject":
+        if "subject" in fields:
+            defects.add("duplicate-subject", "second SUBJECT ignored", block.line, block.column)
+            return
+        label, portion, subject = interpret_subject(text)
+        if label == "UBJECT":
+            defects.add("subject-label-typo", "SUBJECT label written 'UBJECT'", block.line, block.column)
+        inline_ref = re.search(r"\s*\bREF(?:S|TEL)?\s*:\s*", subject)
+        if inline_ref:
+            # Reflowed pages run REF onto the subject line ("... INSTALLATIONS REF: BRASILIA 861").
+            fields["refs_text"] = fields.get("refs_text", "") + "\n" + subject[inline_ref.end() :]
+            subject = subject[: inline_ref.start()]
+        fields["subject"] = subject or None
+        fields["subject_classification"] = portion
+    elif kind == "refs":
+        fields["refs_text"] = fields.get("refs_text", "") + "\n" + interpret_refs(text)
+    elif kind == "classified_by":
+        if "classified_by" in fields:
+            previous: ClassifiedBy = fields["classified_by"]
+            if previous.reasons:
+                return
+        fields["classified_by"] = interpret_classified_by(text)
+
+
+# --- the merge ----------------------------------------------------------------------------
+
+
+def _derived_id(body: Body | None, year: int | None) -> str | None:
+    if body is None or body.banner is None or body.banner.origin is None or body.banner.serial is None or year is None:
+        return None
+    return make_id(year, body.banner.origin, body.banner.serial)
+
+
+def _year_of(cable_id: str | None) -> int | None:
+    if cable_id and cable_id[:2].isdigit():
+        return int(cable_id[:2])
+    return None
+
+
+def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: str | None = None) -> Cable:
+    """Parse the header and body an :class:`Envelope` carries and merge in its metadata.
+
+    Where the container and the cable disagree, the container value is kept and a defect
+    records the disagreement.
+    """
+    defects = Defects(strict=strict, reference_id=envelope.reference_id or reference_id)
+    for defect in envelope.defects:
+        defects.add(defect.code, defect.message, defect.line, defect.column)
+
+    header = None
+    if envelope.header_text and envelope.header_text.strip():
+        defects.line_offset = envelope.header_line - 1
+        header = parse_header(envelope.header_text, defects)
+    body = None
+    refs_text = None
+    if envelope.body_text is not None and envelope.body_text.strip():
+        defects.line_offset = envelope.body_line - 1
+        body, refs_text = parse_body(envelope.body_text, defects)
+    defects.line_offset = 0
+
+    dtg = header.dtg if header else None
+    created = envelope.created
+    if created is not None and dtg is not None:
+        if envelope.created_time_reliable:
+            if created != dtg:
+                defects.add("created-dtg-mismatch", f"container date {created:%Y-%m-%d %H:%M} differs from DTG {dtg:%Y-%m-%d %H:%M}")
+        else:
+            # Cablegate pages print the hour where the minutes belong (spec 4.1): take the DTG
+            # when it falls on the same day.
+            if created.date() == dtg.date():
+                created = dtg
+            else:
+                defects.add("created-dtg-mismatch", f"container date {created:%Y-%m-%d} differs from DTG {dtg:%Y-%m-%d}")
+    elif created is None:
+        created = dtg
+
+    year = _year_of(envelope.reference_id or reference_id)
+    if year is None and created is not None:
+        year = created.year % 100
+    derived = _derived_id(body, year)
+    published = envelope.reference_id or reference_id
+    canonical = canonical_id(published) if published else derived
+    if published and derived and canonical != derived and body is not None and body.banner is not None:
+        defects.add("id-banner-mismatch", f"id {published} does not match the classification line ({derived})")
+    serial = body.banner.serial if body and body.banner else None
+    if header and header.station_serial is not None and serial and serial.isdigit():
+        if int(serial) % 10000 != header.station_serial:
+            defects.add("serial-mismatch", f"FL3 serial #{header.station_serial:04d} does not match {serial}")
+
+    if body is not None and refs_text:
+        origin = body.banner.origin if body.banner else None
+        body = attrs.evolve(body, refs=parse_refs(refs_text, year=year, origin=origin))
+
+    classification = parse_classification(envelope.classification) if envelope.classification else None
+    cable_level = None
+    if body is not None and body.banner is not None:
+        cable_level = body.banner.level
+    elif header is not None and header.security:
+        cable_level = level_from_security(header.security)
+    if classification is None and cable_level is not None:
+        caveats = tuple(c for c in (body.captions if body else ()) if c in ("NOFORN",))
+        classification = Classification(level=cable_level, caveats=caveats)
+    elif classification is not None and cable_level is not None and classification.level != cable_level:
+        defects.add("classification-mismatch", f"container says {classification.level}, cable says {cable_level}")
+
+    references = []
+    for reference in envelope.references:
+        value = canonical_id(reference)
+        if not is_cable_id(value):
+            defects.add("reference-id-invalid", f"references column entry {reference!r} is not a cable id")
+        references.append(value)
+
+    return Cable(
+        reference_id=published or derived,
+        canonical_id=canonical,
+        container=envelope.container,
+        row_id=envelope.row_id,
+        created=created,
+        released=envelope.released,
+        origin=envelope.origin,
+        classification=classification,
+        references=tuple(references),
+        header=header,
+        body=body,
+        defects=tuple(defects.items),
+    )
+
+
+# --- public entry points ------------------------------------------------------------------
+
+FORMATS = ("auto", "text", "csv", "html", "page")
+
+
+def _as_text(source: str | bytes) -> tuple[str, list[tuple[str, str]]]:
+    if isinstance(source, str):
+        text = source
+        problems: list[tuple[str, str]] = []
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        raw = bytes(source)
+        if raw.count(b"\x00") > max(8, len(raw) // 100):
+            raise CableParseError("input is binary, not text", code="not-text")
+        try:
+            text = raw.decode("utf-8-sig")
+            problems = []
+        except UnicodeDecodeError as error:
+            text = raw.decode("utf-8", errors="replace")
+            problems = [("invalid-utf8", f"invalid UTF-8 at byte {error.start} replaced")]
+    else:
+        raise CableParseError(f"cannot parse a {type(source).__name__}; give str or bytes", code="not-text")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        problems.append(("nul-bytes", "NUL characters removed"))
+    return text, problems
+
+
+def parse(
+    source: str | bytes,
+    *,
+    format: str = "auto",
+    strict: bool = False,
+    reference_id: str | None = None,
+) -> Cable:
+    """Parse one cable from raw text, a cables.csv row, a Cablegate HTML page or a page.
+
+    Lenient by default: returns whatever could be read, with ``defects`` for the rest. With
+    ``strict=True`` the first defect raises :class:`CableParseError`, the only exception this
+    function raises (in lenient mode only for input that is not text at all).
+    """
+    if format not in FORMATS:
+        raise CableParseError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", code="bad-format")
+    text, problems = _as_text(source)
+    from .containers import detect_format, extract
+
+    if format == "auto":
+        format = detect_format(text, None)
+    try:
+        envelope = extract(text, format)
+    except CableParseError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a container bug must not escape lenient mode
+        if strict:
+            raise CableParseError(f"container could not be read: {error}", code="container-error") from error
+        envelope = Envelope(container="text", body_text=text)
+        problems.append(("container-error", f"{format} container could not be read ({error}); parsed as text"))
+    if problems:
+        envelope = attrs.evolve(
+            envelope,
+            defects=tuple(
+Defect(code=code, message=message) for code, message in problems
+            )
+            + envelope.defects,
+        )
+    return parse_envelope(envelope, strict=strict, reference_id=reference_id)
+
+
+def iter_cables(
+    source: str | IO[bytes] | IO[str] | Any,
+    *,
+    format: str = "auto",
+    errors: str = "raise",
+    strict: bool = False,
+) -> Iterator[Cable | CableError]:
+    """Stream the cables of a file, a directory, an open file or ``"-"`` (stdin).
+
+    ``errors``: ``"raise"`` stops at the first record that cannot be read, ``"skip"`` drops
+    it, ``"yield"`` yields a :class:`CableError` in its place. With ``strict=True`` a record
+    with a defect counts as one that cannot be read.
+    """
+    from .containers import iter_envelopes
+
+    if errors not in ("raise", "skip", "yield"):
+        raise CableParseError(f"unknown errors mode {errors!r}", code="bad-errors-mode")
+    for item in iter_envelopes(source, format=format, errors=errors):
+        if isinstance(item, CableError):
+            yield item
+            continue
+        try:
+            yield parse_envelope(item, strict=strict)
+        except CableParseError as error:
+            if errors == "raise":
+                raise
+            if errors == "yield":
+                raw = (item.header_text or "") + "\n" + (item.body_text or "")
+                yield CableError(message=str(error), source=item.source, offset=item.offset, line=item.line, raw=raw)
+

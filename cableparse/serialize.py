@@ -1,0 +1,224 @@
+"""``to_dict`` / ``from_dict``: JSON-ready plain data for every model, and back.
+
+Serialization lives outside the models (the models stay pure data). Datetimes become ISO 8601
+strings with their UTC offset, dates ISO dates, tuples lists; ``from_dict(to_dict(c)) == c``
+for every :class:`~cableparse.models.Cable`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
+
+import attrs
+
+from .models import (
+    Banner,
+    Body,
+    Cable,
+    CableError,
+    Classification,
+    ClassifiedBy,
+    Defect,
+    ExecutiveOrder,
+    Header,
+    Paragraph,
+    Recipient,
+    Reference,
+    Tag,
+)
+
+JSON = dict[str, Any]
+_T = TypeVar("_T")
+
+
+def _plain(value: Any) -> Any:
+    """Recursively turn one model value into JSON-ready data."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if attrs.has(type(value)):
+        return {f.name: _plain(getattr(value, f.name)) for f in _fields(type(value))}
+    return value
+
+
+_FIELDS_CACHE: dict[type, tuple[attrs.Attribute[Any], ...]] = {}
+
+
+def _fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    # attrs.fields() builds nothing new, but the lookup still shows up on the batch hot path.
+    fields = _FIELDS_CACHE.get(cls)
+    if fields is None:
+        fields = _FIELDS_CACHE[cls] = tuple(attrs.fields(cls))
+    return fields
+
+
+def to_dict(cable: Cable) -> JSON:
+    """A JSON-ready ``dict`` of the cable (ISO 8601 strings for datetimes, lists for tuples)."""
+    return cast(JSON, _plain(cable))
+
+
+def to_plain(value: Any) -> Any:
+    """Like :func:`to_dict` for any model object (``Defect``, ``CableError``, ``Header`` ...)."""
+    return _plain(value)
+
+
+# --- from_dict ----------------------------------------------------------------------------
+
+
+def _datetime(value: str | None) -> _dt.datetime | None:
+    return None if value is None else _dt.datetime.fromisoformat(value)
+
+
+def _date(value: str | None) -> _dt.date | None:
+    return None if value is None else _dt.date.fromisoformat(value)
+
+
+def _many(make: Callable[[Mapping[str, Any]], _T], items: Sequence[Mapping[str, Any]] | None) -> tuple[_T, ...]:
+    return tuple(make(item) for item in items or ())
+
+
+def _strings(items: Sequence[str] | None) -> tuple[str, ...]:
+    return tuple(items or ())
+
+
+def _maybe(make: Callable[[Mapping[str, Any]], _T], data: Mapping[str, Any] | None) -> _T | None:
+    return None if data is None else make(data)
+
+
+def defect_from_dict(data: Mapping[str, Any]) -> Defect:
+    """Inverse of ``to_plain`` for a :class:`Defect`."""
+    return Defect(code=data["code"], message=data["message"], line=data.get("line"), column=data.get("column"))
+
+
+def _recipient(data: Mapping[str, Any]) -> Recipient:
+    return Recipient(
+        routing_indicator=data.get("routing_indicator"),
+        address=data["address"],
+        precedence=data.get("precedence"),
+        serial=data.get("serial"),
+        office=data.get("office"),
+    )
+
+
+def _header(data: Mapping[str, Any]) -> Header:
+    return Header(
+        kind=data.get("kind", "other"),
+        transmission_id=data.get("transmission_id"),
+        precedence=data.get("precedence"),
+        routing_indicators=_strings(data.get("routing_indicators")),
+        station=data.get("station"),
+        station_serial=data.get("station_serial"),
+        section=data.get("section"),
+        filed=data.get("filed"),
+        security=data.get("security"),
+        precedences=_strings(data.get("precedences")),
+        dtg=_datetime(data.get("dtg")),
+        operating_signals=_strings(data.get("operating_signals")),
+        sender=data.get("sender"),
+        to=_many(_recipient, data.get("to")),
+        info=_many(_recipient, data.get("info")),
+        exempted=_many(_recipient, data.get("exempted")),
+        preamble=data.get("preamble"),
+    )
+
+
+def _banner(data: Mapping[str, Any]) -> Banner:
+    section = data.get("section")
+    return Banner(
+        level=data.get("level"),
+        marking=data["marking"],
+        section=None if section is None else (int(section[0]), int(section[1])),
+        origin=data.get("origin"),
+        serial=data.get("serial"),
+    )
+
+
+def _executive_order(data: Mapping[str, Any]) -> ExecutiveOrder:
+    return ExecutiveOrder(
+        order=data.get("order"),
+        declassify=data.get("declassify"),
+        declassify_on=_date(data.get("declassify_on")),
+    )
+
+
+def _tag(data: Mapping[str, Any]) -> Tag:
+    return Tag(code=data["code"], kind=data.get("kind", "unknown"))
+
+
+def _reference(data: Mapping[str, Any]) -> Reference:
+    return Reference(
+        bullet=data.get("bullet"),
+        kind=data.get("kind", "other"),
+        text=data["text"],
+        cable_id=data.get("cable_id"),
+    )
+
+
+def _classified_by(data: Mapping[str, Any]) -> ClassifiedBy:
+    return ClassifiedBy(
+        name=data.get("name"),
+        title=data.get("title"),
+        reasons=_strings(data.get("reasons")),
+        text=data.get("text", ""),
+    )
+
+
+def _paragraph(data: Mapping[str, Any]) -> Paragraph:
+    return Paragraph(number=data.get("number"), classification=data.get("classification"), text=data["text"])
+
+
+def _body(data: Mapping[str, Any]) -> Body:
+    return Body(
+        banner=_maybe(_banner, data.get("banner")),
+        captions=_strings(data.get("captions")),
+        passing=_strings(data.get("passing")),
+        executive_order=_maybe(_executive_order, data.get("executive_order")),
+        tags=_many(_tag, data.get("tags")),
+        subject=data.get("subject"),
+        subject_classification=data.get("subject_classification"),
+        refs=_many(_reference, data.get("refs")),
+        classified_by=_maybe(_classified_by, data.get("classified_by")),
+        paragraphs=_many(_paragraph, data.get("paragraphs")),
+        summary=data.get("summary"),
+        signers=_strings(data.get("signers")),
+        page_markers=_strings(data.get("page_markers")),
+        text=data.get("text", ""),
+    )
+
+
+def _classification(data: Mapping[str, Any]) -> Classification:
+    return Classification(level=data["level"], caveats=_strings(data.get("caveats")))
+
+
+def from_dict(data: Mapping[str, Any]) -> Cable:
+    """Rebuild a :class:`Cable` from :func:`to_dict` output (the inverse of ``to_dict``)."""
+    return Cable(
+        reference_id=data.get("reference_id"),
+        canonical_id=data.get("canonical_id"),
+        container=data.get("container", "text"),
+        row_id=data.get("row_id"),
+        created=_datetime(data.get("created")),
+        released=_datetime(data.get("released")),
+        origin=data.get("origin"),
+        classification=_maybe(_classification, data.get("classification")),
+        references=_strings(data.get("references")),
+        header=_maybe(_header, data.get("header")),
+        body=_maybe(_body, data.get("body")),
+        defects=_many(defect_from_dict, data.get("defects")),
+    )
+
+
+def cable_error_from_dict(data: Mapping[str, Any]) -> CableError:
+    """Inverse of ``to_plain`` for a :class:`CableError`."""
+    return CableError(
+        message=data["message"],
+        source=data.get("source"),
+        offset=data.get("offset"),
+        line=data.get("line"),
+        raw=data.get("raw", ""),
+    )
