@@ -17,12 +17,13 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from .base import Sink, SinkError
+from .base import NullSink, Sink, SinkError
 from .jsonl import JsonlSink, read_jsonl
 from .sqlite import SqliteSink, read_sqlite
 
 __all__ = [
     "SINK_KINDS",
+    "NullSink",
     "Sink",
     "SinkError",
     "SinkKind",
@@ -32,8 +33,8 @@ __all__ = [
     "sink_kind",
 ]
 
-SinkKind = Literal["jsonl", "parquet", "parquet-dataset", "sqlite"]
-"""The output formats."""
+SinkKind = Literal["jsonl", "parquet", "parquet-dataset", "sqlite", "null"]
+"""The output formats (``null`` keeps nothing: ``cableparse check`` only counts)."""
 
 SINK_KINDS: dict[str, SinkKind] = {
     ".jsonl": "jsonl",
@@ -59,6 +60,8 @@ def sink_kind(path: str | os.PathLike[str]) -> SinkKind:
 
 def part_suffix(kind: SinkKind) -> str:
     """The file extension of a part file of this kind (dataset parts are Parquet files)."""
+    if kind == "null":
+        return ".null"
     return ".parquet" if kind == "parquet-dataset" else f".{kind}"
 
 
@@ -71,6 +74,8 @@ def open_sink(
     FTS; a dataset part is a plain Parquet file).
     """
     kind = kind or sink_kind(path)
+    if kind == "null":
+        return NullSink()
     if kind == "jsonl":
         return JsonlSink(path)
     if kind == "sqlite":

@@ -14,10 +14,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["AtomicPath", "fsync_directory", "temp_directory_for"]
+__all__ = ["AtomicPath", "current_umask", "fsync_directory", "fsync_path", "remove_tree", "temp_directory_for"]
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process umask (what permission bits new files lose)."""
     # os.umask has no getter; set and restore at once. mkstemp creates files 0600, and users
     # expect output files to get the permissions their umask gives a plain open().
     mask = os.umask(0o022)
@@ -61,7 +62,7 @@ class AtomicPath:
         fd, name = tempfile.mkstemp(dir=directory, prefix=f".{self.final.name}.", suffix=".tmp")
         os.close(fd)
         self.temp = Path(name)
-        os.chmod(self.temp, 0o666 & ~_umask())
+        os.chmod(self.temp, 0o666 & ~current_umask())
         self.done = False
 
     def commit(self) -> None:

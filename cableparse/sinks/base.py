@@ -9,7 +9,7 @@ from types import TracebackType
 
 from ..models import Cable
 
-__all__ = ["Sink", "SinkError"]
+__all__ = ["NullSink", "Sink", "SinkError"]
 
 
 class SinkError(ValueError):
@@ -64,6 +64,27 @@ class Sink(abc.ABC):
             self.close()
         else:
             self.abort()
+
+
+class NullSink(Sink):
+    """Counts cables and keeps nothing (for checking a corpus without writing output)."""
+
+    def __init__(self) -> None:
+        self.path = os.devnull
+        self.count = 0
+
+    def write(self, cable: Cable) -> None:
+        """Count the cable."""
+        self.count += 1
+
+    def append_part(self, part: str | os.PathLike[str]) -> None:
+        """Nothing to append: null parts are never written."""
+
+    def close(self) -> None:
+        """Nothing to commit."""
+
+    def abort(self) -> None:
+        """Nothing to drop."""
 
 
 def parent_must_exist(path: Path) -> None:

@@ -25,7 +25,7 @@ import attrs
 
 from ..models import Cable
 from ..serialize import from_dict
-from ._atomic import AtomicPath, fsync_directory, fsync_path, remove_tree, temp_directory_for
+from ._atomic import AtomicPath, current_umask, fsync_directory, fsync_path, remove_tree, temp_directory_for
 from .base import Sink, SinkError, parent_must_exist
 
 __all__ = [
@@ -334,6 +334,8 @@ class ParquetDatasetSink(Sink):
             raise SinkError(f"{self.path}: exists and is not a cableparse Parquet dataset")
         parent_must_exist(self._final)
         self._temp = temp_directory_for(self._final, "tmp")
+        # mkdtemp makes the directory private (0700); the dataset should get the usual mode.
+        os.chmod(self._temp, 0o777 & ~current_umask())
         self._parts = 0
         self._writer: _RowGroupWriter | None = None
 
