@@ -241,7 +241,10 @@ def _plan(paths: Sequence[str], format: str, jobs: int) -> list[_Task]:
             else:
                 ranges = [(0, None)]
             for start, end in ranges:
-                stop = size if end is None else end
+                # The reader's "to the end" sentinel may be any number past the file's size.
+                stop = size if end is None or end > size else end
+                if stop <= start and shards > 1:
+                    continue  # an empty range: two cut points snapped to the same record
                 tasks.append(
                     _Task(
                         index=len(tasks),
@@ -249,7 +252,7 @@ def _plan(paths: Sequence[str], format: str, jobs: int) -> list[_Task]:
                         sources=(path,),
                         start=start,
                         end=end,
-                        size=stop - start,
+                        size=max(0, stop - start),
                         format="csv",
                     )
                 )

@@ -7,8 +7,56 @@ Each sub-command's work lives in its own module; this file only wires arguments.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from typing import TextIO
+
+from .models import Cable, Recipient
+
+EXIT_OK = 0
+"""Everything was read."""
+EXIT_REJECTS = 1
+"""Some records could not be read (they are in ``--rejects FILE`` when given)."""
+EXIT_ERROR = 2
+"""Usage error, missing input, unwritable output."""
+
+_FORMATS = ("auto", "csv", "html", "text", "page")
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _add_batch_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the number of CPUs; 1 = no workers)",
+    )
+    command.add_argument(
+        "--format", choices=_FORMATS, default="auto", help="input format (default: detect)"
+    )
+    command.add_argument(
+        "--rejects",
+        metavar="FILE",
+        help="write the records that could not be read here (JSON Lines)",
+    )
+    command.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +65,39 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cableparse", description="Parse US diplomatic cables into typed records."
     )
     sub = parser.add_subparsers(dest="command", required=True)
+
+    convert = sub.add_parser(
+        "convert",
+        help="convert cables to JSON Lines, Parquet or SQLite",
+        description="Convert every cable of the inputs (cables.csv, HTML pages, text files, "
+        "directories of them, '-' for stdin) into OUT, chosen by its extension: .jsonl "
+        "('-' = stdout), .parquet, a directory/ (Parquet dataset) or .sqlite. OUT appears "
+        "only when the conversion succeeded. Exit 0 ok, 1 some records rejected, 2 error.",
+    )
+    convert.add_argument("inputs", nargs="+", metavar="INPUT")
+    convert.add_argument("-o", "--output", required=True, metavar="OUT")
+    _add_batch_options(convert)
+    convert.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+
+    show = sub.add_parser(
+        "show",
+        help="show one cable",
+        description="Parse one cable (a text file, HTML page, csv row or page; the first "
+        "record of a cables.csv) and print a summary, or its to_dict JSON with --json.",
+    )
+    show.add_argument("input", metavar="INPUT")
+    show.add_argument("--json", action="store_true", help="print to_dict(cable) as JSON")
+    show.add_argument("--format", choices=_FORMATS, default="auto", help="input format")
+    show.add_argument("--id", metavar="REFERENCE_ID", help="pick this cable from a multi-cable input")
+
+    check = sub.add_parser(
+        "check",
+        help="parse everything and report defects by code",
+        description="Parse every cable of the inputs, print the defects by code and the "
+        "counts. Exit 1 if any record could not be read.",
+    )
+    check.add_argument("inputs", nargs="+", metavar="INPUT")
+    _add_batch_options(check)
 
     ri = sub.add_parser("ri", help="decode and resolve routing indicators")
     ri.add_argument("codes", nargs="+", metavar="CODE")
@@ -32,8 +113,174 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .routing import ri_command
 
         return ri_command(args.codes, as_json=args.json, out=sys.stdout)
+    try:
+        if args.command == "convert":
+            return _convert(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "show":
+            return _show(args)
+    except KeyboardInterrupt:
+        print("cableparse: interrupted; no output written", file=sys.stderr)
+        return 130
+    except (OSError, ValueError, ImportError) as error:
+        # Missing input, unwritable output, unknown output kind, pyarrow missing: no traceback,
+        # one line naming the problem (SinkError and CableParseError are ValueErrors).
+        print(f"cableparse {args.command}: error: {_describe(error)}", file=sys.stderr)
+        return EXIT_ERROR
     parser.error(f"unknown command {args.command}")
-    return 2  # pragma: no cover - parser.error exits
+    return EXIT_ERROR  # pragma: no cover - parser.error exits
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.filename}: {error.strerror or error}"
+    return str(error)
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from .batch import convert
+
+    summary = convert(
+        args.inputs,
+        args.output,
+        jobs=args.jobs,
+        format=args.format,
+        rejects=args.rejects,
+        progress=args.progress,
+    )
+    if not args.quiet:
+        print(summary.report(top=10), file=sys.stderr)
+        if summary.rejects and not args.rejects:
+            print("(use --rejects FILE to keep the rejected records)", file=sys.stderr)
+    return EXIT_REJECTS if summary.rejects else EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .batch import convert
+
+    summary = convert(
+        args.inputs,
+        None,
+        jobs=args.jobs,
+        format=args.format,
+        rejects=args.rejects,
+        progress=args.progress,
+    )
+    out = sys.stdout
+    out.write(
+        f"{summary.cables} cables, {summary.rejects} unreadable, "
+        f"{summary.cables_with_defects} with defects\n"
+    )
+    for code, count in summary.top_defects(len(summary.defects)):
+        out.write(f"{count:>9}  {code}\n")
+    return EXIT_REJECTS if summary.rejects else EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    from . import iter_cables, parse
+    from .normalize import canonical_id
+
+    cable: Cable | None = None
+    path: str = args.input
+    multi = path.lower().endswith((".csv", ".csv.gz")) and args.format in ("auto", "csv")
+    if args.id is not None or multi:
+        wanted = {args.id, canonical_id(args.id)} if args.id is not None else None
+        for record in iter_cables(path, format=args.format, errors="skip"):
+            if isinstance(record, Cable) and (
+                wanted is None or record.reference_id in wanted or record.canonical_id in wanted
+            ):
+                cable = record
+                break
+        if cable is None:
+            what = f"no cable {args.id}" if args.id else "no readable cable"
+            print(f"cableparse show: {what} in {path}", file=sys.stderr)
+            return EXIT_REJECTS
+    else:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as file:
+                data = file.read()
+        cable = parse(data, format=args.format)
+    if args.json:
+        from .serialize import to_dict
+
+        sys.stdout.write(json.dumps(to_dict(cable), ensure_ascii=False, indent=2) + "\n")
+    else:
+        write_cable(cable, sys.stdout)
+    return EXIT_OK
+
+
+def _recipients(label: str, recipients: Sequence[Recipient], out: TextIO, limit: int = 5) -> None:
+    for index, recipient in enumerate(recipients[:limit]):
+        line = f"{recipient.routing_indicator}/{recipient.address}" if recipient.routing_indicator else recipient.address
+        extra = " ".join(x for x in (recipient.precedence, recipient.serial) if x)
+        out.write(f"{label if index == 0 else '':<16}{line}{' ' + extra if extra else ''}\n")
+    if len(recipients) > limit:
+        out.write(f"{'':<16}... {len(recipients) - limit} more\n")
+
+
+def write_cable(cable: Cable, out: TextIO) -> None:
+    """Print a human-readable summary of one cable (what ``cableparse show`` prints)."""
+
+    def field(label: str, value: object) -> None:
+        if value not in (None, "", ()):
+            out.write(f"{label + ':':<16}{value}\n")
+
+    title = cable.reference_id or "(no reference id)"
+    if cable.canonical_id and cable.canonical_id != cable.reference_id:
+        title += f" (canonical {cable.canonical_id})"
+    out.write(f"{title}\n")
+    field("container", cable.container + (f", row {cable.row_id}" if cable.row_id is not None else ""))
+    field("created", cable.created.strftime("%Y-%m-%d %H:%M UTC") if cable.created else None)
+    field("released", cable.released.strftime("%Y-%m-%d %H:%M UTC") if cable.released else None)
+    field("origin", cable.origin)
+    if cable.classification is not None:
+        field("classification", "//".join((cable.classification.level, *cable.classification.caveats)))
+    field("references", " ".join(cable.references))
+    body = cable.body
+    if body is not None:
+        field("subject", body.subject)
+        field("tags", ", ".join(f"{t.code} ({t.kind})" for t in body.tags))
+        for index, ref in enumerate(body.refs):
+            text = f"{ref.bullet + '. ' if ref.bullet else ''}{ref.text} [{ref.kind}]"
+            field("refs" if index == 0 else "", text + (f" -> {ref.cable_id}" if ref.cable_id else ""))
+        field("captions", " ".join(body.captions))
+        if body.executive_order is not None:
+            field("E.O.", " ".join(x for x in (body.executive_order.order, body.executive_order.declassify) if x))
+        if body.classified_by is not None:
+            field("classified by", body.classified_by.name)
+        field("signers", ", ".join(body.signers))
+        field("text", f"{len(body.paragraphs)} paragraphs, {len(body.text):,} characters")
+    header = cable.header
+    if header is not None:
+        station = " ".join(
+            x
+            for x in (
+                header.station,
+                f"#{header.station_serial:04d}" if header.station_serial is not None else None,
+                header.filed,
+            )
+            if x
+        )
+        field("header", ", ".join(x for x in (header.kind, header.transmission_id, station) if x))
+        field("precedence", header.precedence)
+        field("security", header.security)
+        field("DTG", header.dtg.strftime("%Y-%m-%d %H:%M UTC") if header.dtg else None)
+        field("from", header.sender)
+        _recipients("to:", header.to, out)
+        _recipients("info:", header.info, out)
+        _recipients("exempted:", header.exempted, out)
+    if cable.defects:
+        out.write(f"defects:        {len(cable.defects)}\n")
+        for defect in cable.defects:
+            where = ""
+            if defect.line is not None:
+                where = f"line {defect.line}" + (f":{defect.column}" if defect.column is not None else "")
+            out.write(f"  {where:<12}{defect.code}: {defect.message}\n")
+    else:
+        out.write("defects:        none\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -123,3 +123,39 @@ def _with_row(cable: Cable, row_id: int) -> Cable:
     import attrs
 
     return attrs.evolve(cable, row_id=row_id, reference_id=f"09TEST{row_id}")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BROKEN_ROW = '777777,"2/3/2009 10:00","09BROKEN1","Embassy Nowhere","UNCLASSIFIED","","only seven fields"\n'
+"""A cables.csv record with 7 columns: the reader must reject it, with its raw text."""
+
+
+def generate_csv(path: Path, size: int, *, seed: int = 7, broken_after: tuple[int, ...] = ()) -> int:
+    """Write a synthetic cables.csv with ``benchmarks/generate_dump.py``; return good rows.
+
+    ``broken_after``: insert :data:`BROKEN_ROW` after these (1-based) good rows.
+    """
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate_dump", ROOT / "benchmarks" / "generate_dump.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows: int = module.generate(path, size, seed=seed)
+    if broken_after:
+        lines = path.read_bytes().split(b"\n")
+        # Record starts are lines beginning with the row id and a quoted date.
+        import re
+
+        start = re.compile(rb'^\d+,"\d{1,2}/\d{1,2}/\d{4} ')
+        out: list[bytes] = []
+        seen = 0
+        for line in lines:
+            if start.match(line):
+                if seen in broken_after:
+                    out.append(BROKEN_ROW.encode().rstrip(b"\n"))
+                seen += 1
+            out.append(line)
+        path.write_bytes(b"\n".join(out))
+    return rows
