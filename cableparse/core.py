@@ -6,6 +6,7 @@ transformer (``parse_header``, ``parse_body``) -> normalization -> ``Cable``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from typing import IO, Any
@@ -119,13 +120,13 @@ _FRONT_KINDS = frozenset({"eo", "tags", "subject", "refs", "classified_by"})
 # Pages that reflowed the front matter onto one line (10STATE284): the keywords that start
 # the next front-matter item, for splitting that one line back into lines.
 _REFLOWED_KEYWORDS = re.compile(
-    r"\s+(?=(?:SIPDIS|NOFORN|E\.O\.\s*1\d{3}|EO\s+1\d{3}|TAGS?:|SUBJECT:|SUBJ:|REF:|REFS:|Classified By:|CLASSIFIED BY:)\s)"
+    r"\s+(?=(?:SIPDIS|NOFORN|E\.O\.\s*1\d{3,4}|EO\s+1\d{3,4}|TAGS?:|SUBJECT:|SUBJ:|REF:|REFS:|Classified By:|CLASSIFIED BY:)(?!\w))"
 )
 _SIGNATURE_WORD = re.compile(r"^[A-Z][A-Z'\-]+$")
-_SUMMARY = re.compile(
-    r"(?is)\b(?:begin\s+)?summ?ary(?:\s+and\s+comment)?\s*(?:[:.\-]+|\n)\s*(.*?)\s*\bend\s+(?:of\s+)?summ?ary\b"
-)
-_END_SUMMARY = re.compile(r"(?is)^(.*?)\s*\bend\s+(?:of\s+)?summ?ary\b")
+# Searched in lower-cased text so that each pattern starts with a literal, which the regex
+# engine finds with a fast scan instead of trying every position.
+_SUMMARY_START = re.compile(r"summ?ary(?:\s+and\s+comment)?\s*(?:[:.\-]+|\n)\s*")
+_END_SUMMARY = re.compile(r"end\s+(?:of\s+)?summ?ary\b")
 
 
 def _unreflow(text: str, defects: Defects) -> str:
@@ -173,7 +174,32 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
             return Body(text=""), None
         prepared = _unreflow(prepared, defects)
         blocks: list[Block] = _run("body", prepared, defects)
-        return _assemble_body(blocks, defects)
+        markers = tuple(marker for block in blocks for marker in block.markers)
+        if not markers:
+            return _assemble_body(blocks, defects)
+        # Page markers were removed and the text they cut rejoined. Parse that text once more,
+        # so that the structure comes from the text the Body keeps: parse(render(c)) then
+        # finds exactly the same blocks (idempotence), and a paragraph cut by a page break
+        # is one block. Lines of the second pass are mapped back to the input's lines.
+        joined = "".join(block.text for block in blocks)
+        starts: list[int] = []
+        origins: list[int] = []
+        line = 1
+        for block in blocks:
+            starts.append(line)
+            origins.append(block.line)
+            line += block.text.count("\n")
+
+        def to_input_line(rejoined: int) -> int:
+            index = bisect.bisect_right(starts, rejoined) - 1
+            return origins[index] + rejoined - starts[index] if index >= 0 else rejoined
+
+        defects.line_map = to_input_line
+        try:
+            body, refs_text = _assemble_body(_run("body", joined, defects), defects)
+        finally:
+            defects.line_map = None
+        return attrs.evolve(body, page_markers=markers), refs_text
     finally:
         defects.line_offset = saved
 
@@ -256,13 +282,12 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
 
     summary = None
     joined = "\n\n".join(p.text if p.number is None else f"{p.number}. {p.text}" for p in paragraphs)[:40000]
-    match = _SUMMARY.search(joined)
-    if match:
-        summary = collapse(match.group(1)) or None
-    else:
-        match = _END_SUMMARY.search(joined)
-        if match and paragraphs:
-            summary = collapse(match.group(1)) or None
+    lower = joined.lower()
+    end = _END_SUMMARY.search(lower)
+    if end:
+        start = _SUMMARY_START.search(lower, 0, end.start())
+        # "End Summary" without a start: the text before it is the summary (spec 2.9).
+        summary = collapse(joined[start.end() if start else 0 : end.start()]) or None
 
     return Body(
         banner=fields.get("banner"),
@@ -343,6 +368,7 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
     defects = Defects(strict=strict, reference_id=envelope.reference_id or reference_id)
     for defect in envelope.defects:
         defects.add(defect.code, defect.message, defect.line, defect.column)
+    defects.flat = not envelope.text_lines_are_input_lines
 
     header = None
     if envelope.header_text and envelope.header_text.strip():

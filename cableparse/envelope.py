@@ -42,6 +42,9 @@ class Envelope:
     """Container classification as written (``"UNCLASSIFIED//FOR OFFICIAL USE ONLY"``)."""
     references: tuple[str, ...] = ()
     """Container references column, split, as written."""
+    text_lines_are_input_lines: bool = True
+    """False where the header/body lines are not lines of the input (an HTML ``<pre>`` on one
+    physical line with ``&#x000A;`` entities): defects then point at the part's first line."""
     created_time_reliable: bool = True
     """False where the container's time of day is known to be wrong (HTML pages, spec 4.1)."""
     source: str | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .models import Defect
 
 
@@ -40,16 +42,20 @@ class CableParseError(ValueError):
 class Defects:
     """Collects defects during one parse; raises at the first one when strict.
 
-    Positions are shifted by ``line_offset`` so that they refer to the input as given (a
-    header or body field inside a cables.csv row starts on a later line of the file).
+    Positions are mapped through ``line_map`` (text that was rewritten before parsing, such
+    as a body with its page markers removed) and shifted by ``line_offset`` so that they refer
+    to the input as given (a header or body field inside a cables.csv row starts on a later
+    line of the file).
     """
 
-    __slots__ = ("items", "strict", "line_offset", "reference_id")
+    __slots__ = ("items", "strict", "line_offset", "line_map", "flat", "reference_id")
 
     def __init__(self, *, strict: bool = False, reference_id: str | None = None) -> None:
         self.items: list[Defect] = []
         self.strict = strict
         self.line_offset = 0
+        self.line_map: Callable[[int], int] | None = None
+        self.flat = False  # every line of the part is one line of the input (HTML <pre>)
         self.reference_id = reference_id
 
     def add(
@@ -62,6 +68,10 @@ class Defects:
     ) -> None:
         """Record a defect at ``line``/``column`` of the text being parsed (1-based)."""
         if line is not None:
+            if self.flat:
+                line, column = 1, None
+            elif self.line_map is not None:
+                line = self.line_map(line)
             line += self.line_offset
         if self.strict:
             raise CableParseError(

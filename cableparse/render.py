@@ -35,11 +35,26 @@ def _address_block(keyword: str, recipients: tuple[Recipient, ...]) -> list[str]
     return lines
 
 
+def _dtg_line(header: Header) -> str:
+    dtg = header.dtg
+    assert dtg is not None
+    group = f"{dtg.day:02d}{dtg.hour:02d}{dtg.minute:02d}Z {_MONTHS[dtg.month - 1]} {dtg.year % 100:02d}"
+    return " ".join([*header.precedences, group, *header.operating_signals])
+
+
 def render_header(header: Header) -> str:
     """The header's format lines, one per line, ending with a newline."""
     lines: list[str] = []
-    if header.preamble:
-        lines.append(header.preamble)
+    preamble = header.preamble.split("\n") if header.preamble else []
+    if header.kind == "partial" and preamble:
+        # A partial extract writes its bare DTG right after the placeholder sentence, before
+        # any printout (01HOCHIMINHCITY1082); the DTG line below goes there.
+        lines.append(preamble.pop(0))
+        if header.dtg is not None:
+            lines.append(_dtg_line(header))
+        lines.extend(preamble)
+        preamble = []
+    lines.extend(preamble)
     if header.transmission_id:
         lines.append(header.transmission_id)
     if header.precedence or header.routing_indicators:
@@ -59,10 +74,8 @@ def render_header(header: Header) -> str:
         lines.append(fl3)
     if header.security:
         lines.append(header.security)
-    if header.dtg is not None:
-        dtg = header.dtg
-        group = f"{dtg.day:02d}{dtg.hour:02d}{dtg.minute:02d}Z {_MONTHS[dtg.month - 1]} {dtg.year % 100:02d}"
-        lines.append(" ".join([*header.precedences, group, *header.operating_signals]))
+    if header.dtg is not None and header.kind != "partial":
+        lines.append(_dtg_line(header))
     if header.sender:
         lines.append(f"FM {header.sender}")
     lines.extend(_address_block("TO", header.to))
