@@ -1,0 +1,316 @@
+"""Cablegate HTML cable pages (spec 4.1) and PlusD pages (spec 4.2), read with ``html.parser``.
+
+Nothing is fetched: links, scripts and images are ignored.
+
+Cablegate pages
+    The metadata table ``<table class='cable'>`` is mapped by its ``<th>`` names (Reference ID,
+    Created, Released, Classification, Origin), whatever their order or number in a site build.
+    The ``<pre>`` blocks hold the text: with two or more, the first is the header and the last
+    the body; with one, :func:`~cableparse.containers.text.split_text` decides (a ``VZCZC``, FL5
+    or partial-extract first line makes it a header). Inside ``<pre>`` entities are unescaped
+    (newlines are ``&#x000A;``), tags are dropped but their text kept (TAGS links), and the
+    paragraph anchors ``<a id='par3' href='#par3'>¶</a>`` are dropped with their ``¶`` (the
+    paragraph number after them stays). The site's created and released times are wrong (the
+    minutes repeat the hour on a 12-hour clock, ``2003-07-18 10:10`` for 03BRASILIA2231 created
+    10:14Z), so ``created_time_reliable`` is False; ``released`` is kept as shown and has the
+    same flaw.
+
+PlusD pages
+    No ``<pre>``: the text is the "Raw content" pane (``<div class="text-content">``), a NARA
+    printout with its format lines, split by :func:`split_text`. Metadata comes from the
+    ``synopsis`` table's ``s_key``/``s_val`` pairs: ``Canonical ID`` (kept as written, with
+    its collection suffix, ``1974ATHENS03099_b``), ``Date`` (``1974 May 23, 15:15 (Thursday)``,
+    which matches the FL5 DTG, so it is reliable), ``Original Classification``, ``From``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from html.parser import HTMLParser
+
+from ..envelope import Envelope
+from ..models import Defect
+from ._common import normalize_newlines
+from .text import split_text
+
+__all__ = ["read_html"]
+
+_ISO_MINUTE = re.compile(r"\s*(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?\s*")
+_PLUSD_DATE = re.compile(r"\s*(\d{4})\s+([A-Za-z]+)\s+(\d{1,2}),?\s+(\d{1,2}):(\d\d)")
+_VIEWING = re.compile(r"Viewing cable\s+([0-9A-Z_-]+)")
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+
+
+def _iso_datetime(value: str) -> _dt.datetime | None:
+    match = _ISO_MINUTE.fullmatch(value)
+    if match is None:
+        return None
+    y, mo, d, h, mi, s = match.groups()
+    try:
+        return _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), tzinfo=_dt.timezone.utc)
+    except ValueError:
+        return None
+
+
+def _plusd_datetime(value: str) -> _dt.datetime | None:
+    match = _PLUSD_DATE.match(value)
+    if match is None:
+        return None
+    y, month, d, h, mi = match.groups()
+    mo = _MONTHS.get(month[:3].lower())
+    if mo is None:
+        return None
+    try:
+        return _dt.datetime(int(y), mo, int(d), int(h), int(mi), tzinfo=_dt.timezone.utc)
+    except ValueError:
+        return None
+
+
+class _PageParser(HTMLParser):
+    """Collects the metadata table, the ``<pre>`` blocks and the PlusD panes of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        # Cablegate metadata table
+        self.in_table = False
+        self.table_depth = 0
+        self.headers: list[str] = []
+        self.cells: list[str] = []
+        self.cell: list[str] | None = None
+        self.in_th = False
+        self.th: list[str] = []
+        # <pre> blocks: (text, line of the <pre> tag)
+        self.pres: list[tuple[str, int]] = []
+        self.pre: list[str] | None = None
+        self.pre_line = 0
+        self.skip_anchor = 0
+        # <h3>Viewing cable ...</h3>
+        self.in_h3 = False
+        self.h3: list[str] = []
+        # PlusD
+        self.div_stack: list[str] = []
+        self.key: list[str] | None = None
+        self.val: list[str] | None = None
+        self.last_key: str | None = None
+        self.synopsis: dict[str, str] = {}
+        self.pane_header: list[str] | None = None
+        self.last_pane = ""
+        self.raw_div_depth: int | None = None
+        self.raw: list[str] | None = None
+        self.raw_line = 0
+        self.raw_texts: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        classes = (attr.get("class") or "").split()
+        if tag == "table":
+            if self.in_table:
+                self.table_depth += 1
+            elif "cable" in classes:
+                self.in_table = True
+                self.table_depth = 1
+        elif self.in_table and tag == "th":
+            self.in_th = True
+            self.th = []
+        elif self.in_table and tag == "td":
+            self.cell = []
+        elif tag == "pre":
+            if self.pre is None:
+                self.pre = []
+                self.pre_line = self.getpos()[0]
+        elif tag == "a" and self.pre is not None:
+            # Paragraph anchors ``<a id='par3' href='#par3'>¶</a>``: drop with their pilcrow.
+            if (attr.get("id") or "").startswith("par") or (attr.get("href") or "").startswith("#par"):
+                self.skip_anchor += 1
+        elif tag == "h3":
+            self.in_h3 = True
+        elif tag == "br" and self.raw is not None:
+            self.raw.append("\n")
+        if tag == "div":
+            name = " ".join(classes)
+            self.div_stack.append(name)
+            if "s_key" in classes:
+                self.key = []
+            elif "s_val" in classes:
+                self.val = []
+            elif "pane-header" in classes:
+                self.pane_header = []
+            elif "text-content" in classes and self.raw is None and self.last_pane == "raw content":
+                self.raw = []
+                self.raw_div_depth = len(self.div_stack)
+                self.raw_line = self.getpos()[0]
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" and self.raw is not None:
+            self.raw.append("\n")
+        # A self-closing <div/> or <pre/> opens nothing.
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self.in_table:
+            self.table_depth -= 1
+            if self.table_depth <= 0:
+                self.in_table = False
+        elif tag == "th" and self.in_th:
+            self.in_th = False
+            self.headers.append(" ".join("".join(self.th).split()))
+        elif tag == "td" and self.cell is not None:
+            self.cells.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "pre" and self.pre is not None:
+            self.pres.append(("".join(self.pre), self.pre_line))
+            self.pre = None
+            self.skip_anchor = 0
+        elif tag == "a" and self.skip_anchor:
+            self.skip_anchor -= 1
+        elif tag == "h3":
+            self.in_h3 = False
+        elif tag == "div" and self.div_stack:
+            depth = len(self.div_stack)
+            name = self.div_stack.pop()
+            if "s_key" in name.split() and self.key is not None:
+                self.last_key = " ".join("".join(self.key).split()).rstrip(":")
+                self.key = None
+            elif "s_val" in name.split() and self.val is not None:
+                if self.last_key:
+                    self.synopsis.setdefault(self.last_key, " ".join("".join(self.val).split()))
+                self.val = None
+                self.last_key = None
+            elif "pane-header" in name.split() and self.pane_header is not None:
+                self.last_pane = " ".join("".join(self.pane_header).split()).lower()
+                self.pane_header = None
+            elif self.raw is not None and depth == self.raw_div_depth:
+                self.raw_texts.append(("".join(self.raw), self.raw_line))
+                self.raw = None
+                self.raw_div_depth = None
+
+    def handle_data(self, data: str) -> None:
+        if self.pre is not None:
+            if not self.skip_anchor:
+                self.pre.append(data)
+            return
+        if self.in_th:
+            self.th.append(data)
+        elif self.cell is not None:
+            self.cell.append(data)
+        if self.in_h3:
+            self.h3.append(data)
+        if self.key is not None:
+            self.key.append(data)
+        elif self.val is not None:
+            self.val.append(data)
+        if self.pane_header is not None:
+            self.pane_header.append(data)
+        if self.raw is not None:
+            self.raw.append(data)
+
+
+def read_html(text: str, *, source: str | None = None) -> Envelope:
+    """Read one Cablegate or PlusD page (already decoded) into an envelope; never raises.
+
+    Lines (``header_line``, ``body_line``) are the page lines of the ``<pre>`` tags (or of the
+    PlusD text pane); the text inside a ``<pre>`` is one page line, its ``&#x000A;`` newlines
+    give it its own lines.
+    """
+    parser = _PageParser()
+    defects: list[Defect] = []
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as error:  # noqa: BLE001 - html.parser is lenient; be safe anyway
+        defects.append(Defect(code="html-unparsable", message=f"HTML parser stopped: {error}"))
+    if parser.pre is not None:  # unclosed <pre> at the end of a cut page
+        parser.pres.append(("".join(parser.pre), parser.pre_line))
+        defects.append(Defect(code="html-unclosed-pre", message="<pre> not closed before the end of the page",
+                              line=parser.pre_line))
+    meta: dict[str, str] = {}
+    for i, name in enumerate(parser.headers):
+        if i < len(parser.cells):
+            meta[name.lower()] = parser.cells[i]
+    if parser.synopsis:
+        return _plusd(parser, defects, source)
+
+    header_text: str | None = None
+    body_text: str | None = None
+    header_line = body_line = 1
+    pres = [(normalize_newlines(t), line) for t, line in parser.pres]
+    if len(pres) >= 2:
+        header_text, header_line = pres[0]
+        body_text, body_line = pres[-1]
+        if len(pres) > 2:
+            defects.append(Defect(code="html-extra-pre", message=f"{len(pres)} <pre> blocks; the middle ones are ignored",
+                                  line=pres[1][1]))
+    elif len(pres) == 1:
+        only, line = pres[0]
+        split = split_text(only)
+        header_text, body_text = split.header_text, split.body_text
+        # The whole <pre> is one page line; lines inside it count from the tag's line.
+        header_line = line + split.header_line - 1
+        body_line = line + split.body_line - 1
+    else:
+        defects.append(Defect(code="html-no-pre", message="the page has no <pre> block with cable text"))
+    if not meta:
+        defects.append(Defect(code="html-metadata-missing", message="no <table class='cable'> metadata table"))
+    reference_id = meta.get("reference id") or None
+    if reference_id is None:
+        viewing = _VIEWING.search("".join(parser.h3))
+        if viewing:
+            reference_id = viewing.group(1)
+    created = released = None
+    if "created" in meta:
+        created = _iso_datetime(meta["created"])
+        if created is None:
+            defects.append(Defect(code="html-created", message=f"created {meta['created'][:40]!r} is not YYYY-MM-DD HH:MM"))
+    if "released" in meta:
+        released = _iso_datetime(meta["released"])
+    return Envelope(
+        container="html",
+        header_text=header_text or None,
+        body_text=body_text or None,
+        header_line=header_line,
+        body_line=body_line,
+        reference_id=reference_id,
+        created=created,
+        released=released,
+        origin=meta.get("origin") or None,
+        classification=meta.get("classification") or None,
+        created_time_reliable=False,
+        source=source,
+        offset=0,
+        line=1,
+        defects=tuple(defects),
+    )
+
+
+def _plusd(parser: _PageParser, defects: list[Defect], source: str | None) -> Envelope:
+    """Envelope of a PlusD page (spec 4.2)."""
+    meta = {k.lower(): v for k, v in parser.synopsis.items()}
+    header_text = body_text = None
+    header_line = body_line = 1
+    texts = parser.raw_texts or [(t, line) for t, line in parser.pres]
+    if texts:
+        raw, line = texts[0]
+        split = split_text(normalize_newlines(raw))
+        header_text, body_text = split.header_text, split.body_text
+        header_line = line + split.header_line - 1
+        body_line = line + split.body_line - 1
+    else:
+        defects.append(Defect(code="html-no-pre", message="PlusD page without a raw content pane"))
+    created = _plusd_datetime(meta.get("date", ""))
+    return Envelope(
+        container="html",
+        header_text=header_text,
+        body_text=body_text,
+        header_line=header_line,
+        body_line=body_line,
+        reference_id=meta.get("canonical id") or None,
+        created=created,
+        origin=meta.get("from") or None,
+        classification=meta.get("original classification") or meta.get("classification") or None,
+        created_time_reliable=created is not None,
+        source=source,
+        offset=0,
+        line=1,
+        defects=tuple(defects),
+    )

@@ -1,0 +1,196 @@
+"""Raw text cables: find where the header (ACP 127/126 format lines) ends and the body begins.
+
+Nothing here interprets the lines beyond recognising their shape. The rules (spec 1.1, 1.12):
+
+*Is there a header?* Look at the first :data:`LOOKAHEAD` lines after leading blank lines for an
+*anchor*: a transmission id ``VZCZC...``, the partial-extract sentence, an FL2/FL3/FL4 line
+(``RR RUEH...``, ``DE RUEH... #``, ``ZNY CCCCC``), an FL5 line (``R 042201Z JAN 08``), a bare DTG,
+or ``FM``/``TO``/``XMT``. ``VZCZC`` and the partial-extract sentence count wherever they are
+(post printouts put a page of preamble before ``VZCZC``: 03ABUDHABI2641, spec 1.12 d); the
+weaker anchors only count when no body front matter (``E.O.``, ``TAGS:``, ``SUBJECT:``) comes
+before them, so a body that quotes another telegram's ``FM`` line is not taken for a header.
+Lines before the anchor (printouts, ``PAGE 01`` blocks: 09USEUBRUSSELS1177, 1974ATHENS03099_b)
+belong to the header as its preamble.
+
+*Where does it end?* At the first of, from the anchor on:
+
+- a classification line (``UNCLAS ...``, ``CONFIDENTIAL SECTION 01 OF 03 NEW DELHI 005138``,
+  spaced ``C O N F I D E N T I A L ...``, ``SECRET``/``LIMITED OFFICIAL USE`` + origin + serial).
+  Raw text files have no blank line between the INFO list and this line (06NEWDELHI5138);
+- a body front-matter line (``E.O.``, ``TAGS:``, ``SUBJECT:``, ``SIPDIS``, ``Classified By``);
+- a blank line once the addressee block (``FM``/``TO``/``INFO``/``XMT``) has begun, or a blank
+  line before it when the next non-blank line is not itself a header line.
+
+The blank lines between header and body stay at the end of ``header_text`` (as in cables.csv,
+whose partial-extract header field ends with ``\\n\\n``), so ``header_text + body_text`` is the
+text from the header's first line on. Leading blank lines are skipped and ``header_line`` /
+``body_line`` count them. Without an anchor everything is body.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import attrs
+
+from ..models import Defect
+
+__all__ = ["LOOKAHEAD", "TextSplit", "is_classification_line", "split_text"]
+
+LOOKAHEAD: Final = 60
+"""Lines searched for a header anchor (spec 1.12: printouts run to ~40 lines before VZCZC)."""
+
+_VZCZC = re.compile(r"\s*VZCZC")
+_PARTIAL = re.compile(r"\s*This record is a partial extract of the original cable", re.IGNORECASE)
+# FL2: precedence prosign then routing indicators only (``OR RATHER`` in a body is not one).
+_FL2 = re.compile(r"[ZOPRMW]{1,2}(?:\s+[RQ][A-Z]{3,6})+\s*$")
+_FL3 = re.compile(r"DE\s+[A-Z]{4,7}\s*#")
+_FL4 = re.compile(r"ZN[RY]\s")
+_FL5 = re.compile(r"[ZOPRM](?:\s+[ZOPRM])?\s+\d{6}Z\s+[A-Za-z]{3}\s+\d{2}\b")
+_DTG = re.compile(r"\d{6}Z\s+[A-Za-z]{3}\s+\d{2}\s*$")
+_FM = re.compile(r"FM\s+[A-Z]")
+_ADDRESS = re.compile(r"(?:FM|TO|XMT)\s+\S")
+# FL8 INFO, not the printout's office list ``INFO  LOG-00   AF-00`` (spec 1.12 c).
+_INFO = re.compile(r"INFO\s+(?![A-Z0-9]+-\d\d(?:\s|$))\S")
+_PRINTOUT = re.compile(
+    r"\s*(?:PAGE\s+\d\d\s|(?:ACTION|ORIGIN|INFO)\s+[A-Z0-9]+-\d\d|-{5,}|[A-Z0-9]+-\d\d\s|/\d{3}\s?[WR]\s*$)"
+)
+_FRONT_MATTER = re.compile(
+    r"\s*(?:E\.\s?O\.\s*\d|EO\s+\d{5}|TAGS?\s*:|SUBJE?C?T?\s*:|SIPDIS\s*$|CLASSIFIED\s+BY\b)", re.IGNORECASE
+)
+
+_MRN_SERIAL = re.compile(r"[A-Z]\s+\d{3,}\s*$")
+_SPACED_LINE = re.compile(
+    r"\s*(?:C O N F I D E N T I A L|S E C R E T|T O P  ?S E C R E T|U N C L A S|L I M I T E D)\b"
+)
+_CLASS_WORD = re.compile(
+    r"\s*(?P<word>UNCLAS(?:SIFIED)?|LIMITED OFFICIAL USE|CONFIDENTIAL|TOP SECRET|SECRET)(?![A-Z])(?P<rest>.*)$"
+)
+_CLASS_REST = re.compile(
+    r"\s*(?:$|//|SECTION\b|E\s?F\s?T\s?O\b|NOFORN|SIPDIS\b|EXDIS\b|NODIS\b|LIMDIS\b|STADIS\b|.*\d\s*$)"
+)
+
+
+def is_classification_line(line: str) -> bool:
+    """Does ``line`` look like a body classification line (spec 2.1)?
+
+    ``SECRET SERVICE WASHDC`` (an addressee) is not one: after the level word there must be
+    nothing, a caveat, ``SECTION``, or words ending in the MRN serial digits.
+    """
+    if _SPACED_LINE.match(line):
+        return True
+    match = _CLASS_WORD.match(line)
+    return match is not None and _CLASS_REST.match(match.group("rest")) is not None
+
+
+def _is_anchor(line: str) -> bool:
+    stripped = line.lstrip()
+    return bool(
+        _VZCZC.match(line)
+        or _PARTIAL.match(line)
+        or _FL2.match(stripped)
+        or _FL3.match(stripped)
+        or _FL4.match(stripped)
+        or _FL5.match(stripped)
+        or _DTG.match(stripped)
+        or _FM.match(stripped)
+    )
+
+
+def _is_header_like(line: str) -> bool:
+    """A line that can continue a header across a blank line (format lines and printouts)."""
+    return _is_anchor(line) or bool(_PRINTOUT.match(line)) or bool(_INFO.match(line.lstrip()))
+
+
+@attrs.frozen(kw_only=True)
+class TextSplit:
+    """Where the header and the body of a raw text are."""
+
+    header_text: str | None
+    """Header lines (with their line ends and the blank lines after them), or None."""
+    body_text: str | None
+    """Body from its first non-blank line, or None when there is none."""
+    header_line: int
+    """1-based line of the header's first line (of the body when there is no header)."""
+    body_line: int
+    """1-based line of the body's first line (one past the header when there is no body)."""
+    defects: tuple[Defect, ...] = ()
+    """Problems found while splitting."""
+
+
+def _find_anchor(lines: list[str], first: int) -> int | None:
+    limit = min(len(lines), first + LOOKAHEAD)
+    front_matter_seen = False
+    for i in range(first, limit):
+        line = lines[i]
+        if _VZCZC.match(line) or _PARTIAL.match(line):
+            return i
+        if front_matter_seen:
+            continue
+        if _FRONT_MATTER.match(line):
+            front_matter_seen = True
+            continue
+        if _MRN_SERIAL.search(line) and is_classification_line(line):
+            # A class line with its MRN serial opens a body; only VZCZC can still start a header
+            # after it (State's ``S E C R E T STATE 00119085`` before VZCZC, spec 1.12 a). A bare
+            # ``CONFIDENTIAL`` is a printout page stamp (1974ATHENS03099_b), not a body.
+            front_matter_seen = True
+            continue
+        if _is_anchor(line):
+            return i
+    return None
+
+
+def split_text(text: str, *, line_offset: int = 0) -> TextSplit:
+    """Split raw cable text (LF line ends) into header and body; see the module docstring.
+
+    ``line_offset`` is added to the reported lines (text that starts inside a larger input).
+    """
+    lines = text.split("\n")
+    first = 0
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    if first >= len(lines):
+        return TextSplit(header_text=None, body_text=None, header_line=1 + line_offset,
+                         body_line=1 + line_offset)
+    anchor = _find_anchor(lines, first)
+    if anchor is None:
+        return TextSplit(header_text=None, body_text="\n".join(lines[first:]), header_line=first + 1 + line_offset,
+                         body_line=first + 1 + line_offset)
+    end = len(lines)
+    addressees = False
+    for i in range(anchor, len(lines)):
+        line = lines[i]
+        stripped = line.lstrip()
+        if not stripped:
+            if addressees:
+                end = i
+                break
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j < len(lines) and _is_header_like(lines[j]):
+                continue
+            end = i
+            break
+        if i > anchor and (is_classification_line(line) or _FRONT_MATTER.match(line)):
+            end = i
+            break
+        if _ADDRESS.match(stripped) or _INFO.match(stripped):
+            addressees = True
+    body_start = end
+    while body_start < len(lines) and not lines[body_start].strip():
+        body_start += 1
+    header = "\n".join(lines[first:body_start])
+    if body_start < len(lines):
+        header += "\n"
+        body: str | None = "\n".join(lines[body_start:])
+    else:
+        body = None
+    return TextSplit(
+        header_text=header or None,
+        body_text=body,
+        header_line=first + 1 + line_offset,
+        body_line=body_start + 1 + line_offset,
+    )
