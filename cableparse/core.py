@@ -39,6 +39,7 @@ from .transform import (
     interpret_refs,
     interpret_subject,
     interpret_tags,
+    remove_inline_markers,
 )
 
 # --- running a grammar --------------------------------------------------------------------
@@ -130,12 +131,22 @@ _END_SUMMARY = re.compile(r"end\s+(?:of\s+)?summ?ary\b")
 
 
 def _unreflow(text: str, defects: Defects) -> str:
-    """Split a classification line that carries the whole front matter (reflowed HTML)."""
-    first, newline, rest = text.partition("\n")
-    if len(first) < 90 or not re.search(r"\b(?:TAGS?|SUBJECT|E\.O\.)\b", first):
-        return text
-    defects.add("reflowed-front-matter", "front matter run onto the classification line", 1, 1)
-    return _REFLOWED_KEYWORDS.sub("\n", first) + newline + rest
+    """Split front-matter lines that carry several items (reflowed HTML pages).
+
+    10STATE284 runs the whole front matter onto the classification line; 07TRIPOLI1039 runs
+    ``CLASSIFIED BY:`` onto the REF line. Only long lines among the first 40 are looked at.
+    """
+    lines = text.split("\n", 40)
+    changed = False
+    for index, line in enumerate(lines[:40]):
+        if len(line) >= 90 and _REFLOWED_KEYWORDS.search(line):
+            split = _REFLOWED_KEYWORDS.sub("\n", line)
+            if split != line:
+                if not changed:
+                    defects.add("reflowed-front-matter", "front-matter items run onto one line", index + 1, 1)
+                changed = True
+                lines[index] = split
+    return "\n".join(lines) if changed else text
 
 
 def _signers(paragraph: Paragraph) -> tuple[Paragraph, tuple[str, ...]]:
@@ -174,6 +185,7 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
             return Body(text=""), None
         prepared = _unreflow(prepared, defects)
         blocks: list[Block] = _run("body", prepared, defects)
+        blocks = _without_inline_markers(blocks)
         markers = tuple(marker for block in blocks for marker in block.markers)
         if not markers:
             return _assemble_body(blocks, defects)
@@ -204,12 +216,31 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
         defects.line_offset = saved
 
 
+def _without_inline_markers(blocks: list[Block]) -> list[Block]:
+    """Blocks with page markers inside their lines removed (reflowed pages)."""
+    origin = None
+    for block in blocks:
+        if block.kind == "banner":
+            origin = interpret_banner(block.text)[0].origin
+            break
+    cleaned = []
+    for block in blocks:
+        if "OF" in block.text:
+            text, found = remove_inline_markers(block.text, origin)
+            if found:
+                block = block._replace(text=text, markers=block.markers + found)
+        cleaned.append(block)
+    return cleaned
+
+
 def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | None]:
     """Give each block its role: front matter, passing lines, paragraphs, signature."""
     fields: dict[str, Any] = {}
     captions: list[str] = []
     passing: list[str] = []
-    paragraphs: list[Paragraph] = []
+    # (number, portion mark, text pieces): unnumbered blocks after a numbered paragraph
+    # belong to it, and are joined once at the end rather than copied on every append.
+    drafts: list[tuple[int | None, str | None, list[str]]] = []
     markers: list[str] = []
     text_parts: list[str] = []
 
@@ -259,19 +290,22 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
         # The text proper.
         if kind == "paragraph":
             paragraph = interpret_paragraph(body_text)
-            paragraphs.append(paragraph)
+            drafts.append((paragraph.number, paragraph.classification, [paragraph.text]))
             if paragraph.text[:13].lower().startswith("classified by") and "classified_by" not in fields:
                 fields["classified_by"] = interpret_classified_by(paragraph.text)
             continue
         cleaned = clean_text(body_text)
         if not cleaned:
             continue
-        if paragraphs and paragraphs[-1].number is not None:
-            last = paragraphs[-1]
-            paragraphs[-1] = attrs.evolve(last, text=f"{last.text}\n\n{cleaned}")
+        if drafts and drafts[-1][0] is not None:
+            drafts[-1][2].append(cleaned)
         else:
-            paragraphs.append(Paragraph(text=cleaned))
+            drafts.append((None, None, [cleaned]))
 
+    paragraphs = [
+        Paragraph(number=number, classification=portion, text="\n\n".join(pieces))
+        for number, portion, pieces in drafts
+    ]
     signers: tuple[str, ...] = ()
     if paragraphs:
         last_paragraph, signers = _signers(paragraphs[-1])
@@ -281,7 +315,15 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
             paragraphs[-1] = last_paragraph
 
     summary = None
-    joined = "\n\n".join(p.text if p.number is None else f"{p.number}. {p.text}" for p in paragraphs)[:40000]
+    # A summary opens the text: looking at the first 20,000 characters is enough.
+    pieces: list[str] = []
+    size = 0
+    for p in paragraphs:
+        if size > 20000:
+            break
+        pieces.append(p.text if p.number is None else f"{p.number}. {p.text}")
+        size += len(pieces[-1])
+    joined = "\n\n".join(pieces)
     lower = joined.lower()
     end = _END_SUMMARY.search(lower)
     if end:

@@ -264,6 +264,42 @@ def _join_blocks(head: str, markers: list[Token]) -> tuple[str, tuple[str, ...]]
     return text, tuple(found)
 
 
+# A page marker inside a line: pages that reflowed the text (07TRIPOLI1039: "... Expressing
+# surprise, TRIPOLI 00001039 002 OF 002 Sawani said ..."). The search starts on the padded
+# serial's "00", a literal the regex engine scans for quickly; the origin before it is the
+# cable's own MRN origin cut to ten characters, so it is matched against that.
+_INLINE_MARKER = re.compile(r"00\d{6}[ \t]+\d{3}(?:\.\d+)?[ \t]+OF[ \t]+\d{3}\b")
+
+
+def remove_inline_markers(text: str, origin: str | None) -> tuple[str, tuple[str, ...]]:
+    """``text`` without the page markers written inside its lines, and the markers removed.
+
+    ``origin`` is the cable's MRN origin (``"BUENOS AIRES"``); without it the one word before
+    the serial is taken for the origin.
+    """
+    found: list[str] = []
+    position = 0
+    expected = collapse(origin)[:10].rstrip() if origin else None
+    while True:
+        match = _INLINE_MARKER.search(text, position)
+        if match is None:
+            return text, tuple(found)
+        before = text[: match.start()].rstrip(" \t")
+        if expected and before.upper().endswith(expected):
+            start = len(before) - len(expected)
+        else:
+            word = re.search(r"[A-Z][A-Z.'\-]*$", before)
+            start = word.start() if word else -1
+        if start < 0 or (start > 0 and not text[start - 1].isspace()):
+            position = match.end()
+            continue
+        found.append(collapse(text[start : match.end()]))
+        head, tail = text[:start].rstrip(" \t"), text[match.end() :].lstrip(" \t")
+        glue = " " if head and tail and not head.endswith("\n") and not tail.startswith("\n") else ""
+        text = head + glue + tail
+        position = len(head)
+
+
 def _block(kind: str, children: list[Token]) -> Block:
     head = children[0]
     text, markers = _join_blocks(str(head), children[1:])
