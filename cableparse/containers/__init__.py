@@ -76,7 +76,7 @@ def _by_content(sample: bytes) -> Format:
     head = sample.lstrip(b"\xef\xbb\xbf \t\r\n")
     if _HTML_MARK.search(sample[:SNIFF_BYTES]) and head.startswith(b"<"):
         return "html"
-    text = sample.decode("utf-8", errors="replace")
+    text = sample.decode("utf-8", errors="replace").lstrip("\ufeff")
     match = ROW_START.search(text)
     if match is not None:
         return "csv" if not text[: match.start()].strip("\ufeff \t\r\n") else "page"
@@ -249,22 +249,40 @@ def _walk(directory: Path) -> Iterator[Path]:
     # interleave them. Files-then-subdirectories, each sorted, is stable and documented.
 
 
+def _read_upto(stream: IO[bytes], size: int | None) -> tuple[bytes, str | None]:
+    """Up to ``size`` bytes (all when None) and the read error that stopped it, if any.
+
+    Reads with ``read1`` pieces where the stream has it: ``GzipFile.read`` loses everything it
+    decompressed in a call that ends in a truncated-file error.
+    """
+    read = getattr(stream, "read1", None) or stream.read
+    pieces: list[bytes] = []
+    got = 0
+    try:
+        while size is None or got < size:
+            piece = read(1 << 18 if size is None else min(size - got, 1 << 18))
+            if not piece:
+                break
+            pieces.append(piece)
+            got += len(piece)
+    except (OSError, EOFError) as error:
+        return b"".join(pieces), str(error)
+    return b"".join(pieces), None
+
+
 def _from_stream(stream: IO[bytes], *, name: str | None, source: str, format: str) -> Iterator[Envelope | CableError]:
     """Records of one binary stream (format detected from name and content when "auto")."""
-    try:
-        head = stream.read(SNIFF_BYTES)
-    except (OSError, EOFError) as error:
-        yield CableError(message=f"cannot read: {error}", source=source, offset=0, line=1, raw="")
-        return
+    head, error = _read_upto(stream, SNIFF_BYTES)
     fmt = format if format != "auto" else (_by_name(name) or _by_content(head))
     if fmt == "csv":
+        # The csv reader reports a read error itself, after the records read before it.
         yield from iter_csv_envelopes(cast(IO[bytes], _Prefixed(head, stream)), source=source)
         return
-    try:
-        data = head + stream.read()
-    except (OSError, EOFError) as error:
+    rest, error = (b"", error) if error else _read_upto(stream, None)
+    data = head + rest
+    if error:
         yield CableError(message=f"cannot read to the end: {error}", source=source, offset=0, line=1,
-                         raw=head.decode("utf-8", errors="replace"))
+                         raw=data.decode("utf-8", errors="replace"))
         return
     if format == "auto" and fmt == "text" and len(data) > len(head):
         fmt = _by_content(data)  # a row start beyond the sniffed head makes it a page
