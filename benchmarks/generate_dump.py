@@ -34,9 +34,10 @@ MEDIAN_BODY = 5_300
 SIGMA = 0.75  # with the clipping above this gives a mean body of about 7 KB
 
 _ROW_START = re.compile(r"^\d+,\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d,[^,]+,\"", re.M)
-_DTG = re.compile(r"^([OPRZ]{1,2}) \d{6}Z [A-Z]{3} \d{2}\s*$", re.M)
+_DTG = re.compile(r"^((?:[OPRZ]{1,2} )?)\d{6}Z ([A-Za-z]{3}) \d{2}\s*$", re.M)
+"""FL5 ("R 042201Z JAN 08"), or the bare DTG line of a partial-extract header ("051329Z May 04")."""
 _FL3 = re.compile(r"^(DE [A-Z]{5,7} #)\d{4}(/\d\d)? \d{7}", re.M)
-_BANNER_SERIAL = re.compile(r"\b\d{6}(\s*)$")
+_BANNER_SERIAL = re.compile(r"\b(\d{3,6})(\s*)$")
 _PARAGRAPH = re.compile(r"^\s*\d{1,2}\. ")
 
 _MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
@@ -80,7 +81,16 @@ def _page_row(text: str) -> list[str] | None:
     match = _ROW_START.search(text)
     if match is None:
         return None
-    return next(_read_rows(text[match.start():]), None)
+    segment = text[match.start():]
+    # Pages (the Scoop seed) lose the row's closing quote and go on with site boilerplate
+    # from a "(c) Scoop Media" line on: end the row there.
+    boilerplate = re.search(r"^\s*\u00a9", segment, re.M)
+    if boilerplate is not None:
+        segment = segment[: boilerplate.start()].rstrip()
+        if not segment.endswith('"'):
+            segment += '"'
+        segment += "\n"
+    return next(_read_rows(segment), None)
 
 
 def template_rows(paths: Iterable[Path] | None = None) -> list[list[str]]:
@@ -160,12 +170,20 @@ def make_row(
     """One cables.csv record (with its final newline) derived from ``template``."""
     _, _, reference_id, origin, classification, references, header, body = template
     reference_id = f"{when.year % 100:02d}{_origin_code(reference_id)}{serial}"
-    dtg = f"{when:%d%H%M}Z {_MONTHS[when.month - 1]} {when:%y}"
-    header = _DTG.sub(lambda m: f"{m.group(1)} {dtg}", header, count=1)
+    month = _MONTHS[when.month - 1]
+
+    def new_dtg(match: re.Match[str]) -> str:
+        # Keep the template's month spelling (a few real DTGs say "Oct").
+        written = month if match.group(2).isupper() else month.title()
+        return f"{match.group(1)}{when:%d%H%M}Z {written} {when:%y}"
+
+    header = _DTG.sub(new_dtg, header, count=1)
     julian = f"{when.timetuple().tm_yday:03d}{when:%H%M}"
     header = _FL3.sub(lambda m: f"{m.group(1)}{serial % 10000:04d}{m.group(2) or ''} {julian}", header, count=1)
     first, newline, rest = body.partition("\n")
-    body = _BANNER_SERIAL.sub(lambda m: f"{serial:06d}{m.group(1)}", first, count=1) + newline + rest
+    # The banner serial keeps the template's width ("0166", "000023").
+    first = _BANNER_SERIAL.sub(lambda m: f"{serial:0{len(m.group(1))}d}{m.group(2)}", first, count=1)
+    body = first + newline + rest
     body = _resize(body, _body_size(rng), pool, rng)
     created = f"{when.month}/{when.day}/{when.year} {when.hour}:{when.minute:02d}"
     fields = [created, reference_id, origin, classification, references, header, body]
