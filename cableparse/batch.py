@@ -123,6 +123,8 @@ class _Task:
     size: int = 0
     """Bytes of input this task covers (for progress)."""
     format: str = "auto"
+    first_line: int = 1
+    """Line number at ``start`` (counted once by the parent rather than by every worker)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -206,6 +208,27 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[str]:
     return paths
 
 
+def _line_numbers(path: str, offsets: Sequence[int]) -> list[int]:
+    """The 1-based line number at each of the (ascending) byte ``offsets``, in one pass.
+
+    Left to itself, each shard's reader would count the lines before its start, reading the
+    file's head again for every shard (quadratic in the number of shards).
+    """
+    numbers: list[int] = []
+    newlines = 0
+    position = 0
+    with open(path, "rb") as file:
+        for offset in offsets:
+            while position < offset:
+                chunk = file.read(min(offset - position, 1 << 24))
+                if not chunk:
+                    break
+                newlines += chunk.count(b"\n")
+                position += len(chunk)
+            numbers.append(newlines + 1)
+    return numbers
+
+
 def _shard_count(size: int, jobs: int) -> int:
     if jobs <= 1:
         return 1
@@ -240,7 +263,8 @@ def _plan(paths: Sequence[str], format: str, jobs: int) -> list[_Task]:
                 ranges = split_byte_ranges(path, shards)
             else:
                 ranges = [(0, None)]
-            for start, end in ranges:
+            lines = _line_numbers(path, [start for start, _ in ranges])
+            for (start, end), first_line in zip(ranges, lines):
                 # The reader's "to the end" sentinel may be any number past the file's size.
                 stop = size if end is None or end > size else end
                 if stop <= start and shards > 1:
@@ -254,6 +278,7 @@ def _plan(paths: Sequence[str], format: str, jobs: int) -> list[_Task]:
                         end=end,
                         size=max(0, stop - start),
                         format="csv",
+                        first_line=first_line,
                     )
                 )
         else:
@@ -295,7 +320,10 @@ def _csv_records(task: _Task) -> Iterator[tuple[Cable | CableError, int]]:
 
     path = task.sources[0]
     with open(path, "rb") as file:
-        for item in iter_csv_envelopes(file, source=path, start=task.start, end=task.end):
+        records = iter_csv_envelopes(
+            file, source=path, start=task.start, end=task.end, first_line=task.first_line
+        )
+        for item in records:
             done = 0 if item.offset is None else max(0, item.offset - task.start)
             if isinstance(item, CableError):
                 yield item, done
@@ -452,6 +480,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    # Wait for them, so that none writes into the parts directory after it is removed.
+    for process in processes:
+        process.join(timeout=10)
 
 
 # --- progress --------------------------------------------------------------------------------
@@ -520,6 +551,9 @@ def convert(
     - ``rejects``: a file for the records that could not be read (JSON Lines of
       ``to_plain(CableError)``), written even when empty.
     - ``progress``: a progress bar on stderr (default: when stderr is a terminal).
+
+    Workers are started with ``spawn``: a script that calls ``convert`` with ``jobs > 1`` must
+    do so under ``if __name__ == "__main__":``, as with any multiprocessing code.
 
     Raises :class:`FileNotFoundError` for a missing input, :class:`~cableparse.sinks.SinkError`
     (a ``ValueError``) for an unknown output kind or format, and ``OSError`` when the output
