@@ -496,28 +496,6 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
 FORMATS = ("auto", "text", "csv", "html", "page")
 
 
-def _as_text(source: str | bytes) -> tuple[str, list[tuple[str, str]]]:
-    if isinstance(source, str):
-        text = source
-        problems: list[tuple[str, str]] = []
-    elif isinstance(source, (bytes, bytearray, memoryview)):
-        raw = bytes(source)
-        if raw.count(b"\x00") > max(8, len(raw) // 100):
-            raise CableParseError("input is binary, not text", code="not-text")
-        try:
-            text = raw.decode("utf-8-sig")
-            problems = []
-        except UnicodeDecodeError as error:
-            text = raw.decode("utf-8", errors="replace")
-            problems = [("invalid-utf8", f"invalid UTF-8 at byte {error.start} replaced")]
-    else:
-        raise CableParseError(f"cannot parse a {type(source).__name__}; give str or bytes", code="not-text")
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-        problems.append(("nul-bytes", "NUL characters removed"))
-    return text, problems
-
-
 def parse(
     source: str | bytes,
     *,
@@ -531,30 +509,27 @@ def parse(
     ``strict=True`` the first defect raises :class:`CableParseError`, the only exception this
     function raises (in lenient mode only for input that is not text at all).
     """
-    if format not in FORMATS:
-        raise CableParseError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", code="bad-format")
-    text, problems = _as_text(source)
     from .containers import detect_format, extract
 
+    if format not in FORMATS:
+        raise CableParseError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", code="bad-format")
+    if not isinstance(source, (str, bytes, bytearray, memoryview)):
+        raise CableParseError(f"cannot parse a {type(source).__name__}; give str or bytes", code="not-text")
+    if isinstance(source, (bytearray, memoryview)):
+        source = bytes(source)
     if format == "auto":
-        format = detect_format(text, None)
+        format = detect_format(source, None)
     try:
-        envelope = extract(text, format)
+        envelope = extract(source, format)
     except CableParseError:
         raise
     except Exception as error:  # noqa: BLE001 - a container bug must not escape lenient mode
+        # The containers are tested never to raise; this keeps the API's promise if one does.
         if strict:
-            raise CableParseError(f"container could not be read: {error}", code="container-error") from error
-        envelope = Envelope(container="text", body_text=text)
-        problems.append(("container-error", f"{format} container could not be read ({error}); parsed as text"))
-    if problems:
-        envelope = attrs.evolve(
-            envelope,
-            defects=tuple(
-Defect(code=code, message=message) for code, message in problems
-            )
-            + envelope.defects,
-        )
+            raise CableParseError(f"{format} container could not be read: {error}", code="container-error") from error
+        text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
+        problem = Defect(code="container-error", message=f"{format} container could not be read ({error}); parsed as text")
+        envelope = Envelope(container="text", body_text=text, defects=(problem,))
     return parse_envelope(envelope, strict=strict, reference_id=reference_id)
 
 

@@ -477,7 +477,7 @@ def interpret_classified_by(text: str) -> ClassifiedBy:
     return ClassifiedBy(name=name, title=title, reasons=reasons, text=body)
 
 
-_PARAGRAPH = re.compile(r"(?s)^\s*(\d{1,2})\s*\.\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*(.*)$")
+_PARAGRAPH = re.compile(r"(?s)^\s*[¶\ufffd]?(\d{1,2})\s*\.\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*(.*)$")
 
 
 def interpret_paragraph(text: str) -> Paragraph:
