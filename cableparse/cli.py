@@ -78,6 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("-o", "--output", required=True, metavar="OUT")
     _add_batch_options(convert)
     convert.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    convert.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: worker processes on this machine (default); dask: Dask tasks writing a "
+        "Parquet dataset (OUT a directory/ or *.parquet; needs cableparse[dask]; see docs/dask.md)",
+    )
+    convert.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a distributed scheduler (tcp://host:8786); default: --jobs local processes",
+    )
 
     show = sub.add_parser(
         "show",
@@ -141,14 +153,30 @@ def _describe(error: BaseException) -> str:
 def _convert(args: argparse.Namespace) -> int:
     from .batch import convert
 
-    summary = convert(
-        args.inputs,
-        args.output,
-        jobs=args.jobs,
-        format=args.format,
-        rejects=args.rejects,
-        progress=args.progress,
-    )
+    if args.scheduler is not None and args.engine != "dask":
+        raise ValueError("--scheduler needs --engine dask")
+    if args.engine == "dask":
+        # Imported only here: Dask is an optional extra (ImportError -> exit 2, naming it).
+        from .dask import convert as convert_with_dask
+
+        summary = convert_with_dask(
+            args.inputs,
+            args.output,
+            jobs=args.jobs,
+            format=args.format,
+            rejects=args.rejects,
+            scheduler=args.scheduler,
+            progress=args.progress,
+        )
+    else:
+        summary = convert(
+            args.inputs,
+            args.output,
+            jobs=args.jobs,
+            format=args.format,
+            rejects=args.rejects,
+            progress=args.progress,
+        )
     if not args.quiet:
         print(summary.report(top=10), file=sys.stderr)
         if summary.rejects and not args.rejects:

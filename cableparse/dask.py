@@ -1,0 +1,823 @@
+"""Dask integration: parse cables on a cluster (the optional ``dask`` extra).
+
+``pip install 'cableparse[dask]'``. Importing :mod:`cableparse` never imports Dask; this module
+does, at the top.
+
+- :func:`read_cables`: a :class:`dask.bag.Bag` of :class:`~cableparse.Cable` (and
+  :class:`~cableparse.CableError` with ``errors="yield"``);
+- :func:`to_dataframe`: a :class:`dask.dataframe.DataFrame` with the columns and types of the
+  Parquet sink (:func:`cableparse.sinks.parquet.cable_schema`);
+- :func:`to_parquet`: a Parquet dataset written by the workers, one part file per block;
+- :func:`convert`: what ``cableparse convert --engine dask`` runs.
+
+How inputs are cut
+------------------
+A cables.csv is cut into blocks of ``blocksize`` bytes. Each block task opens the file through
+fsspec and calls :func:`~cableparse.containers.csvfile.iter_csv_envelopes` with its raw
+``[start, end)``: that function snaps both ends to *verified* record starts (the logic behind
+``split_byte_ranges`` and ``convert --jobs``), yields only the records that start inside the
+range and reads past ``end`` to finish the last one. Neighbouring blocks snap their shared
+boundary to the same record start, so no cable is cut, lost or read twice, and the records of
+all blocks, in block order, are exactly those of one sequential pass.
+
+Line numbers (of records and defects) are file lines, as in a sequential pass. A block cannot
+know how many lines precede it without reading them, so every block but the last also gets a
+cheap task that counts the newlines of its raw range; a block task receives the counts of the
+blocks before it. (Letting each block count from byte 0, as ``iter_csv_envelopes`` does when
+not told the line, would read the file quadratically often.)
+
+Compressed cables.csv files, HTML pages, text files and pages cannot be cut; they are read
+whole with :func:`cableparse.containers.iter_envelopes`, consecutive ones grouped into
+partitions of about ``blocksize`` bytes (at most :data:`FILES_PER_PARTITION` files).
+
+Paths are local paths or any fsspec URL (``s3://``, ``gs://``, ``https://``, ``file://``,
+``memory://``; globs allowed); ``storage_options`` go to fsspec. Every worker must be able to
+open them: on a cluster, use object storage or a file system that all machines mount.
+"""
+
+from __future__ import annotations
+
+import collections
+import glob as _glob
+import importlib
+import io
+import json
+import os
+import re
+import sys
+import time
+import uuid
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, Literal, cast
+
+import attrs
+
+try:
+    import dask
+    import dask.bag as dask_bag
+    import dask.dataframe as dask_dataframe
+    import fsspec  # type: ignore[import-untyped,unused-ignore]
+    from dask.base import compute
+    from dask.delayed import Delayed, delayed
+    from dask.utils import parse_bytes
+except ImportError as _error:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        f"cableparse.dask needs Dask ({_error}): pip install 'cableparse[dask]'"
+    ) from _error
+
+from .batch import Summary
+from .containers import CABLE_SUFFIXES, iter_envelopes
+from .containers.csvfile import iter_csv_envelopes
+from .core import parse_envelope
+from .envelope import Envelope
+from .errors import CableParseError
+from .models import Cable, CableError
+from .serialize import to_plain
+from .sinks import SinkError, sink_kind
+
+__all__ = [
+    "DEFAULT_BLOCKSIZE",
+    "FILES_PER_PARTITION",
+    "convert",
+    "dataframe_meta",
+    "read_cables",
+    "to_dataframe",
+    "to_parquet",
+]
+
+DEFAULT_BLOCKSIZE = "64MiB"
+"""Bytes of cables.csv per partition: about 9,000 cables, 10 s of parsing on one core."""
+
+FILES_PER_PARTITION = 256
+"""At most this many whole files (HTML pages, text files) in one partition."""
+
+_PART_NAME = re.compile(r"part-\d{5,}\.parquet")
+"""A part file of a dataset (what may be replaced when the output directory exists)."""
+
+_COUNT_CHUNK = 1 << 23
+"""Bytes read at a time when counting the newlines of a block."""
+
+Paths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+"""One path or URL (globs allowed), or several."""
+
+
+# --- planning (on the client: file listings and sizes only, no data) ---------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _Input:
+    """One input file: how to open it and the name its records carry."""
+
+    url: str
+    """What the worker opens (an absolute local path, or an fsspec URL)."""
+    label: str
+    """``CableError.source`` / ``Envelope.source``: the path as a sequential pass names it."""
+    remote: bool
+    """Opened through fsspec with ``storage_options`` (else a plain local path)."""
+    size: int
+
+
+@attrs.frozen(kw_only=True)
+class _Block:
+    """One partition: a byte range of a cables.csv, or a group of whole files."""
+
+    index: int
+    kind: Literal["csv", "files"]
+    inputs: tuple[_Input, ...]
+    start: int = 0
+    end: int | None = None
+    format: str = "auto"
+    storage_options: Mapping[str, Any] = attrs.field(factory=dict)
+    first_of_file: bool = True
+    """The block starts at byte 0 (its lines need no count of earlier blocks)."""
+
+
+def _is_local(path: str) -> bool:
+    return "://" not in path and not path.startswith("file:")
+
+
+def _walk_local(directory: str) -> Iterator[str]:
+    """Cable files under a local directory, in the order ``iter_cables(directory)`` reads them."""
+    # The same walk as cableparse.containers (recursive, files before subdirectories, each
+    # sorted, hidden entries skipped, CABLE_SUFFIXES only), so that CableError.source and
+    # the order equal a sequential pass over the directory.
+    for root, dirs, files in os.walk(Path(directory)):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(CABLE_SUFFIXES):
+                yield str(Path(root) / name)
+
+
+def _walk_remote(fs: Any, root: str) -> Iterator[tuple[str, int]]:
+    """``(path, size)`` of the cable files under a remote directory, in the local walk's order."""
+    entries = sorted(fs.ls(root, detail=True), key=lambda entry: str(entry["name"]))
+    subdirectories: list[str] = []
+    for entry in entries:
+        name = str(entry["name"]).rstrip("/")
+        base = name.rsplit("/", 1)[-1]
+        if base.startswith(".") or name == root.rstrip("/"):
+            continue
+        if entry.get("type") == "directory":
+            subdirectories.append(name)
+        elif base.lower().endswith(CABLE_SUFFIXES):
+            yield name, int(entry.get("size") or 0)
+    for subdirectory in subdirectories:
+        yield from _walk_remote(fs, subdirectory)
+
+
+def _expand(paths: Paths, storage_options: Mapping[str, Any]) -> list[_Input]:
+    """Input files in order: directories walked, globs expanded (sorted)."""
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    found: list[_Input] = []
+    for item in items:
+        text = os.fspath(item)
+        if _is_local(text):
+            if os.path.isdir(text):
+                names = list(_walk_local(text))
+            elif os.path.exists(text):
+                names = [str(Path(text))]  # iter_cables names records str(Path(path))
+            elif _glob.has_magic(text):
+                names = sorted(_glob.glob(text))
+                if not names:
+                    raise FileNotFoundError(2, "no input matches", text)
+            else:
+                raise FileNotFoundError(2, "input does not exist", text)
+            for name in [n for match in names for n in (_walk_local(match) if os.path.isdir(match) else [match])]:
+                found.append(_Input(url=os.path.abspath(name), label=name, remote=False,
+                                    size=os.path.getsize(name)))
+            continue
+        fs, root = fsspec.core.url_to_fs(text, **storage_options)
+        if _glob.has_magic(root):
+            matches = sorted(fs.glob(root))
+            if not matches:
+                raise FileNotFoundError(2, "no input matches", text)
+            for match in matches:
+                found.append(_Input(url=fs.unstrip_protocol(match), label=fs.unstrip_protocol(match),
+                                    remote=True, size=int(fs.size(match) or 0)))
+        elif fs.isdir(root):
+            for name, size in _walk_remote(fs, root):
+                url = fs.unstrip_protocol(name)
+                found.append(_Input(url=url, label=url, remote=True, size=size))
+        elif fs.exists(root):
+            found.append(_Input(url=text, label=text, remote=True, size=int(fs.size(root) or 0)))
+        else:
+            raise FileNotFoundError(2, "input does not exist", text)
+    return found
+
+
+def _open(source: _Input, storage_options: Mapping[str, Any]) -> IO[bytes]:
+    """A seekable binary file object for one input (not decompressed)."""
+    if not source.remote:
+        return open(source.url, "rb")  # noqa: SIM115 - the caller closes it
+    opened: IO[bytes] = fsspec.open(source.url, mode="rb", **storage_options).open()
+    return opened
+
+
+def _splittable(source: _Input, format: str, storage_options: Mapping[str, Any]) -> bool:
+    """Can this input be cut into byte ranges? The same rule as ``convert --jobs``."""
+    if format not in ("auto", "csv"):
+        return False
+    if format == "auto" and not source.label.lower().endswith(".csv"):
+        return False
+    if source.size == 0:
+        return False
+    with _open(source, storage_options) as file:
+        return file.read(2) != b"\x1f\x8b"  # a gzip stream cannot be entered mid-way
+
+
+def _plan(
+    paths: Paths, *, blocksize: int, format: str, storage_options: Mapping[str, Any]
+) -> list[_Block]:
+    """The partitions, in input order."""
+    blocks: list[_Block] = []
+    group: list[_Input] = []
+    group_bytes = 0
+
+    def flush() -> None:
+        nonlocal group, group_bytes
+        if group:
+            blocks.append(_Block(index=len(blocks), kind="files", inputs=tuple(group), format=format,
+                                 storage_options=storage_options))
+            group, group_bytes = [], 0
+
+    for source in _expand(paths, storage_options):
+        if _splittable(source, format, storage_options):
+            flush()
+            starts = list(range(0, source.size, blocksize))
+            for number, start in enumerate(starts):
+                end = starts[number + 1] if number + 1 < len(starts) else None
+                blocks.append(_Block(index=len(blocks), kind="csv", inputs=(source,), start=start, end=end,
+                                     format="csv", storage_options=storage_options,
+                                     first_of_file=start == 0))
+            continue
+        group.append(source)
+        group_bytes += source.size
+        if group_bytes >= blocksize or len(group) >= FILES_PER_PARTITION:
+            flush()
+    flush()
+    return blocks
+
+
+# --- work on the workers ----------------------------------------------------------------------
+
+
+def _count_newlines(block: _Block) -> int:
+    """Newlines in the raw byte range of a csv block (for the line numbers of later blocks)."""
+    source = block.inputs[0]
+    left = (source.size if block.end is None else block.end) - block.start
+    count = 0
+    with _open(source, block.storage_options) as file:
+        file.seek(block.start)
+        while left > 0:
+            data = file.read(min(left, _COUNT_CHUNK))
+            if not data:
+                break
+            count += data.count(b"\n")
+            left -= len(data)
+    return count
+
+
+def _first_lines(blocks: Sequence[_Block], counts: Sequence[int | None]) -> list[int | None]:
+    """The file line at each block's raw start (``None`` for a block at byte 0)."""
+    lines: list[int | None] = []
+    line = 1
+    for block, count in zip(blocks, counts):
+        if block.first_of_file:
+            line = 1
+        lines.append(None if block.first_of_file else line)
+        line += count or 0
+    return lines
+
+
+def _csv_envelopes(block: _Block, line_at_start: int | None) -> Iterator[Envelope | CableError]:
+    """The records that start in a csv block, with file line numbers."""
+    source = block.inputs[0]
+    with _open(source, block.storage_options) as file:
+        if line_at_start is None:  # the block starts at byte 0
+            yield from iter_csv_envelopes(file, source=source.label, start=block.start, end=block.end)
+            return
+        # iter_csv_envelopes wants the line at its *snapped* start, which only it knows: a
+        # first pass finds that start (the offset of the first record in the range), the
+        # newlines between the raw and the snapped start are counted, and the range is read
+        # again from the snapped start (which snaps to itself) with the line given.
+        # (No ``end`` in the first pass: snapping it would be wasted work; a start snapped past
+        # ``end`` makes the second pass empty.)
+        probe = cast(Generator[Envelope | CableError, None, None], iter_csv_envelopes(
+            file, source=source.label, start=block.start, first_line=1))
+        try:
+            first = next(probe, None)
+        finally:
+            probe.close()
+        if first is None or first.offset is None:
+            return  # no record starts in this range
+        snapped = first.offset
+        file.seek(block.start)
+        line = line_at_start + file.read(snapped - block.start).count(b"\n")
+        yield from iter_csv_envelopes(file, source=source.label, start=snapped, end=block.end, first_line=line)
+
+
+class _NamedStream(io.RawIOBase):
+    """An fsspec file with a ``name``, so the container layer detects format and gzip by name."""
+
+    def __init__(self, file: IO[bytes], name: str) -> None:
+        super().__init__()
+        self._file = file
+        self.name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        # Straight through: RawIOBase.read would copy, and readall would loop in 8 KiB reads.
+        data: bytes = self._file.read(-1 if size is None else size)
+        return data
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._file.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _file_envelopes(block: _Block) -> Iterator[Envelope | CableError]:
+    """The records of a group of whole files, read as ``iter_cables`` reads each file."""
+    for source in block.inputs:
+        if not source.remote:
+            yield from iter_envelopes(source.label, format=block.format, errors="yield")
+            continue
+        with _open(source, block.storage_options) as file:
+            yield from iter_envelopes(_NamedStream(file, source.label), format=block.format, errors="yield")
+
+
+def _records(block: _Block, line_at_start: int | None, errors: str) -> Iterator[Cable | CableError]:
+    """Parse a block's records, with ``errors`` applied as :func:`cableparse.iter_cables` does."""
+    items = _csv_envelopes(block, line_at_start) if block.kind == "csv" else _file_envelopes(block)
+    for item in items:
+        if isinstance(item, CableError):
+            if errors == "raise":
+                # The message iter_envelopes(errors="raise") gives.
+                raise CableParseError(f"{item.source}: byte {item.offset}: {item.message}",
+                                      code="unreadable-record", line=item.line, context=item.raw[:80] or None)
+            if errors == "yield":
+                yield item
+            continue
+        try:
+            yield parse_envelope(item)
+        except Exception as error:
+            # CableParseError: as iter_cables. Anything else is a parser bug; on a cluster it
+            # would throw away every other block's work, so (like ``convert``) it becomes a
+            # reject carrying the record, unless errors="raise".
+            if errors == "raise":
+                raise
+            if errors == "yield":
+                message = str(error) if isinstance(error, CableParseError) else (
+                    f"internal parser error: {type(error).__name__}: {error}")
+                raw = (item.header_text or "") + "\n" + (item.body_text or "")
+                yield CableError(message=message, source=item.source, offset=item.offset, line=item.line, raw=raw)
+
+
+def _block_list(block: _Block, lines: Sequence[int | None], errors: str) -> list[Cable | CableError]:
+    """A bag partition: the parsed records of one block."""
+    return list(_records(block, lines[block.index], errors))
+
+
+def _block_frame(block: _Block, lines: Sequence[int | None], errors: str) -> Any:
+    """A dataframe partition: the Parquet sink's rows of one block's cables."""
+    from .sinks.parquet import cable_row, cable_schema
+
+    rows = [cable_row(record) for record in _records(block, lines[block.index], errors) if isinstance(record, Cable)]
+    return _arrow_table(rows, cable_schema()).to_pandas(types_mapper=_pandas().ArrowDtype)
+
+
+def _arrow_table(rows: list[dict[str, Any]], schema: Any) -> Any:
+    return importlib.import_module("pyarrow").Table.from_pylist(rows, schema=schema)
+
+
+def _pandas() -> Any:
+    # via importlib: pandas and pyarrow ship no type information
+    return importlib.import_module("pandas")
+
+
+@attrs.frozen(kw_only=True)
+class _PartResult:
+    """What a writer task sends back: counts and file names, never cables."""
+
+    index: int
+    cables: int
+    cables_with_defects: int
+    defects: dict[str, int]
+    rejects: int
+    part: str | None
+    rejects_part: str | None
+
+
+def _write_block(
+    block: _Block,
+    lines: Sequence[int | None],
+    errors: str,
+    directory: str,
+    rejects_directory: str | None,
+    output_options: Mapping[str, Any],
+) -> _PartResult:
+    """Parse one block and write its Parquet part (and its rejects) on the worker."""
+    from .sinks.parquet import ROW_GROUP_SIZE, cable_row, cable_schema
+
+    pq = importlib.import_module("pyarrow.parquet")
+
+    schema = cable_schema()
+    fs, root = fsspec.core.url_to_fs(directory, **output_options)
+    part = f"{root.rstrip('/')}/part-{block.index:05d}.parquet"
+    rejects_part = None if rejects_directory is None else f"{rejects_directory.rstrip('/')}/rejects-{block.index:05d}.jsonl"
+    cables = with_defects = rejects = 0
+    defects: collections.Counter[str] = collections.Counter()
+    rows: list[dict[str, Any]] = []
+    writer: Any = None
+    file: Any = None
+    reject_file: Any = None
+    try:
+        for record in _records(block, lines[block.index], errors):
+            if isinstance(record, CableError):
+                rejects += 1
+                if rejects_part is not None:
+                    if reject_file is None:
+                        reject_file = fsspec.open(rejects_part, "wb", **output_options).open()
+                    line = json.dumps(to_plain(record), ensure_ascii=False, separators=(",", ":"))
+                    reject_file.write(line.encode("utf-8") + b"\n")
+                continue
+            cables += 1
+            if record.defects:
+                with_defects += 1
+                defects.update(defect.code for defect in record.defects)
+            rows.append(cable_row(record))
+            if len(rows) >= ROW_GROUP_SIZE:
+                if writer is None:
+                    file = fs.open(part, "wb")
+                    # zstd, like the Parquet sink: the same files whichever engine wrote them.
+                    writer = pq.ParquetWriter(file, schema, compression="zstd")
+                writer.write_table(_arrow_table(rows, schema))
+                rows = []
+        if rows:
+            if writer is None:
+                file = fs.open(part, "wb")
+                writer = pq.ParquetWriter(file, schema, compression="zstd")
+            writer.write_table(_arrow_table(rows, schema))
+    finally:
+        if writer is not None:
+            writer.close()
+        if file is not None:
+            file.close()
+        if reject_file is not None:
+            reject_file.close()
+    return _PartResult(
+        index=block.index,
+        cables=cables,
+        cables_with_defects=with_defects,
+        defects=dict(defects),
+        rejects=rejects,
+        # An empty block (its cut points snapped to the same record) writes no part file.
+        part=part if writer is not None else None,
+        rejects_part=rejects_part if reject_file is not None else None,
+    )
+
+
+# --- graphs ---------------------------------------------------------------------------------
+
+
+def _check_errors(errors: str, format: str) -> None:
+    if errors not in ("raise", "skip", "yield"):
+        raise CableParseError(f"unknown errors mode {errors!r}", code="bad-errors-mode")
+    if format not in ("auto", "csv", "html", "page", "text"):
+        raise CableParseError(f"unknown container format {format!r}", code="bad-format")
+
+
+def _blocks_and_lines(
+    paths: Paths, blocksize: int | str, format: str, storage_options: Mapping[str, Any] | None
+) -> tuple[list[_Block], Delayed]:
+    """The blocks, and a delayed list of each block's first line (from newline-count tasks)."""
+    size = parse_bytes(blocksize) if isinstance(blocksize, str) else int(blocksize)
+    if size < 1:
+        raise ValueError("blocksize must be at least 1 byte")
+    blocks = _plan(paths, blocksize=size, format=format, storage_options=dict(storage_options or {}))
+    # Only a csv block followed by another block of the same file needs its newlines counted.
+    counts: list[Any] = []
+    for number, block in enumerate(blocks):
+        following = blocks[number + 1] if number + 1 < len(blocks) else None
+        if block.kind == "csv" and following is not None and not following.first_of_file:
+            counts.append(delayed(_count_newlines, pure=True)(block))
+        else:
+            counts.append(None)
+    lines: Delayed = delayed(_first_lines, pure=True)(blocks, counts)
+    return blocks, lines
+
+
+def read_cables(
+    paths: Paths,
+    *,
+    blocksize: int | str = DEFAULT_BLOCKSIZE,
+    format: str = "auto",
+    errors: str = "yield",
+    storage_options: Mapping[str, Any] | None = None,
+) -> Any:
+    """A :class:`dask.bag.Bag` of the cables of ``paths``, in input order.
+
+    ``paths``: a path or fsspec URL (``s3://bucket/cables.csv``, ``file://``, ``memory://``,
+    globs such as ``data/*.csv``, directories), or a list of them. A cables.csv is cut into
+    blocks of about ``blocksize`` bytes (an int or ``"64MiB"``) at verified record starts, the
+    same cut points ``convert --jobs`` uses, so no cable is split or read twice; other files
+    are read whole, several to a partition. ``format`` is as for :func:`cableparse.iter_cables`.
+    ``errors``: ``"yield"`` (default) puts a :class:`~cableparse.CableError` in the place of
+    each unreadable record, ``"skip"`` drops it, ``"raise"`` fails the computation with
+    :class:`~cableparse.CableParseError`. ``storage_options`` go to fsspec.
+
+    The records equal ``iter_cables(path, errors=...)`` for each path in turn, record for
+    record and in order, except that a parser bug (an exception other than CableParseError)
+    becomes a CableError instead of stopping everything. Listing and sizing the files happens
+    now, on the client; reading and parsing happen when the bag is computed.
+    """
+    _check_errors(errors, format)
+    blocks, lines = _blocks_and_lines(paths, blocksize, format, storage_options)
+    parts = [delayed(_block_list, pure=True)(block, lines, errors) for block in blocks]
+    if not parts:
+        return dask_bag.from_sequence([], npartitions=1)  # type: ignore[no-untyped-call]
+    return dask_bag.from_delayed(parts)  # type: ignore[no-untyped-call]
+
+
+def dataframe_meta() -> Any:
+    """The empty pandas DataFrame that describes :func:`to_dataframe`'s partitions.
+
+    Its columns are those of :func:`cableparse.sinks.parquet.cable_schema`, each with the
+    pandas ``ArrowDtype`` of its Arrow type (``string[pyarrow]``, ``int64[pyarrow]``,
+    ``timestamp[us, tz=UTC][pyarrow]``, structs and lists kept as Arrow structs and lists), so
+    nullable integers stay integers and nested fields are not flattened to Python objects.
+    """
+    from .sinks.parquet import cable_schema
+
+    return cable_schema().empty_table().to_pandas(types_mapper=_pandas().ArrowDtype)
+
+
+def to_dataframe(
+    paths: Paths,
+    *,
+    blocksize: int | str = DEFAULT_BLOCKSIZE,
+    format: str = "auto",
+    errors: str = "skip",
+    storage_options: Mapping[str, Any] | None = None,
+) -> Any:
+    """A :class:`dask.dataframe.DataFrame` with one row per cable, as the Parquet sink writes it.
+
+    Columns and types: :func:`dataframe_meta`. Arguments as for :func:`read_cables`; a
+    dataframe has no place for unreadable records, so ``errors`` is ``"skip"`` by default
+    (``"yield"`` also drops them; use :func:`to_parquet` or :func:`read_cables` to keep them).
+    """
+    _check_errors(errors, format)
+    blocks, lines = _blocks_and_lines(paths, blocksize, format, storage_options)
+    meta = dataframe_meta()
+    mode = "skip" if errors == "yield" else errors
+    parts = [delayed(_block_frame, pure=True)(block, lines, mode) for block in blocks]
+    if not parts:
+        return dask_dataframe.from_pandas(meta, npartitions=1)  # type: ignore[no-untyped-call]
+    return dask_dataframe.from_delayed(parts, meta=meta, verify_meta=False)
+
+
+# --- writing a dataset ------------------------------------------------------------------------
+
+
+def _output_fs(out_dir: str | os.PathLike[str], options: Mapping[str, Any]) -> tuple[Any, str, bool]:
+    """``(filesystem, path, local)`` of the output directory."""
+    text = os.fspath(out_dir)
+    if _is_local(text):
+        return fsspec.filesystem("file"), os.path.abspath(text.rstrip("/") or "/"), True
+    fs, root = fsspec.core.url_to_fs(text, **options)
+    return fs, root.rstrip("/"), False
+
+
+def _check_output(fs: Any, root: str, local: bool) -> None:
+    """Refuse to replace anything but a previous dataset (the rule of the Parquet sink)."""
+    if local and not os.path.isdir(os.path.dirname(root)):
+        raise FileNotFoundError(2, "output directory does not exist", os.path.dirname(root))
+    if not fs.exists(root):
+        return
+    if not fs.isdir(root):
+        raise SinkError(f"{root}: exists and is not a cableparse Parquet dataset")
+    for name in fs.ls(root, detail=False):
+        if not _PART_NAME.fullmatch(str(name).rstrip("/").rsplit("/", 1)[-1]):
+            raise SinkError(f"{root}: exists and is not a cableparse Parquet dataset")
+
+
+def _commit(fs: Any, temp: str, root: str, local: bool) -> None:
+    """Put the finished dataset in place of ``root``."""
+    if local:
+        # Renames on one file system: the directory appears complete or not at all.
+        trash = None
+        if os.path.exists(root):
+            trash = f"{temp}.old"
+            os.replace(root, trash)
+        os.replace(temp, root)
+        if trash is not None:
+            fs.rm(trash, recursive=True)
+        return
+    # Object stores have no rename: copy, then delete (not atomic; the parts are complete).
+    if fs.exists(root):
+        fs.rm(root, recursive=True)
+    fs.mv(temp, root, recursive=True)
+
+
+def _empty_part(fs: Any, path: str) -> None:
+    """A zero-row part, so that an empty dataset still carries the schema."""
+    from .sinks.parquet import cable_schema
+
+    pq = importlib.import_module("pyarrow.parquet")
+
+    with fs.open(path, "wb") as file:
+        pq.ParquetWriter(file, cable_schema(), compression="zstd").close()
+
+
+def _scheduler_workers(scheduler: Any) -> int:
+    """How many workers a compute will use (for the summary)."""
+    if scheduler is not None and hasattr(scheduler, "scheduler_info"):
+        try:
+            return max(1, len(scheduler.scheduler_info().get("workers", {})))
+        except Exception:  # noqa: BLE001 - a figure for the report only
+            return 1
+    if scheduler in ("sync", "synchronous", "single-threaded"):
+        return 1
+    return int(dask.config.get("num_workers", None) or os.cpu_count() or 1)
+
+
+def to_parquet(
+    paths: Paths,
+    out_dir: str | os.PathLike[str],
+    *,
+    blocksize: int | str = DEFAULT_BLOCKSIZE,
+    format: str = "auto",
+    errors: str = "yield",
+    storage_options: Mapping[str, Any] | None = None,
+    output_storage_options: Mapping[str, Any] | None = None,
+    rejects: str | os.PathLike[str] | None = None,
+    scheduler: Any = None,
+    num_workers: int | None = None,
+) -> Summary:
+    """Write the cables of ``paths`` as a Parquet dataset ``out_dir``; the workers write it.
+
+    Each block (see :func:`read_cables`) is parsed by one task, which writes
+    ``part-NNNNN.parquet`` (NNNNN: the block's number, so name order is input order) with the
+    Parquet sink's schema, compression and row groups, and sends back only counts: no parsed
+    cable travels to the client. Blocks without cables write no part; a dataset with no cable
+    at all gets one empty part carrying the schema.
+
+    The parts are written to a hidden directory next to ``out_dir`` and moved into place when
+    every task has succeeded; for a local path that is a rename, so ``out_dir`` holds the old
+    dataset or the complete new one, never a partial one. An existing ``out_dir`` is replaced
+    only if it holds nothing but ``part-NNNNN.parquet`` files. ``out_dir`` may be an fsspec URL
+    (``output_storage_options``, default ``storage_options``).
+
+    ``errors``: ``"yield"`` (default) counts unreadable records as rejects and, with
+    ``rejects`` (a path or URL), writes them there as JSON Lines of ``to_plain(CableError)``
+    in input order (the file is written even when empty); ``"skip"`` drops them uncounted;
+    ``"raise"`` fails at the first. ``scheduler`` and ``num_workers`` go to
+    :func:`dask.compute` (``None``: Dask's current default, such as an active
+    ``distributed.Client``; parsing holds the GIL, so prefer ``"processes"`` or a cluster over
+    threads). Returns the same :class:`~cableparse.batch.Summary` as ``convert``.
+    """
+    started = time.perf_counter()
+    _check_errors(errors, format)
+    output_options = dict(output_storage_options if output_storage_options is not None else storage_options or {})
+    fs, root, local = _output_fs(out_dir, output_options)
+    _check_output(fs, root, local)
+    blocks, lines = _blocks_and_lines(paths, blocksize, format, storage_options)
+    parent, _, name = root.rpartition("/")
+    token = uuid.uuid4().hex[:12]
+    temp = f"{parent}/.{name}.{token}.tmp"
+    reject_temp = f"{parent}/.{name}.{token}.rejects" if rejects is not None and errors == "yield" else None
+    fs.makedirs(temp, exist_ok=True)
+    if reject_temp is not None:
+        fs.makedirs(reject_temp, exist_ok=True)
+    temp_url = temp if local else fs.unstrip_protocol(temp)
+    reject_url = None if reject_temp is None else reject_temp if local else fs.unstrip_protocol(reject_temp)
+    try:
+        tasks = [delayed(_write_block, pure=False)(block, lines, errors, temp_url, reject_url, output_options)
+                 for block in blocks]
+        options: dict[str, Any] = {}
+        if scheduler is not None:
+            options["scheduler"] = scheduler
+        if num_workers is not None:
+            options["num_workers"] = num_workers
+        results: Sequence[_PartResult] = ()
+        if tasks:
+            results = compute(*tasks, **options)  # type: ignore[no-untyped-call]
+        if not any(result.part for result in results):
+            _empty_part(fs, f"{temp}/part-00000.parquet")
+        if rejects is not None:
+            _write_rejects(rejects, [r.rejects_part for r in results if r.rejects_part], output_options)
+        _commit(fs, temp, root, local)
+    except BaseException:
+        for directory in (temp, f"{temp}.old"):
+            if fs.exists(directory):
+                fs.rm(directory, recursive=True)
+        raise
+    finally:
+        if reject_temp is not None and fs.exists(reject_temp):
+            fs.rm(reject_temp, recursive=True)
+    defects: collections.Counter[str] = collections.Counter()
+    for result in results:
+        defects.update(result.defects)
+    return Summary(
+        cables=sum(result.cables for result in results),
+        defects=dict(defects),
+        cables_with_defects=sum(result.cables_with_defects for result in results),
+        rejects=sum(result.rejects for result in results),
+        seconds=time.perf_counter() - started,
+        input_bytes=sum(source.size for block in blocks for source in block.inputs
+                        if block.kind == "files" or block.first_of_file),
+        jobs=num_workers or _scheduler_workers(scheduler),
+        output=os.fspath(out_dir),
+    )
+
+
+def _write_rejects(target: str | os.PathLike[str], parts: Iterable[str], options: Mapping[str, Any]) -> None:
+    """Concatenate the rejects parts, in block order, into ``target`` (written even when empty)."""
+    text = os.fspath(target)
+    if _is_local(text):
+        from .sinks._atomic import AtomicPath
+
+        atomic = AtomicPath(text)  # hidden temp file renamed into place, like convert's
+        try:
+            with open(atomic.temp, "wb") as out:
+                _copy_parts(parts, out, options)
+            atomic.commit()
+        except BaseException:
+            atomic.discard()
+            raise
+        return
+    with fsspec.open(text, "wb", **options) as out:
+        _copy_parts(parts, out, options)
+
+
+def _copy_parts(parts: Iterable[str], out: IO[bytes], options: Mapping[str, Any]) -> None:
+    for part in sorted(parts):
+        with fsspec.open(part, "rb", **options) as source:
+            while chunk := source.read(1 << 20):
+                out.write(chunk)
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def convert(
+    inputs: Paths,
+    output: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    format: str = "auto",
+    rejects: str | os.PathLike[str] | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    blocksize: int | str = DEFAULT_BLOCKSIZE,
+) -> Summary:
+    """What ``cableparse convert --engine dask`` runs: :func:`to_parquet` on a scheduler.
+
+    ``output``: a Parquet dataset directory (an existing directory, a path ending in ``/``, or
+    a path ending in ``.parquet``, which becomes a directory of that name as Dask and Spark
+    write it). ``scheduler``: the address of a ``distributed`` scheduler
+    (``tcp://host:8786``); without it the work runs in ``jobs`` local processes (default: the
+    number of CPUs). ``progress``: a Dask progress bar on stderr (default: when stderr is a
+    terminal).
+    """
+    text = os.fspath(output)
+    if text == "-" or not (text.endswith("/") or text.lower().endswith(".parquet")
+                           or (_is_local(text) and os.path.isdir(text))):
+        kind = "jsonl" if text == "-" else None
+        if kind is None:
+            try:
+                kind = sink_kind(text)
+            except SinkError:
+                kind = None
+        raise SinkError(f"{text}: --engine dask writes a Parquet dataset: OUT must be a directory "
+                        f"(ending in '/') or end with '.parquet'" + (f", not {kind}" if kind else ""))
+    if format not in ("auto", "csv", "html", "text", "page"):
+        raise ValueError(f"unknown format {format!r}")
+    if jobs is not None and jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if scheduler is not None:
+        from distributed import Client
+
+        # The cluster decides how many workers there are; ``jobs`` is for the local run only.
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            return to_parquet(inputs, text, blocksize=blocksize, format=format, rejects=rejects,
+                              scheduler=client)
+    workers = jobs or os.cpu_count() or 1
+    # Parsing holds the GIL: local work needs processes, not Dask's default threads.
+    local = "processes" if workers > 1 else "sync"
+    if not progress:
+        return to_parquet(inputs, text, blocksize=blocksize, format=format, rejects=rejects,
+                          scheduler=local, num_workers=workers)
+    from dask.diagnostics.progress import ProgressBar
+
+    with ProgressBar(out=sys.stderr):  # type: ignore[no-untyped-call]
+        return to_parquet(inputs, text, blocksize=blocksize, format=format, rejects=rejects,
+                          scheduler=local, num_workers=workers)
