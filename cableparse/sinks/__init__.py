@@ -82,8 +82,10 @@ def open_sink(
         return SqliteSink(path, part=part)
     from .parquet import ParquetDatasetSink, ParquetSink  # pyarrow is optional
 
+    if kind == "parquet" and part:
+        return ParquetSink(path, compression="lz4")  # merged (re-encoded) by the parent
     if kind == "parquet" or part:
-        return ParquetSink(path)
+        return ParquetSink(path)  # a dataset part is final: zstd
     return ParquetDatasetSink(path)
 
 
