@@ -202,3 +202,20 @@ def test_corpus_directory_two_jobs_equal_one(tmp_path: Path) -> None:
     second = convert([corpus], tmp_path / "two.jsonl", jobs=2, progress=False)
     assert first.cables == second.cables > 400
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+def test_generator_works_without_shared(tmp_path: Path) -> None:
+    # generate_dump.py must not need ../shared: --builtin uses only its own synthetic cable.
+    out = tmp_path / "builtin.csv"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate_dump.py"), "--size", "50KB", "--builtin", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size >= 50_000
+    rows = int(result.stderr.split(": ", 1)[1].split(" rows", 1)[0].replace(",", ""))
+    summary = convert(out, None, jobs=1, progress=False)
+    assert (summary.cables, summary.rejects) == (rows, 0)
+    assert rows >= 5
