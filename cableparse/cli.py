@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Sequence
+from concurrent.futures import BrokenExecutor
 from typing import TextIO
 
 from .models import Cable, Recipient
@@ -139,6 +141,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Missing input, unwritable output, unknown output kind, pyarrow missing: no traceback,
         # one line naming the problem (SinkError and CableParseError are ValueErrors).
         print(f"cableparse {args.command}: error: {_describe(error)}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenExecutor as error:
+        print(
+            f"cableparse {args.command}: error: a worker process died ({error}); "
+            "out of memory? try fewer --jobs",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except Exception:
+        # A bug. Python would exit with 1, which here means "some records rejected"; say what
+        # happened and exit 2 so that scripts do not take a crash for a partial success.
+        traceback.print_exc()
+        print(f"cableparse {args.command}: internal error (traceback above); nothing was written", file=sys.stderr)
         return EXIT_ERROR
     parser.error(f"unknown command {args.command}")
     return EXIT_ERROR  # pragma: no cover - parser.error exits
