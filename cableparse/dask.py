@@ -75,6 +75,7 @@ from .errors import CableParseError
 from .models import Cable, CableError
 from .serialize import to_plain
 from .sinks import SinkError, sink_kind
+from .sinks._atomic import AtomicPath, fsync_directory, fsync_path, remove_tree
 
 __all__ = [
     "DEFAULT_BLOCKSIZE",
@@ -193,14 +194,17 @@ def _expand(paths: Paths, storage_options: Mapping[str, Any]) -> list[_Input]:
             if not matches:
                 raise FileNotFoundError(2, "no input matches", text)
             for match in matches:
-                found.append(_Input(url=fs.unstrip_protocol(match), label=fs.unstrip_protocol(match),
-                                    remote=True, size=int(fs.size(match) or 0)))
+                listed = list(_walk_remote(fs, match)) if fs.isdir(match) else [(match, int(fs.size(match) or 0))]
+                for name, size in listed:
+                    url = fs.unstrip_protocol(name)
+                    found.append(_Input(url=url, label=url, remote=True, size=size))
+        elif fs.isfile(root):
+            # isfile first: over HTTP, isdir is true for any page with links (a cable page).
+            found.append(_Input(url=text, label=text, remote=True, size=int(fs.size(root) or 0)))
         elif fs.isdir(root):
             for name, size in _walk_remote(fs, root):
                 url = fs.unstrip_protocol(name)
                 found.append(_Input(url=url, label=url, remote=True, size=size))
-        elif fs.exists(root):
-            found.append(_Input(url=text, label=text, remote=True, size=int(fs.size(root) or 0)))
         else:
             raise FileNotFoundError(2, "input does not exist", text)
     return found
@@ -262,20 +266,25 @@ def _plan(
 # --- work on the workers ----------------------------------------------------------------------
 
 
+def _newlines(file: IO[bytes], start: int, end: int) -> int:
+    """Newlines in bytes ``[start, end)`` of ``file``, read a chunk at a time."""
+    file.seek(start)
+    left = end - start
+    count = 0
+    while left > 0:
+        data = file.read(min(left, _COUNT_CHUNK))
+        if not data:
+            break
+        count += data.count(b"\n")
+        left -= len(data)
+    return count
+
+
 def _count_newlines(block: _Block) -> int:
     """Newlines in the raw byte range of a csv block (for the line numbers of later blocks)."""
     source = block.inputs[0]
-    left = (source.size if block.end is None else block.end) - block.start
-    count = 0
     with _open(source, block.storage_options) as file:
-        file.seek(block.start)
-        while left > 0:
-            data = file.read(min(left, _COUNT_CHUNK))
-            if not data:
-                break
-            count += data.count(b"\n")
-            left -= len(data)
-    return count
+        return _newlines(file, block.start, source.size if block.end is None else block.end)
 
 
 def _first_lines(blocks: Sequence[_Block], counts: Sequence[int | None]) -> list[int | None]:
@@ -297,24 +306,37 @@ def _csv_envelopes(block: _Block, line_at_start: int | None) -> Iterator[Envelop
         if line_at_start is None:  # the block starts at byte 0
             yield from iter_csv_envelopes(file, source=source.label, start=block.start, end=block.end)
             return
-        # iter_csv_envelopes wants the line at its *snapped* start, which only it knows: a
-        # first pass finds that start (the offset of the first record in the range), the
+        # iter_csv_envelopes wants the line at its *snapped* start, which only it knows. A
+        # first pass finds that start (the offset of the first record of the range), the
         # newlines between the raw and the snapped start are counted, and the range is read
-        # again from the snapped start (which snaps to itself) with the line given.
-        # (No ``end`` in the first pass: snapping it would be wasted work; a start snapped past
-        # ``end`` makes the second pass empty.)
-        probe = cast(Generator[Envelope | CableError, None, None], iter_csv_envelopes(
-            file, source=source.label, start=block.start, first_line=1))
-        try:
-            first = next(probe, None)
-        finally:
-            probe.close()
-        if first is None or first.offset is None:
+        # again from the snapped start, which snaps to itself, with its line given.
+        first = _first_record(file, source.label, block)
+        if first is None:
             return  # no record starts in this range
-        snapped = first.offset
-        file.seek(block.start)
-        line = line_at_start + file.read(snapped - block.start).count(b"\n")
-        yield from iter_csv_envelopes(file, source=source.label, start=snapped, end=block.end, first_line=line)
+        line = line_at_start + _newlines(file, block.start, first)
+        records = cast(Generator[Envelope | CableError, None, None], iter_csv_envelopes(
+            file, source=source.label, start=first, end=block.end, first_line=line))
+        again = next(records, None)
+        if again is not None and again.offset == first:
+            yield again
+            yield from records
+            return
+        # Re-verifying ``first`` from a window that starts elsewhere gave another answer (only
+        # conceivable after kilobytes of blank space): read the range as the neighbouring
+        # blocks see it, letting iter_csv_envelopes count the lines before it (slow, exact).
+        records.close()
+        yield from iter_csv_envelopes(file, source=source.label, start=block.start, end=block.end)
+
+
+def _first_record(file: IO[bytes], label: str, block: _Block) -> int | None:
+    """Offset of the first record starting in the block's range (after snapping), or None."""
+    probe = cast(Generator[Envelope | CableError, None, None], iter_csv_envelopes(
+        file, source=label, start=block.start, end=block.end, first_line=1))
+    try:
+        first = next(probe, None)
+    finally:
+        probe.close()
+    return None if first is None else first.offset
 
 
 class _NamedStream(io.RawIOBase):
@@ -346,7 +368,10 @@ def _file_envelopes(block: _Block) -> Iterator[Envelope | CableError]:
     """The records of a group of whole files, read as ``iter_cables`` reads each file."""
     for source in block.inputs:
         if not source.remote:
-            yield from iter_envelopes(source.label, format=block.format, errors="yield")
+            # Open the absolute path (a worker's working directory may differ from the
+            # client's) but name the records as a sequential pass over the given path does.
+            for item in iter_envelopes(source.url, format=block.format, errors="yield"):
+                yield item if source.url == source.label else attrs.evolve(item, source=source.label)
             continue
         with _open(source, block.storage_options) as file:
             yield from iter_envelopes(_NamedStream(file, source.label), format=block.format, errors="yield")
@@ -610,14 +635,24 @@ def _check_output(fs: Any, root: str, local: bool) -> None:
 def _commit(fs: Any, temp: str, root: str, local: bool) -> None:
     """Put the finished dataset in place of ``root``."""
     if local:
-        # Renames on one file system: the directory appears complete or not at all.
+        # Sync the parts, then rename on one file system: the directory appears complete or
+        # not at all, and an old dataset is only removed once the new one is in place.
+        for part in sorted(Path(temp).iterdir()):
+            fsync_path(part)
+        fsync_directory(Path(temp))
         trash = None
         if os.path.exists(root):
             trash = f"{temp}.old"
             os.replace(root, trash)
-        os.replace(temp, root)
+        try:
+            os.replace(temp, root)
+        except BaseException:
+            if trash is not None:
+                os.replace(trash, root)
+            raise
+        fsync_directory(Path(root).parent)
         if trash is not None:
-            fs.rm(trash, recursive=True)
+            remove_tree(Path(trash))
         return
     # Object stores have no rename: copy, then delete (not atomic; the parts are complete).
     if fs.exists(root):
@@ -714,9 +749,8 @@ def to_parquet(
             _write_rejects(rejects, [r.rejects_part for r in results if r.rejects_part], output_options)
         _commit(fs, temp, root, local)
     except BaseException:
-        for directory in (temp, f"{temp}.old"):
-            if fs.exists(directory):
-                fs.rm(directory, recursive=True)
+        if fs.exists(temp):
+            fs.rm(temp, recursive=True)
         raise
     finally:
         if reject_temp is not None and fs.exists(reject_temp):
@@ -741,8 +775,6 @@ def _write_rejects(target: str | os.PathLike[str], parts: Iterable[str], options
     """Concatenate the rejects parts, in block order, into ``target`` (written even when empty)."""
     text = os.fspath(target)
     if _is_local(text):
-        from .sinks._atomic import AtomicPath
-
         atomic = AtomicPath(text)  # hidden temp file renamed into place, like convert's
         try:
             with open(atomic.temp, "wb") as out:

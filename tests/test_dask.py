@@ -193,6 +193,22 @@ def test_block_boundaries_inside_quoted_lookalike_rows(trap_csv: tuple[Path, lis
         assert got == expected, f"blocksize {size}"
 
 
+def test_boundary_in_a_long_blank_run(tmp_path: Path, trap_csv: tuple[Path, list[int]]) -> None:
+    # 5,000 blank lines before a record: a boundary 100 bytes into them snaps to the blank
+    # line, and re-checking the record from a window that no longer reaches the previous
+    # record's closing quote refuses it; the block must still hold that record, with its line.
+    path, _ = trap_csv
+    data = path.read_bytes()
+    at = data.index(b"\n21,") + 1
+    blank = tmp_path / "blank.csv"
+    blank.write_bytes(data[:at] + b"\n" * 5000 + data[at:])
+    expected = sequential(blank)
+    assert len(expected) == 40
+    for size in (at + 100, at + 3000, (at + 200) // 2):
+        got = [key(record) for record in cdask.read_cables(blank, blocksize=size).compute(scheduler="sync")]
+        assert got == expected, f"blocksize {size}"
+
+
 def test_block_boundaries_on_the_cluster(trap_csv: tuple[Path, list[int]], cluster: Client) -> None:
     path, starts = trap_csv
     bag = cdask.read_cables(path, blocksize=starts[3])
@@ -225,7 +241,8 @@ def test_fsspec_urls(corpus_csv: Path, cluster: Client) -> None:
         fsspec.filesystem("memory").rm("/cableparse-test", recursive=True)
 
 
-def test_whole_files_and_directories(tmp_path: Path, corpus_csv: Path, scheduler: Any) -> None:
+def test_whole_files_and_directories(tmp_path: Path, corpus_csv: Path, scheduler: Any,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
     if not (SHARED / "corpus").is_dir():
         pytest.skip("../shared/corpus is not available here")
     pages = sorted((SHARED / "corpus").glob("*.html"))[:12] + sorted((SHARED / "corpus").glob("*.txt"))[:4]
@@ -237,10 +254,24 @@ def test_whole_files_and_directories(tmp_path: Path, corpus_csv: Path, scheduler
     (directory / "cables.csv").write_bytes(corpus_csv.read_bytes()[:300_000])
     (directory / "README.md").write_text("not a cable\n")
     (directory / "empty.txt").write_text("")
-    expected = sequential(directory)
-    bag = cdask.read_cables([directory], blocksize=40_000)
+    # A relative path: the cluster's workers run elsewhere, yet errors name files as given.
+    monkeypatch.chdir(tmp_path)
+    expected = sequential("mixed")
+    bag = cdask.read_cables(["mixed"], blocksize=40_000)
+    assert bag.npartitions > 5
     assert [key(record) for record in bag.compute(scheduler=scheduler)] == expected
     assert any(isinstance(item, tuple) for item in expected)  # the empty file is an error
+    # The same directory on a remote file system (memory://, so in this process only).
+    memory = fsspec.filesystem("memory")
+    for file in sorted(directory.rglob("*")):
+        if file.is_file():
+            memory.pipe(f"/cableparse-dir/{file.relative_to(directory).as_posix()}", file.read_bytes())
+    try:
+        got = cdask.read_cables("memory://cableparse-dir", blocksize=40_000).compute(scheduler="sync")
+        assert [key(record) for record in got if isinstance(record, Cable)] == [
+            item for item in expected if not isinstance(item, tuple)]
+    finally:
+        memory.rm("/cableparse-dir", recursive=True)
 
 
 # --- dataframe and Parquet ----------------------------------------------------------------------
