@@ -13,6 +13,9 @@ RSS of each step can be read from ``resource.getrusage``):
 - ``read``: the cableparse container reader only (envelopes, no parsing).
 - ``parse``: read and parse every cable (``iter_cables``), no output.
 - ``convert <sink> jN``: ``cableparse.batch.convert`` to each sink with 1 and N jobs.
+- ``dask to_parquet j2`` (when Dask is installed): ``cableparse.dask.to_parquet`` with the
+  local processes scheduler and 2 workers, writing a Parquet dataset (speed-up over
+  ``convert parquet j1``).
 
 Columns: seconds, cables/s, input MB/s, time as a multiple of the floor, speed-up of N jobs
 over 1 job (same sink), peak RSS of the step's own process and of its largest worker, and the
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import os
 import resource
@@ -76,6 +80,13 @@ def run_step(step: str, path: str, jobs: int, sink: str | None, workdir: str) ->
         summary = convert([path], out, jobs=jobs, progress=False)
         records = summary.cables + summary.rejects
         output_bytes = _size(out)
+    elif step == "dask":
+        # The Dask engine on one machine: local processes scheduler, a dataset of parts.
+        from cableparse.dask import to_parquet
+
+        summary = to_parquet([path], Path(workdir) / "out.parquet", scheduler="processes", num_workers=jobs)
+        records = summary.cables + summary.rejects
+        output_bytes = _size(Path(workdir) / "out.parquet")
     else:
         raise SystemExit(f"unknown step {step}")
     seconds = time.perf_counter() - started
@@ -141,6 +152,11 @@ def main(argv: list[str] | None = None) -> int:
                 single[sink] = figures["seconds"]
             else:
                 speedups[f"convert {sink} j{jobs}"] = single[sink] / figures["seconds"]
+    if importlib.util.find_spec("dask") is not None:  # the optional cableparse[dask] extra
+        figures = _measure("dask", path, jobs=2)
+        record("dask to_parquet j2", figures, 2)
+        if "parquet" in single:
+            speedups["dask to_parquet j2"] = single["parquet"] / figures["seconds"]
 
     floor = rows[0][1]["seconds"]
     cables = rows[2][1]["records"]

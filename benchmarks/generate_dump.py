@@ -33,14 +33,14 @@ MAX_BODY = 40_000
 MEDIAN_BODY = 5_300
 SIGMA = 0.75  # with the clipping above this gives a mean body of about 7 KB
 
-_ROW_START = re.compile(r"^\d+,\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d,[^,]+,\"", re.M)
-_DTG = re.compile(r"^((?:[OPRZ]{1,2} )?)\d{6}Z ([A-Za-z]{3}) \d{2}\s*$", re.M)
+_ROW_START = re.compile(r"^\d+,\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d,[^,]+,\"", re.MULTILINE)
+_DTG = re.compile(r"^((?:[OPRZ]{1,2} )?)\d{6}Z ([A-Za-z]{3}) \d{2}\s*$", re.MULTILINE)
 """FL5 ("R 042201Z JAN 08"), or the bare DTG line of a partial-extract header ("051329Z May 04")."""
-_FL3 = re.compile(r"^(DE [A-Z]{5,7} #)\d{4}(/\d\d)? \d{7}", re.M)
+_FL3 = re.compile(r"^(DE [A-Z]{5,7} #)\d{4}(/\d\d)? \d{7}", re.MULTILINE)
 _BANNER_SERIAL = re.compile(r"\b(\d{3,6})(\s*)$")
 _PARAGRAPH = re.compile(r"^\s*\d{1,2}\. ")
 
-_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 
 csv.field_size_limit(2**31 - 1)
 
@@ -51,9 +51,11 @@ BUILTIN_ROW = [
     "Embassy Freedonia",
     "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
     "08STATE145633",
-    "VZCZCXRO5183\nRR RUEHCD RUEHGD\nDE RUEHFR #0023/01 0042201\nZNR UUUUU ZZH\n"
-    "R 042201Z JAN 08\nFM AMEMBASSY FREEDONIA\nTO RUEHC/SECSTATE WASHDC 0049\n"
-    "INFO RUEHXC/ALL US CONSULATES IN FREEDONIA COLLECTIVE",
+    (
+        "VZCZCXRO5183\nRR RUEHCD RUEHGD\nDE RUEHFR #0023/01 0042201\nZNR UUUUU ZZH\n"
+        "R 042201Z JAN 08\nFM AMEMBASSY FREEDONIA\nTO RUEHC/SECSTATE WASHDC 0049\n"
+        "INFO RUEHXC/ALL US CONSULATES IN FREEDONIA COLLECTIVE"
+    ),
     "UNCLAS SECTION 01 OF 02 FREEDONIA 000023\n\nSIPDIS\n\nSENSITIVE\nSIPDIS\n\n"
     "E.O. 12958: N/A\nTAGS: PTER, ASEC, PGOV, FR\n"
     "SUBJECT: DRAFT COUNTRY TERRORISM REPORT FOR 2007\n\nREF: STATE 145633\n\n"
@@ -84,7 +86,7 @@ def _page_row(text: str) -> list[str] | None:
     segment = text[match.start():]
     # Pages (the Scoop seed) lose the row's closing quote and go on with site boilerplate
     # from a "(c) Scoop Media" line on: end the row there.
-    boilerplate = re.search(r"^\s*\u00a9", segment, re.M)
+    boilerplate = re.search(r"^\s*\u00a9", segment, re.MULTILINE)
     if boilerplate is not None:
         segment = segment[: boilerplate.start()].rstrip()
         if not segment.endswith('"'):
@@ -108,7 +110,7 @@ def template_rows(paths: Iterable[Path] | None = None) -> list[list[str]]:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        if name.endswith(".csv-row") or name.endswith(".csv"):
+        if name.endswith((".csv-row", ".csv")):
             rows.extend(_read_rows(text))
         elif name.endswith(".txt"):
             row = _page_row(text)

@@ -95,11 +95,16 @@ class Summary:
     def report(self, top: int = 10) -> str:
         """A short human-readable summary (what the command line prints on stderr)."""
         lines = [
-            f"{self.cables:,} cables, {self.rejects:,} rejected, "
-            f"{self.cables_with_defects:,} with defects "
-            f"({sum(self.defects.values()):,} defects of {len(self.defects)} kinds)",
-            f"{self.seconds:.1f} s, {self.cables_per_second:,.0f} cables/s, "
-            f"{self.megabytes_per_second:.1f} MB/s, {self.jobs} job{'s' if self.jobs != 1 else ''}",
+            (
+                f"{self.cables:,} cables, {self.rejects:,} rejected, "
+                f"{self.cables_with_defects:,} with defects "
+                f"({sum(self.defects.values()):,} defects of {len(self.defects)} kinds)"
+            ),
+            (
+                f"{self.seconds:.1f} s, {self.cables_per_second:,.0f} cables/s, "
+                f"{self.megabytes_per_second:.1f} MB/s, "
+                f"{self.jobs} job{'s' if self.jobs != 1 else ''}"
+            ),
         ]
         for code, count in self.top_defects(top):
             lines.append(f"  {count:>9,}  {code}")
@@ -141,7 +146,7 @@ class _TaskResult:
 class _Stats:
     """Counts accumulated by one task (or by the whole run in the parent)."""
 
-    __slots__ = ("cables", "defects", "cables_with_defects", "rejects")
+    __slots__ = ("cables", "cables_with_defects", "defects", "rejects")
 
     def __init__(self) -> None:
         self.cables = 0
@@ -330,7 +335,7 @@ def _csv_records(task: _Task) -> Iterator[tuple[Cable | CableError, int]]:
                 continue
             try:
                 record: Cable | CableError = parse_envelope(item)
-            except Exception as error:  # see _unreadable
+            except Exception as error:  # noqa: BLE001 - a parser bug becomes a reject, see _unreadable
                 record = _unreadable(item, error)
             yield record, done
 
@@ -384,7 +389,7 @@ class _RejectFile:
             self._file = sys.stdout.buffer
         else:
             self._atomic = AtomicPath(path)
-            self._file = open(self._atomic.temp, "wb")
+            self._file = open(self._atomic.temp, "wb")  # noqa: SIM115 - closed in close/abort
         self._closed = False
 
     def write(self, error: CableError) -> None:
@@ -663,7 +668,7 @@ def _convert_parallel(
         seen = [0, 0]
         while merged < len(futures):
             if pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             with shared.get_lock():
                 now = [shared[0], shared[1]]
             bar.update(now[0] - seen[0], now[1] - seen[1])

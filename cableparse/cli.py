@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    except Exception:
+    except Exception:  # noqa: BLE001 - reported with its traceback
         # A bug. Python would exit with 1, which here means "some records rejected"; say what
         # happened and exit 2 so that scripts do not take a crash for a partial success.
         traceback.print_exc()

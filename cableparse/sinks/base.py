@@ -6,10 +6,13 @@ import abc
 import os
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from ..models import Cable
 
 __all__ = ["NullSink", "Sink", "SinkError"]
+
+_S = TypeVar("_S", bound="Sink")
 
 
 class SinkError(ValueError):
@@ -51,7 +54,7 @@ class Sink(abc.ABC):
     def abort(self) -> None:
         """Drop everything written; the output path is left as it was. Idempotent."""
 
-    def __enter__(self) -> Sink:
+    def __enter__(self: _S) -> _S:  # noqa: PYI019 - typing.Self needs Python 3.11
         return self
 
     def __exit__(

@@ -44,7 +44,7 @@ class JsonlSink(Sink):
             parent_must_exist(Path(self.path))
             self._atomic = AtomicPath(self.path)
             try:
-                self._file = open(self._atomic.temp, "wb", buffering=_BUFFER)
+                self._file = open(self._atomic.temp, "wb", buffering=_BUFFER)  # noqa: SIM115
             except BaseException:
                 self._atomic.discard()
                 raise

@@ -25,13 +25,20 @@ import attrs
 
 from ..models import Cable
 from ..serialize import from_dict
-from ._atomic import AtomicPath, current_umask, fsync_directory, fsync_path, remove_tree, temp_directory_for
+from ._atomic import (
+    AtomicPath,
+    current_umask,
+    fsync_directory,
+    fsync_path,
+    remove_tree,
+    temp_directory_for,
+)
 from .base import Sink, SinkError, parent_must_exist
 
 __all__ = [
+    "SCHEMA_VERSION",
     "ParquetDatasetSink",
     "ParquetSink",
-    "SCHEMA_VERSION",
     "cable_row",
     "cable_schema",
     "read_parquet",
@@ -314,7 +321,7 @@ class ParquetSink(Sink):
         self._closed = True
         try:
             self._writer.close()
-        except Exception:  # the file is being thrown away; keep the original error
+        except Exception:  # noqa: BLE001, S110 - the file is thrown away; keep the original error
             pass
         finally:
             self._atomic.discard()
@@ -405,7 +412,7 @@ class ParquetDatasetSink(Sink):
         self._closed = True
         try:
             self._finish_writer()
-        except Exception:  # being thrown away; keep the original error
+        except Exception:  # noqa: BLE001, S110 - thrown away; keep the original error
             pass
         finally:
             remove_tree(self._temp)

@@ -31,7 +31,7 @@ from ..serialize import from_dict, to_dict
 from ._atomic import AtomicPath
 from .base import Sink, parent_must_exist
 
-__all__ = ["SqliteSink", "has_fts5", "read_sqlite", "SCHEMA"]
+__all__ = ["SCHEMA", "SqliteSink", "has_fts5", "read_sqlite"]
 
 BATCH_SIZE = 2000
 """Cables per transaction."""
@@ -412,7 +412,7 @@ class SqliteSink(Sink):
         try:
             if db is not None:
                 db.close()
-        except Exception:  # the file is being deleted; keep the original error
+        except Exception:  # noqa: BLE001, S110 - the file is deleted; keep the original error
             pass
         self._atomic.discard()
 

@@ -83,6 +83,7 @@ def test_missing_input_exit_code_from_the_command(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert result.returncode == 2
     assert "nope.csv" in result.stderr and "Traceback" not in result.stderr

@@ -47,10 +47,9 @@ def test_nothing_at_output_until_close(tmp_path: Path) -> None:
 def test_exception_keeps_old_file_and_removes_temp(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text("old\n")
-    with pytest.raises(RuntimeError):
-        with open_sink(out) as sink:
-            sink.write(full_cable())
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), open_sink(out) as sink:
+        sink.write(full_cable())
+        raise RuntimeError("boom")
     assert out.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
 

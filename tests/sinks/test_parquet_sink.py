@@ -15,7 +15,7 @@ from cableparse.sinks import open_sink, sink_kind
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from cableparse.sinks.parquet import (  # noqa: E402 - after the pyarrow skip
+from cableparse.sinks.parquet import (
     ParquetSink,
     cable_schema,
     read_parquet,
@@ -147,10 +147,9 @@ def test_dataset_refuses_foreign_directory(tmp_path: Path) -> None:
 
 def test_abort_leaves_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out.parquet"
-    with pytest.raises(KeyError):
-        with open_sink(out) as sink:
-            sink.write(full_cable())
-            raise KeyError("x")
+    with pytest.raises(KeyError), open_sink(out) as sink:
+        sink.write(full_cable())
+        raise KeyError("x")
     assert list(tmp_path.iterdir()) == []
 
 

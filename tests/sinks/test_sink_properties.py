@@ -12,11 +12,11 @@ strategies = pytest.importorskip("cableparse.strategies")
 if not hasattr(strategies, "cables"):  # pragma: no cover - the strategies module is young
     pytest.skip("cableparse.strategies has no cables() yet", allow_module_level=True)
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cableparse.models import Cable  # noqa: E402
-from cableparse.sinks import open_sink, read_output  # noqa: E402
+from cableparse.models import Cable
+from cableparse.sinks import open_sink, read_output
 
 EXTENSIONS = [".jsonl", ".sqlite"]
 try:

@@ -99,9 +99,8 @@ def test_append_part_shifts_ids(tmp_path: Path) -> None:
 def test_abort_keeps_old_database(tmp_path: Path) -> None:
     out = tmp_path / "out.sqlite"
     _write(out, sample_cables(2))
-    with pytest.raises(RuntimeError):
-        with open_sink(out) as sink:
-            sink.write(full_cable())
-            raise RuntimeError("stop")
+    with pytest.raises(RuntimeError), open_sink(out) as sink:
+        sink.write(full_cable())
+        raise RuntimeError("stop")
     assert len(list(read_sqlite(out))) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["out.sqlite"]
