@@ -48,9 +48,12 @@ def test_convert_with_rejects_exits_1(tmp_path: Path, broken_csv: tuple[Path, in
     assert "1 rejected" in capsys.readouterr().err
 
 
-def test_convert_to_stdout(clean_csv: tuple[Path, int], capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_convert_to_stdout(
+    clean_csv: tuple[Path, int], capfdbinary: pytest.CaptureFixture[bytes], jobs: str
+) -> None:
     source, rows = clean_csv
-    assert main(["convert", str(source), "-o", "-", "-j", "1", "-q"]) == 0
+    assert main(["convert", str(source), "-o", "-", "-j", jobs, "-q"]) == 0
     captured = capfdbinary.readouterr()
     lines = captured.out.splitlines()
     assert len(lines) == rows
