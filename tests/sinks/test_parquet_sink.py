@@ -158,3 +158,28 @@ def test_empty_output_has_schema(tmp_path: Path) -> None:
     _write(out, [])
     assert pq.read_table(out).num_rows == 0
     assert list(read_parquet(out)) == []
+
+
+def test_polars_reads_it(tmp_path: Path) -> None:
+    pl = pytest.importorskip("polars")
+    out = tmp_path / "out.parquet"
+    _write(out, sample_cables(4))
+    frame = pl.read_parquet(out)
+    assert frame.height == 4
+    assert str(frame.schema["created"]) == "Datetime(time_unit='us', time_zone='UTC')"
+    subjects = frame.select(pl.col("body").struct.field("subject")).to_series().to_list()
+    assert subjects[0] == "DRAFT COUNTRY TERRORISM REPORT FOR 2007"
+
+
+def test_duckdb_reads_it(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "out.parquet"
+    _write(out, sample_cables(4))
+    (row,) = duckdb.sql(
+        f"SELECT reference_id, body.subject, len(body.tags), body.executive_order.declassify_on "
+        f"FROM '{out}' LIMIT 1"
+    ).fetchall()
+    assert row[:3] == ("08MEXICO23", "DRAFT COUNTRY TERRORISM REPORT FOR 2007", 3)
+    assert str(row[3]) == "2016-01-31"
+    codes = duckdb.sql(f"SELECT unnest(body.tags).code AS code FROM '{out}'").fetchall()
+    assert ("MX",) in codes
