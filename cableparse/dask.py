@@ -74,12 +74,13 @@ from .envelope import Envelope
 from .errors import CableParseError
 from .models import Cable, CableError
 from .serialize import to_plain
-from .sinks import SinkError, sink_kind
+from .sinks import SinkError
 from .sinks._atomic import AtomicPath, fsync_directory, fsync_path, remove_tree
 
 __all__ = [
     "DEFAULT_BLOCKSIZE",
     "FILES_PER_PARTITION",
+    "auto_blocksize",
     "convert",
     "dataframe_meta",
     "read_cables",
@@ -798,6 +799,18 @@ def _copy_parts(parts: Iterable[str], out: IO[bytes], options: Mapping[str, Any]
 # --- command line -------------------------------------------------------------------------------
 
 
+def auto_blocksize(paths: Paths, workers: int, storage_options: Mapping[str, Any] | None = None) -> int:
+    """A block size giving each of ``workers`` about four blocks, at most :data:`DEFAULT_BLOCKSIZE`.
+
+    Four blocks per worker even out the load (cable sizes vary a hundredfold), and a file
+    smaller than ``workers`` default blocks is still spread over every worker. Lists the
+    inputs (sizes only).
+    """
+    total = sum(source.size for source in _expand(paths, dict(storage_options or {})))
+    largest = parse_bytes(DEFAULT_BLOCKSIZE)
+    return max(1 << 20, min(largest, -(-total // (4 * max(1, workers)))))
+
+
 def convert(
     inputs: Paths,
     output: str | os.PathLike[str],
@@ -807,7 +820,7 @@ def convert(
     rejects: str | os.PathLike[str] | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
-    blocksize: int | str = DEFAULT_BLOCKSIZE,
+    blocksize: int | str | None = None,
 ) -> Summary:
     """What ``cableparse convert --engine dask`` runs: :func:`to_parquet` on a scheduler.
 
@@ -815,22 +828,19 @@ def convert(
     a path ending in ``.parquet``, which becomes a directory of that name as Dask and Spark
     write it). ``scheduler``: the address of a ``distributed`` scheduler
     (``tcp://host:8786``); without it the work runs in ``jobs`` local processes (default: the
-    number of CPUs). ``progress``: a Dask progress bar on stderr (default: when stderr is a
-    terminal).
+    number of CPUs). ``blocksize``: default :func:`auto_blocksize` for the worker threads
+    there are. ``progress``: a Dask progress bar on stderr for local runs (default: when
+    stderr is a terminal).
     """
     text = os.fspath(output)
     if text == "-" or not (text.endswith("/") or text.lower().endswith(".parquet")
                            or (_is_local(text) and os.path.isdir(text))):
-        kind = "jsonl" if text == "-" else None
-        if kind is None:
-            try:
-                kind = sink_kind(text)
-            except SinkError:
-                kind = None
         raise SinkError(f"{text}: --engine dask writes a Parquet dataset: OUT must be a directory "
-                        f"(ending in '/') or end with '.parquet'" + (f", not {kind}" if kind else ""))
+                        "(ending in '/') or end with '.parquet'")
     if format not in ("auto", "csv", "html", "text", "page"):
         raise ValueError(f"unknown format {format!r}")
+    if any(os.fspath(item) == "-" for item in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)):
+        raise ValueError("--engine dask cannot read standard input ('-'); name a file or URL")
     if jobs is not None and jobs < 1:
         raise ValueError("jobs must be at least 1")
     if progress is None:
@@ -840,16 +850,19 @@ def convert(
 
         # The cluster decides how many workers there are; ``jobs`` is for the local run only.
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-            return to_parquet(inputs, text, blocksize=blocksize, format=format, rejects=rejects,
-                              scheduler=client)
+            threads = sum(int(worker.get("nthreads", 1))
+                          for worker in client.scheduler_info().get("workers", {}).values())
+            size = blocksize if blocksize is not None else auto_blocksize(inputs, threads)
+            return to_parquet(inputs, text, blocksize=size, format=format, rejects=rejects, scheduler=client)
     workers = jobs or os.cpu_count() or 1
+    size = blocksize if blocksize is not None else auto_blocksize(inputs, workers)
     # Parsing holds the GIL: local work needs processes, not Dask's default threads.
     local = "processes" if workers > 1 else "sync"
     if not progress:
-        return to_parquet(inputs, text, blocksize=blocksize, format=format, rejects=rejects,
+        return to_parquet(inputs, text, blocksize=size, format=format, rejects=rejects,
                           scheduler=local, num_workers=workers)
     from dask.diagnostics.progress import ProgressBar
 
     with ProgressBar(out=sys.stderr):  # type: ignore[no-untyped-call]
-        return to_parquet(inputs, text, blocksize=blocksize, format=format, rejects=rejects,
+        return to_parquet(inputs, text, blocksize=size, format=format, rejects=rejects,
                           scheduler=local, num_workers=workers)
