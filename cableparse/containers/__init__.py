@@ -32,7 +32,7 @@ import attrs
 from ..envelope import Envelope
 from ..errors import CableParseError
 from ..models import CableError, Defect
-from ._common import SNIFF_BYTES, decode, normalize_newlines, not_text_reason
+from ._common import SNIFF_BYTES, decode, line_col, normalize_newlines, not_text_reason
 from .csvfile import iter_csv_envelopes, read_csv_document, split_byte_ranges
 from .htmlpage import read_html
 from .page import ROW_START, read_page
@@ -103,10 +103,13 @@ def detect_format(data: bytes | str, name: str | None = None) -> Format:
 
 def _document_text(source: str | bytes) -> tuple[str, list[Defect]]:
     if isinstance(source, str):
-        reason = not_text_reason(source)
-        if reason:
-            raise CableParseError(reason, code="not-text")
-        return source.lstrip("\ufeff"), []
+        # A str is text by definition: never rejected (only bytes can be "not text at all").
+        text = source.lstrip("\ufeff")
+        if "\x00" in text:
+            line, column = line_col(text, text.index("\x00"))
+            return text.replace("\x00", ""), [Defect(code="nul-character", message="NUL characters removed",
+                                                     line=line, column=column)]
+        return text, []
     if source.startswith(_GZIP_MAGIC):
         try:
             source = gzip.decompress(source)
@@ -123,19 +126,20 @@ def extract(source: str | bytes, format: str) -> Envelope:
 
     ``format`` is ``"csv"`` (the first record), ``"html"``, ``"page"``, ``"text"`` or ``"auto"``.
     Lenient: structural problems become defects on the envelope. Raises
-    :class:`~cableparse.errors.CableParseError` only for input that is not text at all (NUL
-    bytes outside a cables.csv row, binary data) or an unknown format.
+    :class:`~cableparse.errors.CableParseError` only for *bytes* that are not text at all (NUL
+    bytes outside a cables.csv row, binary data, undecompressable gzip) or an unknown format; a
+    ``str`` is never rejected (NUL characters in it are removed with a ``nul-character`` defect).
     """
     if format == "auto":
         format = detect_format(source)
     if format == "csv":
         data = source.encode("utf-8") if isinstance(source, str) else source
-        if data.startswith(_GZIP_MAGIC):
+        if isinstance(source, bytes) and data.startswith(_GZIP_MAGIC):
             try:
                 data = gzip.decompress(data)
             except (OSError, EOFError, zlib.error) as error:
                 raise CableParseError(f"gzip data could not be decompressed: {error}", code="not-text") from error
-        reason = not_text_reason(data, allow_nul=True)
+        reason = not_text_reason(data, allow_nul=True) if isinstance(source, bytes) else None
         if reason:
             raise CableParseError(reason, code="not-text")
         found = read_csv_document(data)

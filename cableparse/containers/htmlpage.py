@@ -25,13 +25,14 @@ PlusD pages
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
+import html
 import re
 from html.parser import HTMLParser
 
 from ..envelope import Envelope
 from ..models import Defect
-from ._common import normalize_newlines
 from .text import split_text
 
 __all__ = ["read_html"]
@@ -68,11 +69,39 @@ def _plusd_datetime(value: str) -> _dt.datetime | None:
         return None
 
 
+class _Block:
+    """Text of a <pre> (or PlusD text pane) and where it is in the page."""
+
+    __slots__ = ("line", "newlines", "text")
+
+    def __init__(self, text: str, line: int, newlines: list[int]) -> None:
+        self.text = text
+        self.line = line  # page line of the opening tag, where the text starts
+        self.newlines = newlines  # indices in ``text`` of the newlines written literally
+
+    @property
+    def literal(self) -> bool:
+        """Are all of the text's newlines literal page newlines (so its lines are page lines)?"""
+        return self.text.count("\n") == len(self.newlines)
+
+    def page_line(self, text_line: int) -> int:
+        """Page line on which line ``text_line`` (1-based) of ``text`` starts."""
+        index = 0
+        for _ in range(text_line - 1):
+            index = self.text.find("\n", index) + 1
+            if index == 0:
+                break
+        return self.line + bisect.bisect_left(self.newlines, index)
+
+
 class _PageParser(HTMLParser):
     """Collects the metadata table, the ``<pre>`` blocks and the PlusD panes of one page."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        # Character references are resolved here (not by the parser) so that the newlines a
+        # <pre> spells ``&#x000A;`` can be told from literal ones: only literal newlines move
+        # to the next line of the page.
+        super().__init__(convert_charrefs=False)
         # Cablegate metadata table
         self.in_table = False
         self.table_depth = 0
@@ -81,10 +110,12 @@ class _PageParser(HTMLParser):
         self.cell: list[str] | None = None
         self.in_th = False
         self.th: list[str] = []
-        # <pre> blocks: (text, line of the <pre> tag)
-        self.pres: list[tuple[str, int]] = []
+        # <pre> blocks: (text, line of the <pre> tag, indices of literal newlines in the text)
+        self.pres: list[_Block] = []
         self.pre: list[str] | None = None
         self.pre_line = 0
+        self.pre_len = 0
+        self.pre_nl: list[int] = []
         self.skip_anchor = 0
         # <h3>Viewing cable ...</h3>
         self.in_h3 = False
@@ -100,7 +131,9 @@ class _PageParser(HTMLParser):
         self.raw_div_depth: int | None = None
         self.raw: list[str] | None = None
         self.raw_line = 0
-        self.raw_texts: list[tuple[str, int]] = []
+        self.raw_len = 0
+        self.raw_nl: list[int] = []
+        self.raw_texts: list[_Block] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = dict(attrs)
@@ -120,6 +153,8 @@ class _PageParser(HTMLParser):
             if self.pre is None:
                 self.pre = []
                 self.pre_line = self.getpos()[0]
+                self.pre_len = 0
+                self.pre_nl = []
         elif tag == "a" and self.pre is not None:
             # Paragraph anchors ``<a id='par3' href='#par3'>¶</a>``: drop with their pilcrow.
             if (attr.get("id") or "").startswith("par") or (attr.get("href") or "").startswith("#par"):
@@ -128,6 +163,7 @@ class _PageParser(HTMLParser):
             self.in_h3 = True
         elif tag == "br" and self.raw is not None:
             self.raw.append("\n")
+            self.raw_len += 1
         if tag == "div":
             name = " ".join(classes)
             self.div_stack.append(name)
@@ -141,10 +177,13 @@ class _PageParser(HTMLParser):
                 self.raw = []
                 self.raw_div_depth = len(self.div_stack)
                 self.raw_line = self.getpos()[0]
+                self.raw_len = 0
+                self.raw_nl = []
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br" and self.raw is not None:
             self.raw.append("\n")
+            self.raw_len += 1
         # A self-closing <div/> or <pre/> opens nothing.
 
     def handle_endtag(self, tag: str) -> None:
@@ -159,7 +198,7 @@ class _PageParser(HTMLParser):
             self.cells.append(" ".join("".join(self.cell).split()))
             self.cell = None
         elif tag == "pre" and self.pre is not None:
-            self.pres.append(("".join(self.pre), self.pre_line))
+            self.pres.append(_Block("".join(self.pre), self.pre_line, self.pre_nl))
             self.pre = None
             self.skip_anchor = 0
         elif tag == "a" and self.skip_anchor:
@@ -181,15 +220,34 @@ class _PageParser(HTMLParser):
                 self.last_pane = " ".join("".join(self.pane_header).split()).lower()
                 self.pane_header = None
             elif self.raw is not None and depth == self.raw_div_depth:
-                self.raw_texts.append(("".join(self.raw), self.raw_line))
+                self.raw_texts.append(_Block("".join(self.raw), self.raw_line, self.raw_nl))
                 self.raw = None
                 self.raw_div_depth = None
 
+    def handle_entityref(self, name: str) -> None:
+        # ``T&T)`` in 03BRASILIA3459 is a bare ampersand the parser reports as entity "T":
+        # an unknown name is kept as written (we cannot tell whether a ``;`` followed it).
+        value = html.unescape(f"&{name};")
+        self._text(value if value != f"&{name};" else f"&{name}", literal=False)
+
+    def handle_charref(self, name: str) -> None:
+        self._text(html.unescape(f"&#{name};"), literal=False)
+
     def handle_data(self, data: str) -> None:
+        self._text(data.replace("\r\n", "\n"), literal=True)
+
+    def _text(self, data: str, *, literal: bool) -> None:
         if self.pre is not None:
             if not self.skip_anchor:
+                if literal and "\n" in data:
+                    self.pre_nl += [self.pre_len + i for i, c in enumerate(data) if c == "\n"]
                 self.pre.append(data)
+                self.pre_len += len(data)
             return
+        if self.raw is not None:
+            if literal and "\n" in data:
+                self.raw_nl += [self.raw_len + i for i, c in enumerate(data) if c == "\n"]
+            self.raw_len += len(data)
         if self.in_th:
             self.th.append(data)
         elif self.cell is not None:
@@ -209,9 +267,10 @@ class _PageParser(HTMLParser):
 def read_html(text: str, *, source: str | None = None) -> Envelope:
     """Read one Cablegate or PlusD page (already decoded) into an envelope; never raises.
 
-    Lines (``header_line``, ``body_line``) are the page lines of the ``<pre>`` tags (or of the
-    PlusD text pane); the text inside a ``<pre>`` is one page line, its ``&#x000A;`` newlines
-    give it its own lines.
+    ``header_line`` / ``body_line`` are the page lines where each part starts. A Cablegate
+    ``<pre>`` is one page line (its newlines are ``&#x000A;``), so lines *inside* its text are
+    not page lines: ``text_lines_are_input_lines`` is then False. The PlusD text pane has
+    literal newlines, which are counted, and keeps it True.
     """
     parser = _PageParser()
     defects: list[Defect] = []
@@ -221,7 +280,7 @@ def read_html(text: str, *, source: str | None = None) -> Envelope:
     except Exception as error:  # noqa: BLE001 - html.parser is lenient; be safe anyway
         defects.append(Defect(code="html-unparsable", message=f"HTML parser stopped: {error}"))
     if parser.pre is not None:  # unclosed <pre> at the end of a cut page
-        parser.pres.append(("".join(parser.pre), parser.pre_line))
+        parser.pres.append(_Block("".join(parser.pre), parser.pre_line, parser.pre_nl))
         defects.append(Defect(code="html-unclosed-pre", message="<pre> not closed before the end of the page",
                               line=parser.pre_line))
     meta: dict[str, str] = {}
@@ -234,20 +293,21 @@ def read_html(text: str, *, source: str | None = None) -> Envelope:
     header_text: str | None = None
     body_text: str | None = None
     header_line = body_line = 1
-    pres = [(normalize_newlines(t), line) for t, line in parser.pres]
+    pres = parser.pres
+    used = [pres[0], pres[-1]] if pres else []
     if len(pres) >= 2:
-        header_text, header_line = pres[0]
-        body_text, body_line = pres[-1]
+        header_text, header_line = pres[0].text, pres[0].line
+        body_text, body_line = pres[-1].text, pres[-1].line
         if len(pres) > 2:
             defects.append(Defect(code="html-extra-pre", message=f"{len(pres)} <pre> blocks; the middle ones are ignored",
-                                  line=pres[1][1]))
+                                  line=pres[1].line))
     elif len(pres) == 1:
-        only, line = pres[0]
-        split = split_text(only)
+        split = split_text(pres[0].text)
         header_text, body_text = split.header_text, split.body_text
-        # The whole <pre> is one page line; lines inside it count from the tag's line.
-        header_line = line + split.header_line - 1
-        body_line = line + split.body_line - 1
+        # Cablegate writes a <pre> on one page line (newlines as &#x000A;): both parts then
+        # start on the tag's line. Literal newlines inside the <pre> do count.
+        header_line = pres[0].page_line(split.header_line)
+        body_line = pres[0].page_line(split.body_line)
     else:
         defects.append(Defect(code="html-no-pre", message="the page has no <pre> block with cable text"))
     if not meta:
@@ -275,6 +335,7 @@ def read_html(text: str, *, source: str | None = None) -> Envelope:
         released=released,
         origin=meta.get("origin") or None,
         classification=meta.get("classification") or None,
+        text_lines_are_input_lines=all(block.literal for block in used),
         created_time_reliable=False,
         source=source,
         offset=0,
@@ -288,13 +349,12 @@ def _plusd(parser: _PageParser, defects: list[Defect], source: str | None) -> En
     meta = {k.lower(): v for k, v in parser.synopsis.items()}
     header_text = body_text = None
     header_line = body_line = 1
-    texts = parser.raw_texts or [(t, line) for t, line in parser.pres]
+    texts = parser.raw_texts or parser.pres
     if texts:
-        raw, line = texts[0]
-        split = split_text(normalize_newlines(raw))
+        split = split_text(texts[0].text)
         header_text, body_text = split.header_text, split.body_text
-        header_line = line + split.header_line - 1
-        body_line = line + split.body_line - 1
+        header_line = texts[0].page_line(split.header_line)
+        body_line = texts[0].page_line(split.body_line)
     else:
         defects.append(Defect(code="html-no-pre", message="PlusD page without a raw content pane"))
     created = _plusd_datetime(meta.get("date", ""))
@@ -308,6 +368,7 @@ def _plusd(parser: _PageParser, defects: list[Defect], source: str | None) -> En
         created=created,
         origin=meta.get("from") or None,
         classification=meta.get("original classification") or meta.get("classification") or None,
+        text_lines_are_input_lines=all(block.literal for block in texts[:1]),
         created_time_reliable=created is not None,
         source=source,
         offset=0,

@@ -19,7 +19,8 @@ belong to the header as its preamble.
   Raw text files have no blank line between the INFO list and this line (06NEWDELHI5138);
 - a body front-matter line (``E.O.``, ``TAGS:``, ``SUBJECT:``, ``SIPDIS``, ``Classified By``);
 - a blank line once the addressee block (``FM``/``TO``/``INFO``/``XMT``) has begun, or a blank
-  line before it when the next non-blank line is not itself a header line.
+  line before it unless more format lines follow before anything that opens a body (partial
+  extracts carry a DTG, a NARA id line and a printout between blank lines: 01HOCHIMINHCITY1082).
 
 The blank lines between header and body stay at the end of ``header_text`` (as in cables.csv,
 whose partial-extract header field ends with ``\\n\\n``), so ``header_text + body_text`` is the
@@ -53,13 +54,11 @@ _FM = re.compile(r"FM\s+[A-Z]")
 _ADDRESS = re.compile(r"(?:FM|TO|XMT)\s+\S")
 # FL8 INFO, not the printout's office list ``INFO  LOG-00   AF-00`` (spec 1.12 c).
 _INFO = re.compile(r"INFO\s+(?![A-Z0-9]+-\d\d(?:\s|$))\S")
-_PRINTOUT = re.compile(
-    r"\s*(?:PAGE\s+\d\d\s|(?:ACTION|ORIGIN|INFO)\s+[A-Z0-9]+-\d\d|-{5,}|[A-Z0-9]+-\d\d\s|/\d{3}\s?[WR]\s*$)"
-)
 _FRONT_MATTER = re.compile(
     r"\s*(?:E\.\s?O\.\s*\d|EO\s+\d{5}|TAGS?\s*:|SUBJE?C?T?\s*:|SIPDIS\s*$|CLASSIFIED\s+BY\b)", re.IGNORECASE
 )
 
+_PARAGRAPH = re.compile(r"\s{0,3}\d{1,2}\.\s+\S")
 _MRN_SERIAL = re.compile(r"[A-Z]\s+\d{3,}\s*$")
 _SPACED_LINE = re.compile(
     r"\s*(?:C O N F I D E N T I A L|S E C R E T|T O P  ?S E C R E T|U N C L A S|L I M I T E D)\b"
@@ -98,9 +97,29 @@ def _is_anchor(line: str) -> bool:
     )
 
 
-def _is_header_like(line: str) -> bool:
-    """A line that can continue a header across a blank line (format lines and printouts)."""
-    return _is_anchor(line) or bool(_PRINTOUT.match(line)) or bool(_INFO.match(line.lstrip()))
+def _is_body_class_line(line: str) -> bool:
+    """A classification line that opens a body: not the indented stamp of a State printout
+    (``                           UNCLASSIFIED     PTO9103`` in 01HOCHIMINHCITY1082)."""
+    return not line.startswith("     ") and is_classification_line(line)
+
+
+def _header_continues(lines: list[str], start: int) -> bool:
+    """After a blank line that comes before the addressee block: do format lines follow?
+
+    Scans ahead (at most :data:`LOOKAHEAD` lines) for a format line (``FM``, FL5, ``VZCZC``...)
+    before anything that opens a body: a classification line, front matter or a numbered
+    paragraph. Partial extracts put a DTG, a NARA id line (``2001HOCHI01082 - UNCLASSIFIED``)
+    and a whole distribution printout between blank lines before ``FM`` (01HOCHIMINHCITY1082).
+    """
+    for j in range(start, min(len(lines), start + LOOKAHEAD)):
+        line = lines[j]
+        if not line.strip():
+            continue
+        if _is_anchor(line) or _INFO.match(line.lstrip()):
+            return True
+        if _is_body_class_line(line) or _FRONT_MATTER.match(line) or _PARAGRAPH.match(line):
+            return False
+    return False
 
 
 @attrs.frozen(kw_only=True)
@@ -131,7 +150,7 @@ def _find_anchor(lines: list[str], first: int) -> int | None:
         if _FRONT_MATTER.match(line):
             front_matter_seen = True
             continue
-        if _MRN_SERIAL.search(line) and is_classification_line(line):
+        if _MRN_SERIAL.search(line) and _is_body_class_line(line):
             # A class line with its MRN serial opens a body; only VZCZC can still start a header
             # after it (State's ``S E C R E T STATE 00119085`` before VZCZC, spec 1.12 a). A bare
             # ``CONFIDENTIAL`` is a printout page stamp (1974ATHENS03099_b), not a body.
@@ -167,14 +186,11 @@ def split_text(text: str, *, line_offset: int = 0) -> TextSplit:
             if addressees:
                 end = i
                 break
-            j = i + 1
-            while j < len(lines) and not lines[j].strip():
-                j += 1
-            if j < len(lines) and _is_header_like(lines[j]):
+            if _header_continues(lines, i + 1):
                 continue
             end = i
             break
-        if i > anchor and (is_classification_line(line) or _FRONT_MATTER.match(line)):
+        if i > anchor and (_is_body_class_line(line) or _FRONT_MATTER.match(line)):
             end = i
             break
         if _ADDRESS.match(stripped) or _INFO.match(stripped):

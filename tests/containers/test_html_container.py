@@ -119,6 +119,7 @@ def test_corpus_page_lines_point_at_the_pre_tags() -> None:
     assert lines[e.header_line - 1].startswith("<code><pre>VZCZCXRO1604")
     assert lines[e.body_line - 1].startswith("<code><pre>C O N F I D E N T I A L SECTION 01 OF 03 ASTANA")
     assert e.reference_id == "08ASTANA760" and e.origin == "Embassy Astana"
+    assert e.text_lines_are_input_lines is False
     assert e.created == dt.datetime(2008, 4, 17, 10, 10, tzinfo=UTC)
 
 
@@ -161,4 +162,21 @@ def test_plusd_page() -> None:
     assert "TASCA" in (e.body_text or "")
     lines = text.split("\n")
     assert lines[e.header_line - 1] == "CONFIDENTIAL"
+    assert e.text_lines_are_input_lines is True
     assert lines[e.body_line - 1] == "C O N F I D E N T I A L ATHENS 3099"
+
+
+def test_single_pre_lines_are_page_lines() -> None:
+    """Entity newlines stay on the tag's page line; literal newlines move down the page."""
+    entity = page(FIVE, "R 011200Z JAN 08&#x000A;FM AMEMBASSY X&#x000A;UNCLAS X 000001&#x000A;1. T &amp; T&T.")
+    e = read_html(entity)
+    pre_line = entity.split("\n").index(next(x for x in entity.split("\n") if x.startswith("<code><pre>"))) + 1
+    assert (e.header_line, e.body_line) == (pre_line, pre_line)
+    assert e.body_text == "UNCLAS X 000001\n1. T & T&T."
+    assert e.text_lines_are_input_lines is False
+    literal = page(FIVE, "R 011200Z JAN 08\nFM AMEMBASSY X\nUNCLAS X 000001\n1. TEXT.")
+    e = read_html(literal)
+    lines = literal.split("\n")
+    assert lines[e.header_line - 1].endswith("R 011200Z JAN 08")
+    assert lines[e.body_line - 1] == "UNCLAS X 000001"
+    assert e.text_lines_are_input_lines is True

@@ -190,6 +190,12 @@ def test_extract_edge_cases() -> None:
     with pytest.raises(CableParseError):
         extract(b"\x00\x01\x02binary\x00", "text")
     with pytest.raises(CableParseError):
+        extract(bytes(range(1, 32)) * 100, "html")
+    e = extract("UNCLAS X 000001\nA\x00B\n", "text")  # a str is never rejected
+    assert e.body_text == "UNCLAS X 000001\nAB\n"
+    assert [(d.code, d.line, d.column) for d in e.defects] == [("nul-character", 2, 2)]
+    assert extract("\x01\x02\x03", "text").body_text == "\x01\x02\x03"
+    with pytest.raises(CableParseError):
         extract("text", "xml")
     assert extract("", "text").defects[0].code == "empty-input"
     assert extract("", "csv").defects[0].code == "empty-input"

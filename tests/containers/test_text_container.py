@@ -156,3 +156,36 @@ def test_corpus_text_files() -> None:
     assert (e.header_line, e.body_line) == (2, 32)
     assert (e.header_text or "").endswith("RUEKJCS/JOINT STAFF WASHDC\n")
     assert (e.body_text or "").startswith("CONFIDENTIAL SECTION 01 OF 03 NEW DELHI 005138")
+
+
+def test_corpus_rows_split_back_to_their_own_fields() -> None:
+    """Header + body of every cables.csv row, as one raw text, splits where the row did.
+
+    Covers partial extracts with a DTG, a NARA id line and a distribution printout between
+    blank lines (01HOCHIMINHCITY1082), and headers without VZCZC (89LAGOS6503).
+    """
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not available here")
+    from cableparse.containers import iter_envelopes
+
+    rows = sorted(CORPUS.glob("*.csv-row"))
+    assert rows
+    for path in rows:
+        [e] = list(iter_envelopes(path))
+        header = e.header_text or ""
+        if header and not header.endswith("\n"):
+            header += "\n"
+        split = split_text(header + (e.body_text or ""))
+        assert (split.header_text, split.body_text) == (header or None, e.body_text), path.name
+
+
+def test_printout_after_partial_extract() -> None:
+    header = ("This record is a partial extract of the original cable. The full text of the original cable "
+              "is not available.\n\n200031Z Sep 01\n\n2001HOCHI01082 - UNCLASSIFIED\n \n"
+              "                           UNCLASSIFIED     PTO9103\n\nPAGE 01        HO CHI  01082  200051Z \n"
+              "ACTION EAP-00   \n\nINFO  LOG-00   NP-00    AMAD-00\n      NFAT-00  SAS-00     /007W\n"
+              "                  ------------------21D3FB  200051Z /38    \n"
+              "FM AMCONSUL HO CHI MINH CITY\nTO SECSTATE WASHDC PRIORITY 5540\nINFO AMEMBASSY HANOI PRIORITY \n")
+    check(header + "UNCLAS HO CHI MINH CITY 001082 \n \nSIPDIS \n", header, "UNCLAS HO CHI MINH CITY 001082 \n \nSIPDIS \n")
+    sentence = header.split("\n")[0]
+    check(sentence + "\n\n1. TEXT ABOUT IT.\nFM AMEMBASSY X\n", sentence + "\n\n", "1. TEXT ABOUT IT.\nFM AMEMBASSY X\n")
