@@ -151,9 +151,13 @@ def _find_anchor(lines: list[str], first: int) -> int | None:
             front_matter_seen = True
             continue
         if _MRN_SERIAL.search(line) and _is_body_class_line(line):
-            # A class line with its MRN serial opens a body; only VZCZC can still start a header
-            # after it (State's ``S E C R E T STATE 00119085`` before VZCZC, spec 1.12 a). A bare
-            # ``CONFIDENTIAL`` is a printout page stamp (1974ATHENS03099_b), not a body.
+            # A class line with its MRN serial opens a body, unless a format line follows at
+            # once: State's ACP 126 variant starts ``UNCLASSIFIED   STATE   00100153`` then FL5
+            # (09STATE100153, spec 1.12 a); ``S E C R E T STATE 00119085`` before VZCZC is found
+            # by the VZCZC branch. A bare ``CONFIDENTIAL`` is a printout page stamp
+            # (1974ATHENS03099_b), not a body.
+            if i + 1 < len(lines) and _is_anchor(lines[i + 1]):
+                continue
             front_matter_seen = True
             continue
         if _is_anchor(line):
