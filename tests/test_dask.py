@@ -159,6 +159,15 @@ def test_importing_cableparse_does_not_import_dask() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_missing_dask_names_the_extra() -> None:
+    code = (
+        "import sys; sys.modules['dask'] = None\n"
+        "try:\n    import cableparse.dask\nexcept ImportError as error:\n    print(error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert "pip install 'cableparse[dask]'" in result.stdout
+
+
 def test_corpus_equals_sequential(corpus_csv: Path, scheduler: Any) -> None:
     expected = sequential(corpus_csv)
     bag = cdask.read_cables(corpus_csv, blocksize=40_000)
