@@ -243,14 +243,13 @@ class _Encoded(io.RawIOBase):
 
 
 def _walk(directory: Path) -> Iterator[Path]:
-    """Cable files under ``directory``: recursive, sorted by path, hidden entries skipped."""
+    """Cable files under ``directory``, recursively: in each directory its files (sorted by
+    name) and then its subdirectories (sorted, depth first); hidden entries are skipped."""
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith(".") and name.lower().endswith(CABLE_SUFFIXES):
                 yield Path(root) / name
-    # os.walk visits a directory's files before its subdirectories; sorting by full path would
-    # interleave them. Files-then-subdirectories, each sorted, is stable and documented.
 
 
 def _read_upto(stream: IO[bytes], size: int | None) -> tuple[bytes, str | None]:
