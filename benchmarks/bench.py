@@ -17,9 +17,9 @@ RSS of each step can be read from ``resource.getrusage``):
   local processes scheduler and 2 workers, writing a Parquet dataset (speed-up over
   ``convert parquet j1``).
 
-Columns: seconds, cables/s, input MB/s, time as a multiple of the floor, speed-up of N jobs
-over 1 job (same sink), peak RSS of the step's own process and of its largest worker, and the
-output size.
+Columns: wall seconds, CPU seconds (process and workers: a check on wall times taken on a busy
+machine), cables/s, input MB/s, time as a multiple of the floor, speed-up of N jobs over 1 job
+(same sink), peak RSS of the step's own process and of its largest worker, and the output size.
 """
 
 from __future__ import annotations
@@ -92,8 +92,12 @@ def run_step(step: str, path: str, jobs: int, sink: str | None, workdir: str) ->
     else:
         raise SystemExit(f"unknown step {step}")
     seconds = time.perf_counter() - started
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": seconds,
+        # CPU time of this process and its workers: unlike wall time, it hardly changes when
+        # other programs compete for the CPUs.
+        "cpu_seconds": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
         "records": records,
         "rss_self_mb": _rss_mb(resource.RUSAGE_SELF),
         "rss_child_mb": _rss_mb(resource.RUSAGE_CHILDREN),
@@ -163,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     floor = rows[0][1]["seconds"]
     cables = rows[2][1]["records"]
     header = (
-        f"{'step':<22}{'seconds':>9}{'cables/s':>10}{'MB/s':>8}{'x floor':>9}"
+        f"{'step':<22}{'seconds':>9}{'CPU s':>8}{'cables/s':>10}{'MB/s':>8}{'x floor':>9}"
         f"{'speed-up':>10}{'RSS MB':>8}{'worker':>8}{'out MB':>8}"
     )
     print(f"\n{path}: {megabytes:.1f} MB, {cables:,} cables, {args.jobs} jobs, Python {sys.version.split()[0]}")
@@ -175,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         worker = f"{figures['rss_child_mb']:.0f}" if jobs and jobs > 1 else ""
         out = f"{figures['output_bytes'] / 1e6:.0f}" if figures["output_bytes"] else ""
         print(
-            f"{label:<22}{seconds:>9.1f}{figures['records'] / seconds:>10,.0f}{megabytes / seconds:>8.1f}"
+            f"{label:<22}{seconds:>9.1f}{figures['cpu_seconds']:>8.1f}"
+            f"{figures['records'] / seconds:>10,.0f}{megabytes / seconds:>8.1f}"
             f"{seconds / floor:>9.1f}{speedup:>10}{figures['rss_self_mb']:>8.0f}{worker:>8}{out:>8}"
         )
     return 0
