@@ -53,8 +53,6 @@ FILES_PER_TASK = 256
 _REPORT_EVERY = 64
 """Records between progress reports from a worker (a shared counter update takes a lock)."""
 
-_DIRECTORY_SUFFIXES = (".csv", ".csv.gz", ".gz", ".html", ".htm", ".txt", ".text", ".csv-row")
-"""Files taken from an input directory; anything else there (README, images) is skipped."""
 
 
 @attrs.frozen(kw_only=True)
@@ -184,12 +182,18 @@ def _is_plain_csv(path: str, format: str) -> bool:
 
 
 def _directory_files(directory: str) -> list[str]:
-    """Cable files under a directory, recursively, in name order, hidden entries skipped."""
+    """Cable files under a directory, recursively, in name order, hidden entries skipped.
+
+    The same files in the same order as ``iter_cables(directory)`` reads, so that a directory
+    converts identically with any ``jobs``; listing them here lets them be shared out.
+    """
+    from .containers import CABLE_SUFFIXES
+
     found: list[str] = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(_DIRECTORY_SUFFIXES):
+            if not name.startswith(".") and name.lower().endswith(CABLE_SUFFIXES):
                 found.append(os.path.join(root, name))
     return found
 

@@ -202,6 +202,9 @@ def test_corpus_directory_two_jobs_equal_one(tmp_path: Path) -> None:
     second = convert([corpus], tmp_path / "two.jsonl", jobs=2, progress=False)
     assert first.cables == second.cables > 400
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+    # The same cables, in the same order, as iter_cables reads from the directory.
+    expected = [c for c in cableparse.iter_cables(corpus, errors="skip") if isinstance(c, Cable)]
+    assert read_output(tmp_path / "one.jsonl") == expected
 
 
 def test_generator_works_without_shared(tmp_path: Path) -> None:
