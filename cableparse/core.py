@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import attrs
@@ -98,18 +98,15 @@ def parse_header(text: str, defects: Defects) -> Header | None:
     prepared, skipped = _prepare(text)
     if not prepared.strip():
         return None
-    saved = defects.line_offset
-    defects.line_offset += skipped
-    try:
-        header: Header
-        pending: list[Pending]
-        header, pending = _run("header", prepared, defects)
-        _place(defects, pending)
-    except LarkError as error:  # pragma: no cover - recovery makes this unreachable in practice
-        defects.add("header-unparsed", f"header could not be parsed: {error}", 1, 1)
-        header = Header(kind="other", preamble=prepared.strip())
-    finally:
-        defects.line_offset = saved
+    with defects.shifted(skipped):
+        try:
+            header: Header
+            pending: list[Pending]
+            header, pending = _run("header", prepared, defects)
+            _place(defects, pending)
+        except LarkError as error:  # pragma: no cover - recovery makes this unreachable in practice
+            defects.add("header-unparsed", f"header could not be parsed: {error}", 1, 1)
+            header = Header(kind="other", preamble=prepared.strip())
     if header.kind == "other" and header.preamble is None:
         return attrs.evolve(header, preamble=prepared.strip())
     return header
@@ -121,7 +118,8 @@ _FRONT_KINDS = frozenset({"eo", "tags", "subject", "refs", "classified_by"})
 # Pages that reflowed the front matter onto one line (10STATE284): the keywords that start
 # the next front-matter item, for splitting that one line back into lines.
 _REFLOWED_KEYWORDS = re.compile(
-    r"\s+(?=(?:SIPDIS|NOFORN|E\.O\.\s*1\d{3,4}|EO\s+1\d{3,4}|TAGS?:|SUBJECT:|SUBJ:|REF:|REFS:|Classified By:|CLASSIFIED BY:)(?!\w))"
+    # (?<!\s) and the possessive \s++ try each run of blanks once: linear on long runs.
+    r"(?<!\s)\s++(?=(?:SIPDIS|NOFORN|E\.O\.\s*1\d{3,4}|EO\s+1\d{3,4}|TAGS?:|SUBJECT:|SUBJ:|REF:|REFS:|Classified By:|CLASSIFIED BY:)(?!\w))"
 )
 _SIGNATURE_WORD = re.compile(r"^[A-Z][A-Z'\-]+$")
 # Searched in lower-cased text so that each pattern starts with a literal, which the regex
@@ -130,23 +128,37 @@ _SUMMARY_START = re.compile(r"summ?ary(?:\s+and\s+comment)?\s*(?:[:.\-]+|\n)\s*"
 _END_SUMMARY = re.compile(r"end\s+(?:of\s+)?summ?ary\b")
 
 
-def _unreflow(text: str, defects: Defects) -> str:
+def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | None]:
     """Split front-matter lines that carry several items (reflowed HTML pages).
 
     10STATE284 runs the whole front matter onto the classification line; 07TRIPOLI1039 runs
     ``CLASSIFIED BY:`` onto the REF line. Only long lines among the first 40 are looked at.
+    Returns the text and, when lines were split, a map from its lines to the input's lines
+    so that defects keep pointing into the input.
     """
     lines = text.split("\n", 40)
     changed = False
-    for index, line in enumerate(lines[:40]):
-        if len(line) >= 90 and _REFLOWED_KEYWORDS.search(line):
+    origins = [0]
+    for index, line in enumerate(lines):
+        pieces = 1
+        if index < 40 and len(line) >= 90 and _REFLOWED_KEYWORDS.search(line):
             split = _REFLOWED_KEYWORDS.sub("\n", line)
             if split != line:
                 if not changed:
                     defects.add("reflowed-front-matter", "front-matter items run onto one line", index + 1, 1)
                 changed = True
                 lines[index] = split
-    return "\n".join(lines) if changed else text
+                pieces = split.count("\n") + 1
+        origins.extend([index + 1] * pieces)
+    if not changed:
+        return text, None
+    last_new, last_input = len(origins) - 1, origins[-1]
+
+    def to_input_line(line: int) -> int:
+        # Lines past the 40th were not split: they keep their distance from the last one.
+        return origins[line] if 0 < line <= last_new else last_input + line - last_new
+
+    return "\n".join(lines), to_input_line
 
 
 def _signers(paragraph: Paragraph) -> tuple[Paragraph, tuple[str, ...]]:
@@ -178,42 +190,40 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
     REF entries need the citing cable's year, which only the merge knows.
     """
     prepared, skipped = _prepare(text)
-    saved = defects.line_offset
-    defects.line_offset += skipped
-    try:
-        if not prepared.strip():
-            return Body(text=""), None
-        prepared = _unreflow(prepared, defects)
-        blocks: list[Block] = _run("body", prepared, defects)
-        blocks = _without_inline_markers(blocks)
-        markers = tuple(marker for block in blocks for marker in block.markers)
-        if not markers:
-            return _assemble_body(blocks, defects)
-        # Page markers were removed and the text they cut rejoined. Parse that text once more,
-        # so that the structure comes from the text the Body keeps: parse(render(c)) then
-        # finds exactly the same blocks (idempotence), and a paragraph cut by a page break
-        # is one block. Lines of the second pass are mapped back to the input's lines.
-        joined = "".join(block.text for block in blocks)
-        starts: list[int] = []
-        origins: list[int] = []
-        line = 1
-        for block in blocks:
-            starts.append(line)
-            origins.append(block.line)
-            line += block.text.count("\n")
+    if not prepared.strip():
+        return Body(text=""), None
+    with defects.shifted(skipped):
+        prepared, unreflow_map = _unreflow(prepared, defects)
+        with defects.mapped(unreflow_map):
+            blocks = _without_inline_markers(_run("body", prepared, defects))
+            markers = tuple(marker for block in blocks for marker in block.markers)
+            if not markers:
+                return _assemble_body(blocks, defects)
+            # Page markers were removed and the text they cut rejoined. Parse that text once
+            # more, so that the structure comes from the text the Body keeps: parse(render(c))
+            # then finds exactly the same blocks, and a paragraph cut by a page break is one
+            # block. Lines of the second pass are mapped back to the first pass's lines.
+            joined, rejoin_map = _rejoined(blocks)
+            with defects.mapped(rejoin_map):
+                body, refs_text = _assemble_body(_run("body", joined, defects), defects)
+            return attrs.evolve(body, page_markers=markers), refs_text
 
-        def to_input_line(rejoined: int) -> int:
-            index = bisect.bisect_right(starts, rejoined) - 1
-            return origins[index] + rejoined - starts[index] if index >= 0 else rejoined
 
-        defects.line_map = to_input_line
-        try:
-            body, refs_text = _assemble_body(_run("body", joined, defects), defects)
-        finally:
-            defects.line_map = None
-        return attrs.evolve(body, page_markers=markers), refs_text
-    finally:
-        defects.line_offset = saved
+def _rejoined(blocks: list[Block]) -> tuple[str, Callable[[int], int]]:
+    """The blocks' text with markers gone, and a map from its lines to the blocks' lines."""
+    starts: list[int] = []
+    origins: list[int] = []
+    line = 1
+    for block in blocks:
+        starts.append(line)
+        origins.append(block.line)
+        line += block.text.count("\n")
+
+    def to_block_line(rejoined: int) -> int:
+        index = bisect.bisect_right(starts, rejoined) - 1
+        return origins[index] + rejoined - starts[index] if index >= 0 else rejoined
+
+    return "".join(block.text for block in blocks), to_block_line
 
 
 def _without_inline_markers(blocks: list[Block]) -> list[Block]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 
 from .models import Defect
 
@@ -57,6 +58,28 @@ class Defects:
         self.line_map: Callable[[int], int] | None = None
         self.flat = False  # every line of the part is one line of the input (HTML <pre>)
         self.reference_id = reference_id
+
+    @contextlib.contextmanager
+    def shifted(self, lines: int) -> Iterator[None]:
+        """Within the block, positions are ``lines`` further down in the input."""
+        self.line_offset += lines
+        try:
+            yield
+        finally:
+            self.line_offset -= lines
+
+    @contextlib.contextmanager
+    def mapped(self, line_map: Callable[[int], int] | None) -> Iterator[None]:
+        """Within the block, lines go through ``line_map`` first (text rewritten before parsing)."""
+        if line_map is None:
+            yield
+            return
+        outer = self.line_map
+        self.line_map = line_map if outer is None else (lambda line: outer(line_map(line)))
+        try:
+            yield
+        finally:
+            self.line_map = outer
 
     def add(
         self,

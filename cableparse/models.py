@@ -102,6 +102,8 @@ class Header:
     """FL5 precedence letters, action first (``("O", "P")``)."""
     dtg: _dt.datetime | None = None
     """FL5 date-time group as an aware UTC datetime."""
+    dtg_text: str | None = None
+    """FL5 date-time group as written (``"042201Z JAN 08"``); kept when it is no real date."""
     operating_signals: tuple[str, ...] = ()
     """Operating signals after the DTG on FL5 (``("ZDK",)``)."""
     sender: str | None = None

@@ -261,7 +261,9 @@ def parse_reasons(text: str) -> tuple[str, ...]:
 
 _BULLET = re.compile(r"(?:(?<=\s)|^)(?:\(([A-Z]|\d{1,2})\)|\[([A-Z])\]|([A-Z]|\d{1,2})[.):](?:\s*\)|\s*\([A-Z]\))?)(?=\s)")
 _CABLE_REF = re.compile(
-    r"^(?:'?(?P<year>\d{2}|\d{4})[\s\-]*)?(?P<origin>[A-Z][A-Z'\-]*(?:[ \-][A-Z][A-Z'\-]*){0,4})[\s\-:]*0*(?P<serial>\d{1,7})\b"
+    # Possessive word runs and separators outside the word class: one way to split the
+    # origin's words, so a long hyphenated entry cannot make the engine backtrack.
+    r"^(?:'?(?P<year>\d{2}|\d{4})[\s\-]*)?(?P<origin>[A-Z][A-Z']*+(?:[ \-][A-Z][A-Z']*+){0,4})[\s\-:]*0*(?P<serial>\d{1,7})\b"
     r"(?:\s*\((?P<year2>\d{2})\))?"
 )
 _NOT_ORIGIN = re.compile(

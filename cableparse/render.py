@@ -8,6 +8,7 @@ body as written, page markers removed), from which every other body field is der
 from __future__ import annotations
 
 from .models import Cable, Header, Recipient
+from .transform import dtg_of
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _RIS_PER_LINE = 9  # FL2 wraps like the seed's: nine indicators on the first line
@@ -36,10 +37,15 @@ def _address_block(keyword: str, recipients: tuple[Recipient, ...]) -> list[str]
 
 
 def _dtg_line(header: Header) -> str:
+    """FL5: the group as written when it still says ``dtg`` (or is no date at all), else ``dtg``."""
     dtg = header.dtg
-    assert dtg is not None
-    group = f"{dtg.day:02d}{dtg.hour:02d}{dtg.minute:02d}Z {_MONTHS[dtg.month - 1]} {dtg.year % 100:02d}"
-    return " ".join([*header.precedences, group, *header.operating_signals])
+    if header.dtg_text and (dtg is None or dtg_of(header.dtg_text) == dtg):
+        group = header.dtg_text
+    elif dtg is not None:
+        group = f"{dtg.day:02d}{dtg.hour:02d}{dtg.minute:02d}Z {_MONTHS[dtg.month - 1]} {dtg.year % 100:02d}"
+    else:
+        group = ""
+    return " ".join(part for part in [*header.precedences, group, *header.operating_signals] if part)
 
 
 def render_header(header: Header) -> str:
@@ -50,7 +56,7 @@ def render_header(header: Header) -> str:
         # A partial extract writes its bare DTG right after the placeholder sentence, before
         # any printout (01HOCHIMINHCITY1082); the DTG line below goes there.
         lines.append(preamble.pop(0))
-        if header.dtg is not None:
+        if header.dtg is not None or header.dtg_text:
             lines.append(_dtg_line(header))
         lines.extend(preamble)
         preamble = []
@@ -74,7 +80,7 @@ def render_header(header: Header) -> str:
         lines.append(fl3)
     if header.security:
         lines.append(header.security)
-    if header.dtg is not None and header.kind != "partial":
+    if (header.dtg is not None or header.dtg_text) and header.kind != "partial":
         lines.append(_dtg_line(header))
     if header.sender:
         lines.append(f"FM {header.sender}")

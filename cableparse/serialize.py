@@ -118,6 +118,7 @@ def _header(data: Mapping[str, Any]) -> Header:
         security=data.get("security"),
         precedences=_strings(data.get("precedences")),
         dtg=_datetime(data.get("dtg")),
+        dtg_text=data.get("dtg_text"),
         operating_signals=_strings(data.get("operating_signals")),
         sender=data.get("sender"),
         to=_many(_recipient, data.get("to")),

@@ -35,11 +35,13 @@ Pending = tuple[str, str, int | None, int | None]
 
 _FL3 = re.compile(r"\s*DE\s+([A-Z][A-Z0-9]*)\s*(?:#\s*)?(\d+)?(?:/(\d+))?\s*(\S+)?")
 _FL5 = re.compile(
-    r"\s*((?:[A-Z]\s+){0,4})(\d\d)(\d\d)(\d\d)Z?\s+([A-Za-z]{3})[A-Za-z]*\s+(\d{2,4})\s*(.*?)\s*$"
+    r"\s*((?:[A-Z]\s+){0,4})((\d\d)(\d\d)(\d\d)Z?\s+([A-Za-z]{3})[A-Za-z]*\s+(\d{2,4}))\s*(.*?)\s*$"
 )
 _SIGNAL = re.compile(r"\([^)]*\)?|[^\s(]+")
 _ADDRESS_RI = re.compile(r"([QRU][A-Z0-9]{3,7})\s*/\s*(.*)$")
-_OFFICE = re.compile(r"^(.*?)\s*//(.*?)(?://\s*(.*))?$")
+# Office suffixes sit between the first and the last "//": 09STATE37561 has two,
+# "DIA WASHINGTON DC//DHI-1B/CLM//DP//". A lone trailing "//" is kept as written.
+_OFFICE = re.compile(r"^(.*?)\s*//(.+)//\s*(.*)$")
 _TAIL = re.compile(
     r"^(.*?)(?:\s+(FLASH|NIACT\s+IMMEDIATE|IMMEDIATE|PRIORITY|ROUTINE|PRIOITY|PRORITY|IMMEDIAT))?(?:\s+(\d{3,4}))?\s*$"
 )
@@ -65,7 +67,7 @@ def parse_recipient(line: str) -> Recipient:
     office = None
     match = _OFFICE.match(text)
     if match:
-        text, office = match.group(1), match.group(2) or None
+        text, office = match.group(1), match.group(2)
         if match.group(3):
             text = f"{text} {match.group(3)}"
     match = _TAIL.match(text)
@@ -83,14 +85,21 @@ def parse_recipient(line: str) -> Recipient:
     )
 
 
+def dtg_of(group: str) -> _dt.datetime | None:
+    """The aware UTC datetime of a date-time group (``042201Z JAN 08``), ``None`` if it is no date."""
+    values, _ = parse_dtg(group, None, None)
+    return values.get("dtg")
+
+
 def parse_dtg(value: str, line: int | None, column: int | None) -> tuple[dict[str, Any], list[Pending]]:
     """FL5: precedence letters, date-time group (aware UTC), operating signals."""
     match = _FL5.match(value)
     if match is None:
         return {}, [("dtg-unreadable", f"cannot read the date-time group {value.strip()!r}", line, column)]
-    letters, day, hour, minute, month, year, rest = match.groups()
+    letters, group, day, hour, minute, month, year, rest = match.groups()
     values: dict[str, Any] = {
         "precedences": tuple(letters.split()),
+        "dtg_text": collapse(group),
         "operating_signals": tuple(_SIGNAL.findall(rest)),
     }
     defects: list[Pending] = []

@@ -67,7 +67,9 @@ _CLASS_WORD = re.compile(
     r"\s*(?P<word>UNCLAS(?:SIFIED)?|LIMITED OFFICIAL USE|CONFIDENTIAL|TOP SECRET|SECRET)(?![A-Z])(?P<rest>.*)$"
 )
 _CLASS_REST = re.compile(
-    r"\s*(?:$|//|SECTION\b|E\s?F\s?T\s?O\b|NOFORN|SIPDIS\b|EXDIS\b|NODIS\b|LIMDIS\b|STADIS\b|.*\d\s*$)"
+    # ".*[A-Z.'] +digits": an origin word, a space, the MRN serial. A printout's page stamp
+    # "UNCLASSIFIED     PTQ8986" (01HOCHIMINHCITY1265) glues letters to its digits.
+    r"\s*(?:$|//|SECTION\b|E\s?F\s?T\s?O\b|NOFORN|SIPDIS\b|EXDIS\b|NODIS\b|LIMDIS\b|STADIS\b|.*[A-Za-z.'][ \t]+\d{2,}\s*$)"
 )
 
 

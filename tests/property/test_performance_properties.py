@@ -64,16 +64,14 @@ def test_parse_time_is_linear(name: str) -> None:
     _linear(make, n)
 
 
-# --- known super-linear regexes (reported; cableparse/core.py and normalize.py are the lead's) --
+# --- once super-linear regexes, pinned after their fix ---------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="core._REFLOWED_KEYWORDS: \\s+(?=...) rescans each run of blanks, quadratic")
 def test_whitespace_run_in_an_early_line() -> None:
-    # Any early line >= 90 characters is searched with _REFLOWED_KEYWORDS; a run of n blanks costs n^2/2 steps.
+    # Any early line >= 90 characters is searched with _REFLOWED_KEYWORDS; a run of n blanks once cost n^2/2 steps.
     _linear(lambda n: _FRONT + "\nSome a" + " " * n + "b text.\n", 2_000)
 
 
-@pytest.mark.xfail(strict=True, reason="normalize._CABLE_REF: nested optional hyphen groups backtrack polynomially")
 def test_hyphenated_ref_entry() -> None:
-    # "REF: A-A-A-...-A X" has no serial: the origin group tries every way to split the hyphens.
+    # "REF: A-A-A-...-A X" has no serial: the origin group once tried every way to split the hyphens.
     _linear(lambda n: _FRONT + "REF: " + "-".join("A" * n) + " X\n\nText.\n", 10)
