@@ -46,6 +46,17 @@ def decode(data: bytes, *, line_offset: int = 0) -> tuple[str, list[Defect]]:
         text = data.decode("utf-8", errors="replace")
         prefix = data[: error.start].decode("utf-8", errors="replace")
         line, column = line_col(prefix + "\n", len(prefix))
+        if not _has_utf8_sequences(text):
+            # No non-ASCII character decoded as UTF-8 at all: an 8-bit file. Text extracted
+            # from Cablegate PDFs is Windows-1252, its paragraph marks byte 0xB6 (07KINGSTON382).
+            return data.decode("cp1252", errors="replace"), [
+                Defect(
+                    code="decoded-cp1252",
+                    message=f"not UTF-8 (byte {error.start}); decoded as Windows-1252",
+                    line=line + line_offset,
+                    column=column,
+                )
+            ]
         bad = text.count("\ufffd") - prefix.count("\ufffd")
         defect = Defect(
             code="invalid-utf8",
@@ -54,6 +65,11 @@ def decode(data: bytes, *, line_offset: int = 0) -> tuple[str, list[Defect]]:
             column=column,
         )
         return text, [defect]
+
+
+def _has_utf8_sequences(text: str) -> bool:
+    """Whether any non-ASCII character other than U+FFFD came out of a lenient UTF-8 decode."""
+    return any(ord(char) > 127 and char != "\ufffd" for char in text)
 
 
 def not_text_reason(data: bytes | str, *, allow_nul: bool = False) -> str | None:

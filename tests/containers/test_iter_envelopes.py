@@ -103,7 +103,7 @@ def test_malformed_containers_never_crash(tmp_path: Path) -> None:
     assert "not a number" in errors("badrow.csv-row")[0].message
     assert "NUL" in errors("nul.txt")[0].message
     [bad] = envelopes("badutf8.txt")
-    assert [(d.code, d.line) for d in bad.defects] == [("invalid-utf8", 3)]
+    assert [(d.code, d.line) for d in bad.defects] == [("decoded-cp1252", 3)]
     assert "not text" in errors("allbad.txt")[0].message
     assert errors("truncated.csv.gz") and envelopes("truncated.csv.gz")
     [nopre] = envelopes("nopre.html")

@@ -135,11 +135,22 @@ def test_extract_text_normalises_crlf_and_bom() -> None:
     assert e.header_line == 2 and e.body_line == 2 + SEED_HEADER.count("\n")
 
 
-def test_extract_text_invalid_utf8_defect() -> None:
-    data = (SEED_HEADER + SEED_BODY).encode() + b"\xa71. Para\n"
+def test_extract_text_eight_bit_file_is_read_as_cp1252() -> None:
+    # Cablegate text extracted from PDFs is Windows-1252: 0xB6 is the paragraph mark.
+    data = (SEED_HEADER + SEED_BODY).encode() + b"\xb61. Para\n"
     e = extract(data, "text")
-    assert [(d.code, d.line, d.column) for d in e.defects] == [("invalid-utf8", (SEED_HEADER + SEED_BODY).count("\n") + 1, 1)]
-    assert (e.body_text or "").endswith("\ufffd1. Para\n")
+    line = (SEED_HEADER + SEED_BODY).count("\n") + 1
+    assert [(d.code, d.line, d.column) for d in e.defects] == [("decoded-cp1252", line, 1)]
+    assert (e.body_text or "").endswith("\u00b61. Para\n")
+
+
+def test_extract_text_invalid_utf8_defect() -> None:
+    # Real UTF-8 elsewhere in the file: the bad byte is replaced, the rest stays UTF-8.
+    data = (SEED_HEADER + SEED_BODY).encode() + "caf\u00e9 \u2019\n".encode() + b"\xa71. Para\n"
+    e = extract(data, "text")
+    line = (SEED_HEADER + SEED_BODY).count("\n") + 2
+    assert [(d.code, d.line, d.column) for d in e.defects] == [("invalid-utf8", line, 1)]
+    assert (e.body_text or "").endswith("caf\u00e9 \u2019\n\ufffd1. Para\n")
 
 
 def test_corpus_text_files() -> None:
