@@ -104,6 +104,7 @@ def cable_schema() -> Any:
             ("security", text),
             ("precedences", texts),
             ("dtg", timestamp),
+            ("dtg_text", text),
             ("operating_signals", texts),
             ("sender", text),
             ("to", pa.list_(recipient)),

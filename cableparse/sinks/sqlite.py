@@ -58,6 +58,7 @@ _CABLE_COLUMNS: tuple[str, ...] = (
     "filed",
     "security",
     "dtg",
+    "dtg_text",
     "sender",
     "banner_level",
     "banner_marking",
@@ -120,6 +121,7 @@ CREATE TABLE IF NOT EXISTS cables (
     filed TEXT,
     security TEXT,
     dtg TEXT,                        -- ISO 8601
+    dtg_text TEXT,                   -- as written, "042201Z JAN 08"
     sender TEXT,
     banner_level TEXT,
     banner_marking TEXT,
@@ -255,6 +257,7 @@ def _cable_row(cable_id: int, cable: Cable, record: str) -> tuple[Any, ...]:
         header.filed if header else None,
         header.security if header else None,
         _iso(header.dtg) if header else None,
+        header.dtg_text if header else None,
         header.sender if header else None,
         banner.level if banner else None,
         banner.marking if banner else None,
