@@ -195,15 +195,16 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
     with defects.shifted(skipped):
         prepared, unreflow_map = _unreflow(prepared, defects)
         with defects.mapped(unreflow_map):
-            blocks = _without_inline_markers(_run("body", prepared, defects))
-            markers = tuple(marker for block in blocks for marker in block.markers)
-            if not markers:
+            blocks = _run("body", prepared, defects)
+            cleaned = _without_inline_markers(blocks)
+            if cleaned is blocks:
                 return _assemble_body(blocks, defects)
-            # Page markers were removed and the text they cut rejoined. Parse that text once
-            # more, so that the structure comes from the text the Body keeps: parse(render(c))
-            # then finds exactly the same blocks, and a paragraph cut by a page break is one
-            # block. Lines of the second pass are mapped back to the first pass's lines.
-            joined, rejoin_map = _rejoined(blocks)
+            # Markers written inside lines were cut out of them: the lines around may now form
+            # other blocks. Parse that text once more, so that the structure comes from the
+            # text the Body keeps and parse(render(c)) finds the same blocks. Lines of the
+            # second pass are mapped back to the first pass's lines.
+            markers = tuple(marker for block in cleaned for marker in block.markers)
+            joined, rejoin_map = _rejoined(cleaned)
             with defects.mapped(rejoin_map):
                 body, refs_text = _assemble_body(_run("body", joined, defects), defects)
             return attrs.evolve(body, page_markers=markers), refs_text
@@ -227,20 +228,23 @@ def _rejoined(blocks: list[Block]) -> tuple[str, Callable[[int], int]]:
 
 
 def _without_inline_markers(blocks: list[Block]) -> list[Block]:
-    """Blocks with page markers inside their lines removed (reflowed pages)."""
+    """Blocks with page markers inside their lines removed (reflowed pages); ``blocks``
+    itself when there were none."""
     origin = None
     for block in blocks:
         if block.kind == "banner":
             origin = interpret_banner(block.text)[0].origin
             break
     cleaned = []
+    changed = False
     for block in blocks:
         if "OF" in block.text:
             text, found = remove_inline_markers(block.text, origin)
             if found:
                 block = block._replace(text=text, markers=block.markers + found)
+                changed = True
         cleaned.append(block)
-    return cleaned
+    return cleaned if changed else blocks
 
 
 def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | None]:
@@ -308,9 +312,11 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
         if not cleaned:
             continue
         if drafts and drafts[-1][0] is not None:
+            # Text after a numbered paragraph, up to the next number, belongs to it.
             drafts[-1][2].append(cleaned)
         else:
-            drafts.append((None, None, [cleaned]))
+            # Unnumbered text: one paragraph per blank-line separated part (08MEXICO23).
+            drafts.extend((None, None, [part]) for part in cleaned.split("\n\n"))
 
     paragraphs = [
         Paragraph(number=number, classification=portion, text="\n\n".join(pieces))

@@ -254,23 +254,40 @@ _MARKER_SPLIT = re.compile(
 _SENTENCE_END = re.compile(r"[.:;!?\"')\]]\s*$")
 
 
-def _join_blocks(head: str, markers: list[Token]) -> tuple[str, tuple[str, ...]]:
-    """The block text with each interrupting marker removed and the text after it rejoined."""
-    text = head
-    found: list[str] = []
+# Blocks that take no continuation lines in the grammar: text after a marker that
+# interrupts one of them starts a block of its own.
+_NO_CONTINUATION = frozenset({"caption", "trailer"})
+
+
+def _split_at_markers(kind: str, head: Token, markers: list[Token]) -> list[Block]:
+    """The head block with each interrupting marker removed, and the text after it.
+
+    The result is what the lexer makes of the rejoined text (so a second parse of the text
+    without markers gives the same blocks): text continuing a sentence joins the block it
+    interrupts; text after a finished sentence starts a new text block, as after a blank line.
+    """
+    blocks = [Block(kind, head.line or 1, head.column or 1, str(head), ())]
     for token in markers:
         match = _MARKER_SPLIT.match(str(token))
         if match is None:  # pragma: no cover - MARKER always has a marker line
             continue
-        found.append(collapse(match.group(1)))
+        last = blocks[-1]
+        last = blocks[-1] = last._replace(markers=last.markers + (collapse(match.group(1)),))
         rest = match.group(2)
         if not rest.strip():
             continue
-        stripped = text.rstrip()
-        # A marker between two paragraphs keeps them apart; one inside a sentence joins.
-        separator = "\n\n" if (not stripped or _SENTENCE_END.search(stripped)) and rest[:1].isupper() else "\n"
-        text = stripped + separator + rest
-    return text, tuple(found)
+        stripped = last.text.rstrip()
+        if not stripped:
+            blocks[-1] = last._replace(text="")
+        paragraph_break = (not stripped or _SENTENCE_END.search(stripped) is not None) and rest[:1].isupper()
+        if stripped and not paragraph_break and last.kind not in _NO_CONTINUATION:
+            blocks[-1] = last._replace(text=f"{stripped}\n{rest}")
+            continue
+        if stripped:
+            blocks[-1] = last._replace(text=stripped + ("\n\n" if paragraph_break else "\n"))
+        rest_line = (token.line or 1) + str(token).count("\n", 0, match.start(2))
+        blocks.append(Block("text", rest_line, 1, rest, ()))
+    return blocks
 
 
 # A page marker inside a line: pages that reflowed the text (07TRIPOLI1039: "... Expressing
@@ -309,43 +326,44 @@ def remove_inline_markers(text: str, origin: str | None) -> tuple[str, tuple[str
         position = len(head)
 
 
-def _block(kind: str, children: list[Token]) -> Block:
-    head = children[0]
-    text, markers = _join_blocks(str(head), children[1:])
-    return Block(kind, head.line or 1, head.column or 1, text, markers)
+def _block(kind: str, children: list[Token]) -> Block | list[Block]:
+    if len(children) == 1:
+        head = children[0]
+        return Block(kind, head.line or 1, head.column or 1, str(head), ())
+    return _split_at_markers(kind, children[0], children[1:])
 
 
 class BodyTransformer(Transformer[Token, Any]):
     """Turns body grammar reductions into :class:`Block` values, in order."""
 
-    def banner(self, children: list[Token]) -> Block:
+    def banner(self, children: list[Token]) -> Block | list[Block]:
         return _block("banner", children)
 
-    def caption(self, children: list[Token]) -> Block:
+    def caption(self, children: list[Token]) -> Block | list[Block]:
         return _block("caption", children)
 
-    def eo(self, children: list[Token]) -> Block:
+    def eo(self, children: list[Token]) -> Block | list[Block]:
         return _block("eo", children)
 
-    def tags(self, children: list[Token]) -> Block:
+    def tags(self, children: list[Token]) -> Block | list[Block]:
         return _block("tags", children)
 
-    def subject(self, children: list[Token]) -> Block:
+    def subject(self, children: list[Token]) -> Block | list[Block]:
         return _block("subject", children)
 
-    def refs(self, children: list[Token]) -> Block:
+    def refs(self, children: list[Token]) -> Block | list[Block]:
         return _block("refs", children)
 
-    def classified_by(self, children: list[Token]) -> Block:
+    def classified_by(self, children: list[Token]) -> Block | list[Block]:
         return _block("classified_by", children)
 
-    def paragraph(self, children: list[Token]) -> Block:
+    def paragraph(self, children: list[Token]) -> Block | list[Block]:
         return _block("paragraph", children)
 
-    def text(self, children: list[Token]) -> Block:
+    def text(self, children: list[Token]) -> Block | list[Block]:
         return _block("text", children)
 
-    def trailer(self, children: list[Token]) -> Block:
+    def trailer(self, children: list[Token]) -> Block | list[Block]:
         return _block("trailer", children)
 
     def start(self, children: list[Any]) -> list[Block]:
@@ -354,9 +372,13 @@ class BodyTransformer(Transformer[Token, Any]):
         if leading:
             # Markers before any block (a body that starts on page 2).
             first = leading[0]
-            text, markers = _join_blocks("", leading)
-            blocks.append(Block("text" if text.strip() else "markers", first.line or 1, first.column or 1, text, markers))
-        blocks.extend(child for child in children if isinstance(child, Block))
+            empty = Token("MARKER", "", 0, first.line, first.column)
+            blocks.extend(_split_at_markers("markers", empty, leading))
+        for child in children:
+            if isinstance(child, Block):
+                blocks.append(child)
+            elif isinstance(child, list):
+                blocks.extend(child)
         return blocks
 
 
@@ -498,7 +520,12 @@ def interpret_paragraph(text: str) -> Paragraph:
     return Paragraph(number=int(number), classification=portion.upper() if portion else None, text=clean_text(rest))
 
 
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
 def clean_text(text: str) -> str:
-    """Block text as stored in models: trailing spaces off each line, outer blank lines off."""
+    """Block text as stored in models: trailing spaces off each line, outer blank lines off,
+    runs of blank lines inside made one blank line (the paragraph separator)."""
     # map(str.rstrip) runs in C: five times faster than a regex substitution here.
-    return "\n".join(map(str.rstrip, text.split("\n"))).strip()
+    cleaned = "\n".join(map(str.rstrip, text.split("\n"))).strip()
+    return _BLANK_RUN.sub("\n\n", cleaned) if "\n\n\n" in cleaned else cleaned

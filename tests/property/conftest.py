@@ -25,6 +25,14 @@ settings.register_profile(
     print_blob=True,
 )
 settings.register_profile(
+    # Between the two: a few hundred examples each, for a local check after a parser change.
+    "deep",
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    print_blob=True,
+)
+settings.register_profile(
     "fuzz",
     max_examples=10_000,
     deadline=None,
