@@ -35,7 +35,7 @@ from .transform import (
     interpret_banner,
     interpret_classified_by,
     interpret_eo,
-    interpret_paragraph,
+    split_paragraph,
     interpret_refs,
     interpret_subject,
     interpret_tags,
@@ -258,20 +258,39 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
     markers: list[str] = []
     text_parts: list[str] = []
 
-    first_paragraph = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), len(blocks))
-    front_end = max((i for i, b in enumerate(blocks[:first_paragraph]) if b.kind in _FRONT_KINDS), default=-1)
-    banner_index = next((i for i, b in enumerate(blocks) if b.kind == "banner"), None)
+    # The front matter ends with the last E.O./TAGS/SUBJECT/REF/Classified By block before
+    # the first numbered paragraph; a block of those kinds later on is quoted text.
+    front_end = -1
+    banner_index = None
+    for i, b in enumerate(blocks):
+        kind = b.kind
+        if kind == "paragraph":
+            break
+        if kind in _FRONT_KINDS:
+            front_end = i
+        elif kind == "banner" and banner_index is None:
+            banner_index = i
+    if banner_index is None:
+        banner_index = next((i for i, b in enumerate(blocks) if b.kind == "banner"), None)
     if banner_index is not None and banner_index > max(front_end, 0) and front_end >= 0:
         banner_index = None  # a "banner" after the front matter is text that looks like one
     if banner_index is not None and banner_index > 0:
         defects.add("text-before-banner", "lines before the classification line", blocks[0].line, blocks[0].column)
 
     for index, block in enumerate(blocks):
-        markers.extend(block.markers)
-        text_parts.append(block.text)
+        if block.markers:
+            markers.extend(block.markers)
         body_text = block.text
+        text_parts.append(body_text)
         kind = block.kind
         in_front = index <= front_end
+        if kind == "paragraph" and not in_front:
+            # The common case first: a numbered paragraph of the text.
+            number, portion, paragraph_text = split_paragraph(body_text)
+            drafts.append((number, portion, [paragraph_text]))
+            if paragraph_text[:13].lower() == "classified by" and "classified_by" not in fields:
+                fields["classified_by"] = interpret_classified_by(paragraph_text)
+            continue
         if index == banner_index:
             banner, rest, others = interpret_banner(body_text)
             fields["banner"] = banner
@@ -302,12 +321,6 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
             passing.extend(line.strip() for line in body_text.splitlines() if line.strip())
             continue
         # The text proper.
-        if kind == "paragraph":
-            paragraph = interpret_paragraph(body_text)
-            drafts.append((paragraph.number, paragraph.classification, [paragraph.text]))
-            if paragraph.text[:13].lower().startswith("classified by") and "classified_by" not in fields:
-                fields["classified_by"] = interpret_classified_by(paragraph.text)
-            continue
         cleaned = clean_text(body_text)
         if not cleaned:
             continue

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from lark import Token, Transformer
 
-from .models import Banner, ClassifiedBy, ExecutiveOrder, Header, HeaderKind, Paragraph, Recipient
+from .models import Banner, ClassifiedBy, ExecutiveOrder, Header, HeaderKind, Recipient
 from .normalize import (
     MONTHS,
     UTC,
@@ -511,13 +511,13 @@ def interpret_classified_by(text: str) -> ClassifiedBy:
 _PARAGRAPH = re.compile(r"(?s)^\s*[¶\ufffd]?(\d{1,2})\s*\.\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*(.*)$")
 
 
-def interpret_paragraph(text: str) -> Paragraph:
-    """A numbered paragraph: number, portion mark, text."""
+def split_paragraph(text: str) -> tuple[int | None, str | None, str]:
+    """A numbered paragraph's number, portion mark and text."""
     match = _PARAGRAPH.match(text)
     if match is None:  # pragma: no cover - PARA blocks always start with a number
-        return Paragraph(text=clean_text(text))
+        return None, None, clean_text(text)
     number, portion, rest = match.groups()
-    return Paragraph(number=int(number), classification=portion.upper() if portion else None, text=clean_text(rest))
+    return int(number), portion.upper() if portion else None, clean_text(rest)
 
 
 _BLANK_RUN = re.compile(r"\n{3,}")
