@@ -39,6 +39,7 @@ from .transform import (
     interpret_refs,
     interpret_subject,
     interpret_tags,
+    has_inline_marker,
     remove_inline_markers,
 )
 
@@ -136,29 +137,40 @@ def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | 
     Returns the text and, when lines were split, a map from its lines to the input's lines
     so that defects keep pointing into the input.
     """
-    lines = text.split("\n", 40)
-    changed = False
-    origins = [0]
-    for index, line in enumerate(lines):
-        pieces = 1
-        if index < 40 and len(line) >= 90 and _REFLOWED_KEYWORDS.search(line):
-            split = _REFLOWED_KEYWORDS.sub("\n", line)
-            if split != line:
-                if not changed:
-                    defects.add("reflowed-front-matter", "front-matter items run onto one line", index + 1, 1)
-                changed = True
-                lines[index] = split
-                pieces = split.count("\n") + 1
-        origins.extend([index + 1] * pieces)
-    if not changed:
+    # Find the early long lines without splitting (and so copying) the whole body.
+    start = 0
+    long_lines: list[tuple[int, int, int]] = []
+    for index in range(40):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        if end - start >= 90 and _REFLOWED_KEYWORDS.search(text, start, end):
+            long_lines.append((index, start, end))
+        if end >= len(text):
+            break
+        start = end + 1
+    if not long_lines:
         return text, None
+    pieces: list[str] = []
+    origins = [0]
+    position = 0
+    previous_line = 0
+    for index, start, end in long_lines:
+        origins.extend(range(previous_line + 1, index + 1))
+        split = _REFLOWED_KEYWORDS.sub("\n", text[start:end])
+        pieces.append(text[position:start])
+        pieces.append(split)
+        origins.extend([index + 1] * (split.count("\n") + 1))
+        position, previous_line = end, index + 1
+    pieces.append(text[position:])
+    defects.add("reflowed-front-matter", "front-matter items run onto one line", long_lines[0][0] + 1, 1)
     last_new, last_input = len(origins) - 1, origins[-1]
 
     def to_input_line(line: int) -> int:
-        # Lines past the 40th were not split: they keep their distance from the last one.
+        # Lines after the last split line keep their distance from it.
         return origins[line] if 0 < line <= last_new else last_input + line - last_new
 
-    return "\n".join(lines), to_input_line
+    return "".join(pieces), to_input_line
 
 
 def _signers(paragraph: Paragraph) -> tuple[Paragraph, tuple[str, ...]]:
@@ -230,21 +242,14 @@ def _rejoined(blocks: list[Block]) -> tuple[str, Callable[[int], int]]:
 def _without_inline_markers(blocks: list[Block]) -> list[Block]:
     """Blocks with page markers inside their lines removed (reflowed pages); ``blocks``
     itself when there were none."""
-    origin = None
-    for block in blocks:
-        if block.kind == "banner":
-            origin = interpret_banner(block.text)[0].origin
-            break
+    if not any(has_inline_marker(block.text) for block in blocks):
+        return blocks
+    origin = next((interpret_banner(b.text)[0].origin for b in blocks if b.kind == "banner"), None)
     cleaned = []
-    changed = False
     for block in blocks:
-        if "OF" in block.text:
-            text, found = remove_inline_markers(block.text, origin)
-            if found:
-                block = block._replace(text=text, markers=block.markers + found)
-                changed = True
-        cleaned.append(block)
-    return cleaned if changed else blocks
+        text, found = remove_inline_markers(block.text, origin)
+        cleaned.append(block._replace(text=text, markers=block.markers + found) if found else block)
+    return cleaned
 
 
 def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | None]:

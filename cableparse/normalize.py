@@ -59,6 +59,7 @@ def canonical_station(origin: str) -> str:
     return _pairs("station-aliases.tsv").get(key, key)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def canonical_id(reference_id: str) -> str:
     """The id a cable should have: ``"08SECSTATE145633"`` -> ``"08STATE145633"``.
 

@@ -297,6 +297,11 @@ def _split_at_markers(kind: str, head: Token, markers: list[Token]) -> list[Bloc
 _INLINE_MARKER = re.compile(r"00\d{6}[ \t]+\d{3}(?:\.\d+)?[ \t]+OF[ \t]+\d{3}\b")
 
 
+def has_inline_marker(text: str) -> bool:
+    """Whether ``text`` may hold a page marker inside a line (cheap: one literal-led search)."""
+    return _INLINE_MARKER.search(text) is not None
+
+
 def remove_inline_markers(text: str, origin: str | None) -> tuple[str, tuple[str, ...]]:
     """``text`` without the page markers written inside its lines, and the markers removed.
 
