@@ -8,6 +8,7 @@ checkout reads them from the project root. Both places are tried, package first.
 from __future__ import annotations
 
 import functools
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -29,11 +30,28 @@ def grammar_text(name: str) -> str:
     return checkout.read_text(encoding="utf-8")
 
 
-def build_parser(name: str, transformer: Transformer[Any, Any] | None = None, *, debug: bool = False) -> Lark:
+def speedups() -> dict[str, Any]:
+    """Lark options that make parsing faster where the ``speedups`` extra is installed.
+
+    lark-cython runs the same LALR tables and lexer in compiled code (about 15% faster per
+    cable here). ``CABLEPARSE_PURE_PYTHON=1`` turns it off, for comparing the two.
+    """
+    if os.environ.get("CABLEPARSE_PURE_PYTHON"):
+        return {}
+    try:
+        import lark_cython  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    except ImportError:
+        return {}
+    return {"_plugins": lark_cython.plugins}
+
+
+def build_parser(
+    name: str, transformer: Transformer[Any, Any] | None = None, *, debug: bool = False, fast: bool = True
+) -> Lark:
     """A new LALR parser with the contextual lexer for grammar ``name``.
 
     With ``transformer`` the parser builds no tree: each rule's callback runs as the rule is
-    reduced, which roughly halves the cost per cable.
+    reduced, which roughly halves the cost per cable. ``fast`` uses :func:`speedups`.
     """
     return Lark(
         grammar_text(name),
@@ -43,6 +61,7 @@ def build_parser(name: str, transformer: Transformer[Any, Any] | None = None, *,
         propagate_positions=False,
         maybe_placeholders=False,
         debug=debug,
+        **(speedups() if fast else {}),
     )
 
 
