@@ -193,9 +193,10 @@ CREATE INDEX IF NOT EXISTS defects_code ON defects (code);
 _FTS = """
 CREATE VIRTUAL TABLE cables_fts USING fts5(
     subject, body_text, content='cables', content_rowid='id'
-);
-INSERT INTO cables_fts (cables_fts) VALUES ('rebuild');
+)
 """
+
+_FTS_ADD = "INSERT INTO cables_fts (rowid, subject, body_text) SELECT id, subject, body_text FROM cables WHERE id > ?"
 
 _FTS5: bool | None = None
 
@@ -298,7 +299,9 @@ class SqliteSink(Sink):
     """Writes a SQLite database atomically (see the module docstring for the tables).
 
     ``part=True`` makes a bare part database for the parallel converter: no indexes and no
-    FTS table, which the final database builds once over everything.
+    FTS table. The final database indexes the text of each batch (or appended part) as it
+    goes, so that with parallel workers the parent tokenizes while the workers still parse;
+    the other indexes are built once at the end, which is faster than keeping them up to date.
     """
 
     def __init__(
@@ -327,6 +330,12 @@ class SqliteSink(Sink):
             self._db.execute("PRAGMA synchronous = OFF")
             self._db.execute("PRAGMA page_size = 8192")
             self._db.executescript(SCHEMA)
+            self._fts = not part and has_fts5()
+            self._fts_upto = 0  # cables.id up to which cables_fts is filled
+            if self._fts:
+                self._db.execute(_FTS)
+            elif not part:  # pragma: no cover - depends on how sqlite3 was built
+                warnings.warn("sqlite3 lacks FTS5: the database has no cables_fts table", stacklevel=2)
         except BaseException:
             self._abandon()
             raise
@@ -365,8 +374,15 @@ class SqliteSink(Sink):
             if rows:
                 self._db.executemany(_insert_sql(table), rows)
                 rows.clear()
+        self._index_text(self.count)
         self._db.execute("COMMIT")
         self._pending_cables = 0
+
+    def _index_text(self, upto: int) -> None:
+        """Add the cables with ids up to ``upto`` to the FTS index (inside a transaction)."""
+        if self._fts and upto > self._fts_upto:
+            self._db.execute(_FTS_ADD, (self._fts_upto,))
+            self._fts_upto = upto
 
     def append_part(self, part: str | os.PathLike[str]) -> None:
         """Copy a part database's rows, shifting its cable ids past the ones already here."""
@@ -384,6 +400,7 @@ class SqliteSink(Sink):
                     (offset,),
                 )
             (added,) = self._db.execute("SELECT count(*) FROM part.cables").fetchone()
+            self._index_text(offset + int(added))
             self._db.execute("COMMIT")
         finally:
             self._db.execute("DETACH DATABASE part")
@@ -398,12 +415,6 @@ class SqliteSink(Sink):
             self._flush()
             if not self._part:
                 self._db.executescript(_INDEXES)
-                if has_fts5():
-                    self._db.executescript(_FTS)
-                else:  # pragma: no cover - depends on how sqlite3 was built
-                    warnings.warn(
-                        "sqlite3 lacks FTS5: the database has no cables_fts table", stacklevel=2
-                    )
             self._db.close()
             self._atomic.commit()
         except BaseException:

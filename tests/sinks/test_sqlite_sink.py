@@ -93,6 +93,10 @@ def test_append_part_shifts_ids(tmp_path: Path) -> None:
     db = sqlite3.connect(out)
     # cable 4 (the first of the part) is a full cable: its children point at id 4.
     assert db.execute("SELECT DISTINCT cable_id FROM tags ORDER BY 1").fetchall() == [(1,), (4,), (7,)]
+    if has_fts5():  # the appended rows are searchable under their new ids
+        hits = db.execute("SELECT rowid FROM cables_fts WHERE cables_fts MATCH 'terrorism' ORDER BY rowid")
+        assert hits.fetchall() == [(1,), (4,), (7,)]
+        assert db.execute("SELECT count(*) FROM cables_fts").fetchone() == (7,)
     db.close()
 
 
