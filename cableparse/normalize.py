@@ -260,16 +260,21 @@ def parse_reasons(text: str) -> tuple[str, ...]:
 
 # --- REF entries --------------------------------------------------------------------------
 
-_BULLET = re.compile(r"(?:(?<=\s)|^)(?:\(([A-Z]|\d{1,2})\)|\[([A-Z])\]|([A-Z]|\d{1,2})[.):](?:\s*\)|\s*\([A-Z]\))?)(?=\s)")
+_BULLET = re.compile(
+    r"(?:(?<=\s)|^)(?:\(([A-Z]|\d{1,2})\)|\[([A-Z])\]|([A-Z]|\d{1,2})[.):](?:\s*\)|\s*\([A-Z]\))?"
+    # A bare letter before a station and serial: "REF A WELLINGTON 721 B WELLINGTON 690".
+    r"|([A-Z])(?=\s+(?:\d{2}\s+)?[A-Z][A-Z'\-]+(?:\s[A-Z][A-Z'\-]+){0,3}\s+\d))(?=\s)"
+)
 _CABLE_REF = re.compile(
     # Possessive word runs and separators outside the word class: one way to split the
     # origin's words, so a long hyphenated entry cannot make the engine backtrack.
-    r"^(?:'?(?P<year>\d{2}|\d{4})[\s\-]*)?(?P<origin>[A-Z][A-Z']*+(?:[ \-][A-Z][A-Z']*+){0,4})[\s\-:]*0*(?P<serial>\d{1,7})\b"
+    r"^(?:'?\(?(?P<year>\d{2}|\d{4})\)?[\s\-]*)?(?P<origin>[A-Z][A-Z']*+(?:[ \-][A-Z][A-Z']*+){0,4})[\s\-:]*0*(?P<serial>\d{1,7})\b"
     r"(?:\s*\((?P<year2>\d{2})\))?"
 )
 _NOT_ORIGIN = re.compile(
-    r"\b(?:SECTION|EMAIL|E-MAIL|PARAGRAPH|PARA|CONFIDENTIAL|SECRET|UNCLASSIFIED|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|"
-    r"OCT|NOV|DEC|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
+    # Full month names only: "RIO DE JAN" is Rio de Janeiro cut to ten characters.
+    r"\b(?:SECTION|EMAIL|E-MAIL|PARAGRAPH|PARA|CONFIDENTIAL|SECRET|UNCLASSIFIED|"
+    r"JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
     r"FAM|FAH|UNSCR|RESOLUTION|DTG|TELCON|MEMO|LETTER|REPORT|IIR|OSC|PAGE|NOTAL|AND)\b"
 )
 _KIND_WORDS: tuple[tuple[ReferenceKind, re.Pattern[str]], ...] = (
@@ -321,8 +326,22 @@ def parse_refs(text: str, *, year: int | None, origin: str | None) -> tuple[Refe
         entry = " ".join(entry.split())
         if not entry:
             continue
-        refs.append(classify_ref(entry, bullet=bullet, year=year))
+        first = classify_ref(entry, bullet=bullet, year=year)
+        refs.append(first)
+        if first.kind == "cable" and first.cable_id:
+            # "STATE 41252 AND 44603": the second serial is a cable of the same station.
+            for serial in _MORE_SERIALS.findall(entry):
+                refs.append(Reference(bullet=bullet, kind="cable", text=serial,
+                                      cable_id=first.cable_id[:2] + _station_of(first.cable_id) + str(int(serial))))
     return tuple(refs)
+
+
+_MORE_SERIALS = re.compile(r"\bAND\s+(?:[A-Z]+\s+)?0*(\d{2,7})\b")
+
+
+def _station_of(cable_id: str) -> str:
+    match = _ID_SHAPE.match(cable_id)
+    return match.group(2) if match else ""
 
 
 def classify_ref(entry: str, *, bullet: str | None, year: int | None) -> Reference:

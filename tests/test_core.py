@@ -204,3 +204,22 @@ def test_canonical_id() -> None:
     assert cableparse.canonical_id("90STATE255577TOSEC140323") == "90STATE255577"
     assert cableparse.canonical_id("08MEXICO023") == "08MEXICO23"
     assert cableparse.canonical_id("XXXXXXXXXXXX") == "XXXXXXXXXXXX"
+
+
+@pytest.mark.parametrize(
+    ("refs", "expected"),
+    [
+        ("REF: A WELLINGTON 721 B WELLINGTON 690", [("A", "08WELLINGTON721"), ("B", "08WELLINGTON690")]),
+        ("REF: A. 08 RIO DE JAN 138", [("A", "08RIODEJANEIRO138")]),
+        ("REF: (99) ROME 2196", [(None, "99ROME2196")]),
+        ("REF: STATE 41252 AND 44603", [(None, "08STATE41252"), (None, "08STATE44603")]),
+        ("REF: '07 BUENOS AIRES 1491", [(None, "07BUENOSAIRES1491")]),
+        ("REF: 10-OTTAWA-57", [(None, "10OTTAWA57")]),
+        ("REF: A) SECSTATE 74879 B) USUN NEW YORK 827", [("A", "08STATE74879"), ("B", "08USUNNEWYORK827")]),
+    ],
+)
+def test_ref_forms_resolve_to_canonical_ids(refs: str, expected: list[tuple[str | None, str]]) -> None:
+    # spec 2.7 forms; the citing cable (08MEXICO23) gives the year where the entry has none.
+    cable = cableparse.parse(refs, reference_id="08MEXICO23")
+    assert cable.body is not None
+    assert [(r.bullet, r.cable_id) for r in cable.body.refs] == expected
