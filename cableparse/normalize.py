@@ -289,6 +289,7 @@ _KIND_WORDS: tuple[tuple[ReferenceKind, re.Pattern[str]], ...] = (
 
 def _split_bullets(text: str) -> list[tuple[str | None, str]]:
     """Split a REF block into ``(bullet, entry)`` pairs; bullets must run A, B, C ... or 1, 2, 3."""
+    text = text.strip()
     candidates = list(_BULLET.finditer(text))
     chosen: list[tuple[re.Match[str], str]] = []
     expected: str | None = None
