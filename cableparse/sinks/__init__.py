@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from ..models import Cable
 from .base import NullSink, Sink, SinkError
 from .jsonl import JsonlSink, read_jsonl
 from .sqlite import SqliteSink, read_sqlite
@@ -89,7 +90,7 @@ def open_sink(
     return ParquetDatasetSink(path)
 
 
-def read_output(path: str | os.PathLike[str], *, kind: SinkKind | None = None) -> list[object]:
+def read_output(path: str | os.PathLike[str], *, kind: SinkKind | None = None) -> list[Cable]:
     """All cables of an output file, in order (a convenience for tests and small files)."""
     kind = kind or sink_kind(path)
     if kind == "jsonl":
