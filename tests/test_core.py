@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import attrs
 import pytest
@@ -11,6 +12,7 @@ import cableparse
 from cableparse import CableParseError
 
 UTC = dt.timezone.utc
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 HEADER = """VZCZCXRO5183
 OO RUEHAG RUEHROV
@@ -223,3 +225,12 @@ def test_ref_forms_resolve_to_canonical_ids(refs: str, expected: list[tuple[str 
     cable = cableparse.parse(refs, reference_id="08MEXICO23")
     assert cable.body is not None
     assert [(r.bullet, r.cable_id) for r in cable.body.refs] == expected
+
+
+def test_to_dict_matches_the_generic_walk_of_every_field(cable: cableparse.Cable) -> None:
+    # to_dict is written out field by field for speed; the generic walk over attrs fields
+    # catches a model field it forgot.
+    from cableparse.serialize import to_plain
+
+    for sample in (cable, cableparse.parse((FIXTURES / "08MEXICO23.page.txt").read_bytes(), format="page")):
+        assert cableparse.to_dict(sample) == to_plain(sample)
