@@ -61,6 +61,13 @@ def _iso(value: _dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _same(value: _dt.date | None) -> _dt.date | None:
+    return value
+
+
+When = Callable[[Any], Any]
+
+
 def _recipient_dict(r: Recipient) -> JSON:
     return {
         "routing_indicator": r.routing_indicator,
@@ -71,7 +78,7 @@ def _recipient_dict(r: Recipient) -> JSON:
     }
 
 
-def _header_dict(h: Header) -> JSON:
+def _header_dict(h: Header, when: When) -> JSON:
     return {
         "kind": h.kind,
         "transmission_id": h.transmission_id,
@@ -83,7 +90,7 @@ def _header_dict(h: Header) -> JSON:
         "filed": h.filed,
         "security": h.security,
         "precedences": list(h.precedences),
-        "dtg": _iso(h.dtg),
+        "dtg": when(h.dtg),
         "dtg_text": h.dtg_text,
         "operating_signals": list(h.operating_signals),
         "sender": h.sender,
@@ -94,7 +101,7 @@ def _header_dict(h: Header) -> JSON:
     }
 
 
-def _body_dict(b: Body) -> JSON:
+def _body_dict(b: Body, when: When) -> JSON:
     banner = b.banner
     eo = b.executive_order
     by = b.classified_by
@@ -112,7 +119,7 @@ def _body_dict(b: Body) -> JSON:
         "passing": list(b.passing),
         "executive_order": None
         if eo is None
-        else {"order": eo.order, "declassify": eo.declassify, "declassify_on": _iso(eo.declassify_on)},
+        else {"order": eo.order, "declassify": eo.declassify, "declassify_on": when(eo.declassify_on)},
         "tags": [{"code": t.code, "kind": t.kind} for t in b.tags],
         "subject": b.subject,
         "subject_classification": b.subject_classification,
@@ -132,25 +139,35 @@ def to_dict(cable: Cable) -> JSON:
     """A JSON-ready ``dict`` of the cable (ISO 8601 strings for datetimes, lists for tuples).
 
     Written out field by field rather than by reflection: batch conversion calls it once per
-    cable, and this is four times faster than walking ``attrs.fields``. A test checks that it
-    gives the same as the generic :func:`to_plain` for every model, so a new field cannot be
+    cable, and this is twice as fast as walking ``attrs.fields``. A test checks that it gives
+    the same as the generic :func:`to_plain` for every model, so a new field cannot be
     forgotten here.
     """
+    return _cable_dict(cable, _iso)
+
+
+def to_native_dict(cable: Cable) -> JSON:
+    """Like :func:`to_dict` but with ``datetime`` and ``date`` objects kept as they are (for
+    writers such as pyarrow that take them natively)."""
+    return _cable_dict(cable, _same)
+
+
+def _cable_dict(cable: Cable, when: When) -> JSON:
     classification = cable.classification
     return {
         "reference_id": cable.reference_id,
         "canonical_id": cable.canonical_id,
         "container": cable.container,
         "row_id": cable.row_id,
-        "created": _iso(cable.created),
-        "released": _iso(cable.released),
+        "created": when(cable.created),
+        "released": when(cable.released),
         "origin": cable.origin,
         "classification": None
         if classification is None
         else {"level": classification.level, "caveats": list(classification.caveats)},
         "references": list(cable.references),
-        "header": None if cable.header is None else _header_dict(cable.header),
-        "body": None if cable.body is None else _body_dict(cable.body),
+        "header": None if cable.header is None else _header_dict(cable.header, when),
+        "body": None if cable.body is None else _body_dict(cable.body, when),
         "defects": [{"code": d.code, "message": d.message, "line": d.line, "column": d.column} for d in cable.defects],
     }
 

@@ -21,10 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import attrs
 
 from ..models import Cable
-from ..serialize import from_dict
+from ..serialize import from_dict, to_native_dict
 from ._atomic import (
     AtomicPath,
     current_umask,
@@ -178,29 +177,13 @@ def cable_schema() -> Any:
 
 # --- model -> row ---------------------------------------------------------------------------
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _arrow_value(value: Any) -> Any:
-    """One model value as pyarrow's ``from_pylist`` wants it (datetimes stay objects)."""
-    if isinstance(value, tuple):
-        return [_arrow_value(item) for item in value]
-    cls = type(value)
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        if not attrs.has(cls):
-            return value
-        names = _FIELD_NAMES[cls] = tuple(field.name for field in attrs.fields(cls))
-    row = {name: _arrow_value(getattr(value, name)) for name in names}
-    if cls.__name__ == "Banner" and row["section"] is not None:
-        number, total = row["section"]
-        row["section"] = {"number": number, "total": total}
-    return row
-
-
 def cable_row(cable: Cable) -> dict[str, Any]:
     """The Parquet row of one cable as a plain ``dict`` (values as pyarrow accepts them)."""
-    row: dict[str, Any] = _arrow_value(cable)
+    row = to_native_dict(cable)
+    body = row["body"]
+    if body is not None and body["banner"] is not None and body["banner"]["section"] is not None:
+        number, total = body["banner"]["section"]
+        body["banner"]["section"] = {"number": number, "total": total}
     return row
 
 
