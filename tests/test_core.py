@@ -234,3 +234,19 @@ def test_to_dict_matches_the_generic_walk_of_every_field(cable: cableparse.Cable
 
     for sample in (cable, cableparse.parse((FIXTURES / "08MEXICO23.page.txt").read_bytes(), format="page")):
         assert cableparse.to_dict(sample) == to_plain(sample)
+
+
+def test_import_and_parse_load_no_optional_dependency() -> None:
+    # The core stays light: hypothesis, pyarrow, dask and tqdm are extras, imported on use.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cableparse; "
+        "cableparse.parse(open(sys.argv[1], 'rb').read(), format='page'); "
+        "print(sorted(m for m in ('hypothesis', 'pyarrow', 'dask', 'tqdm') if m in sys.modules))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(FIXTURES / "08MEXICO23.page.txt")], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "[]"
