@@ -32,15 +32,15 @@ from .transform import (
     Block,
     Pending,
     clean_text,
+    has_inline_marker,
     interpret_banner,
     interpret_classified_by,
     interpret_eo,
-    split_paragraph,
     interpret_refs,
     interpret_subject,
     interpret_tags,
-    has_inline_marker,
     remove_inline_markers,
+    split_paragraph,
 )
 
 # --- running a grammar --------------------------------------------------------------------
@@ -122,6 +122,7 @@ _REFLOWED_KEYWORDS = re.compile(
     # (?<!\s) and the possessive \s++ try each run of blanks once: linear on long runs.
     r"(?<!\s)\s++(?=(?:SIPDIS|NOFORN|E\.O\.\s*1\d{3,4}|EO\s+1\d{3,4}|TAGS?:|SUBJECT:|SUBJ:|REF:|REFS:|Classified By:|CLASSIFIED BY:)(?!\w))"
 )
+_NOT_A_NAME = re.compile(r"[,;:!?()/@]|\d")
 _SIGNATURE_WORD = re.compile(r"^[A-Z][A-Z'\-]+$")
 # Searched in lower-cased text so that each pattern starts with a literal, which the regex
 # engine finds with a fast scan instead of trying every position.
@@ -180,7 +181,7 @@ def _signers(paragraph: Paragraph) -> tuple[Paragraph, tuple[str, ...]]:
         return paragraph, ()
     last = lines[-1].strip().rstrip(" .")
     words = last.split()
-    if not words or len(words) > 4 or len(last) > 40 or re.search(r"[,;:!?()/@]|\d", last):
+    if not words or len(words) > 4 or len(last) > 40 or _NOT_A_NAME.search(last):
         return paragraph, ()
     names = [w for w in words if _SIGNATURE_WORD.match(w)]
     if not names:
@@ -487,8 +488,7 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
             defects.add("serial-mismatch", f"FL3 serial #{header.station_serial:04d} does not match {serial}")
 
     if body is not None and refs_text:
-        origin = body.banner.origin if body.banner else None
-        body = attrs.evolve(body, refs=parse_refs(refs_text, year=year, origin=origin))
+        body = attrs.evolve(body, refs=parse_refs(refs_text, year=year))
 
     classification = parse_classification(envelope.classification) if envelope.classification else None
     cable_level = None

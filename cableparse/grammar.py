@@ -11,7 +11,6 @@ import functools
 import os
 from importlib import resources
 from pathlib import Path
-
 from typing import Any
 
 from lark import Lark, Transformer

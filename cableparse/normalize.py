@@ -314,14 +314,11 @@ def _split_bullets(text: str) -> list[tuple[str | None, str]]:
     return entries
 
 
-def parse_refs(text: str, *, year: int | None, origin: str | None) -> tuple[Reference, ...]:
+def parse_refs(text: str, *, year: int | None) -> tuple[Reference, ...]:
     """The entries of a REF block (label already removed).
 
     Cable references become canonical ids; a missing year is the citing cable's ``year``.
-    ``origin`` (the citing station) is unused for now but kept for REF forms such as
-    ``REFTEL`` that name no station.
     """
-    del origin
     refs: list[Reference] = []
     for bullet, entry in _split_bullets(text):
         entry = " ".join(entry.split())

@@ -24,7 +24,6 @@ from .normalize import (
     level_from_marking,
     parse_decl_date,
     parse_reasons,
-    parse_tags,
 )
 
 Pending = tuple[str, str, int | None, int | None]
@@ -119,13 +118,16 @@ def parse_dtg(value: str, line: int | None, column: int | None) -> tuple[dict[st
     return values, defects
 
 
+_KEYWORD = {word: re.compile(rf"^{word}\b[\s/]*") for word in ("TO", "INFO", "XMT")}
+
+
 def _addressees(tokens: list[Token], keyword: str) -> tuple[list[Recipient], list[Pending]]:
     recipients: list[Recipient] = []
     defects: list[Pending] = []
     for index, token in enumerate(tokens):
         text = str(token).strip()
         if index == 0:
-            text = re.sub(rf"^{keyword}\b[\s/]*", "", text)
+            text = _KEYWORD[keyword].sub("", text, count=1)
         if _PAGE_LINE.match(text):
             defects.append(("page-line-in-addressees", f"page header line dropped: {text!r}", token.line, token.column))
             continue
@@ -513,7 +515,7 @@ def interpret_classified_by(text: str) -> ClassifiedBy:
     return ClassifiedBy(name=name, title=title, reasons=reasons, text=body)
 
 
-_PARAGRAPH = re.compile(r"(?s)^\s*[¶\ufffd]?(\d{1,2})\s*\.\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*(.*)$")
+_PARAGRAPH = re.compile(r"\s*[¶\ufffd]?(\d{1,2})\s*\.\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*")
 
 
 def split_paragraph(text: str) -> tuple[int | None, str | None, str]:
@@ -521,8 +523,8 @@ def split_paragraph(text: str) -> tuple[int | None, str | None, str]:
     match = _PARAGRAPH.match(text)
     if match is None:  # pragma: no cover - PARA blocks always start with a number
         return None, None, clean_text(text)
-    number, portion, rest = match.groups()
-    return int(number), portion.upper() if portion else None, clean_text(rest)
+    number, portion = match.groups()
+    return int(number), portion.upper() if portion else None, clean_text(text[match.end() :])
 
 
 _BLANK_RUN = re.compile(r"\n{3,}")

@@ -66,7 +66,6 @@ from typing import IO, Final
 
 from ..envelope import Envelope
 from ..models import CableError, ContainerKind, Defect
-from ._common import line_col
 
 __all__ = [
     "CHUNK_SIZE",

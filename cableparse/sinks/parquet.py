@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-
 from ..models import Cable
 from ..serialize import from_dict, to_native_dict
 from ._atomic import (
