@@ -81,12 +81,18 @@ def _run(name: str, text: str, defects: Defects) -> Any:
                 str(token),
             )
             return True
-        if isinstance(error, UnexpectedCharacters):
-            defects.add(f"{name}-unreadable", f"unreadable {name} text skipped", error.line, error.column)
-            return True
         return False
 
-    return cached_parser(name).parse(text, on_error=recover)
+    try:
+        return cached_parser(name).parse(text, on_error=recover)
+    except UnexpectedCharacters as error:
+        # The grammars cover every line (BLANK/BLANKS and LINE/TEXT), so the lexer has no
+        # dead end; if one appears all the same, the text is kept whole as unparsed lines
+        # rather than resuming inside the lexer (lark-cython cannot resume there).
+        defects.add(f"{name}-unreadable", f"unreadable {name} text: {error.char!r}", error.line, error.column)
+        if name == "header":
+            return Header(kind="other", preamble=text.strip()), []
+        return [Block("text", 1, 1, text, ())]
 
 
 def _place(defects: Defects, pending: list[Pending]) -> None:
@@ -179,13 +185,17 @@ def _signers(paragraph: Paragraph) -> tuple[Paragraph, tuple[str, ...]]:
     lines = paragraph.text.splitlines()
     if not lines:
         return paragraph, ()
-    last = lines[-1].strip().rstrip(" .")
+    written = lines[-1].strip()
+    last = written.rstrip(" .")
     words = last.split()
     if not words or len(words) > 4 or len(last) > 40 or _NOT_A_NAME.search(last):
         return paragraph, ()
+    # Surnames in capitals (BASSETT, "Leslie BASSETT", "PARDEW PARDEW", "MANZANARES .").
     names = [w for w in words if _SIGNATURE_WORD.match(w)]
     if not names:
-        if len(words) > 2 or not all(w.isalpha() for w in words):
+        # A mixed-case signer ("Whitehead"): one or two capitalised words and no full stop,
+        # which tells it from the last words of a sentence ("More text.", "Thanks.").
+        if len(words) > 2 or written.endswith(".") or not all(w.isalpha() and w[0].isupper() for w in words):
             return paragraph, ()
         names = [words[-1]]
     if len(lines) == 1 and paragraph.number is not None:

@@ -49,6 +49,10 @@ NASTY: dict[str, str | bytes] = {
     "control-whitespace": "UNCLAS\tMEXICO\t000023\x0c\n\x0bTAGS:\tPREL\n",
     "invalid-utf8": b"UNCLAS MEXICO 000023\n\n\xff\xfe TAGS: PREL\n",
     "nul-bytes": b"\x00" * 64,
+    # Web pages' no-break spaces on otherwise empty lines left the lexer with no terminal
+    # (found by the deep profile on the sample page read as raw text).
+    "no-break-space-lines": "VZCZCXRO5183\n\u00a0\nFM AMEMBASSY X\n\u00a0\nUNCLAS MEXICO 000023\n\u00a0\n\u00a0text\n\u00a0",
+    "signer-or-sentence": "UNCLAS MEXICO 000023\n\nSome text\nmore text.\n",
 }
 
 
