@@ -293,6 +293,7 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
     if banner_index is not None and banner_index > 0:
         defects.add("text-before-banner", "lines before the classification line", blocks[0].line, blocks[0].column)
 
+    preamble: list[str] = []
     for index, block in enumerate(blocks):
         if block.markers:
             markers.extend(block.markers)
@@ -300,6 +301,16 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
         text_parts.append(body_text)
         kind = block.kind
         in_front = index <= front_end
+        if banner_index is not None and index < banner_index:
+            # Before the classification line: a weekday date line (04VATICAN3196 as a media
+            # partner printed it), a metadata dump (07MEXICO1854), stray SIPDIS.
+            if kind == "caption":
+                caption = collapse(body_text).upper()
+                if caption not in captions:
+                    captions.append(caption)
+            elif kind != "markers":
+                preamble.append(clean_text(body_text))
+            continue
         if kind == "paragraph" and not in_front:
             # The common case first: a numbered paragraph of the text.
             number, portion, paragraph_text = split_paragraph(body_text)
@@ -377,6 +388,7 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
         summary = collapse(joined[start.end() if start else 0 : end.start()]) or None
 
     return Body(
+        preamble="\n".join(part for part in preamble if part) or None,
         banner=fields.get("banner"),
         captions=tuple(captions),
         passing=tuple(passing),

@@ -200,6 +200,8 @@ class Paragraph:
 class Body:
     """The cable text and its front matter (spec 2)."""
 
+    preamble: str | None = None
+    """Lines before the classification line (a date line, a metadata dump), when there are any."""
     banner: Banner | None = None
     """The classification line."""
     captions: tuple[str, ...] = ()

@@ -106,6 +106,7 @@ def _body_dict(b: Body, when: When) -> JSON:
     eo = b.executive_order
     by = b.classified_by
     return {
+        "preamble": b.preamble,
         "banner": None
         if banner is None
         else {
@@ -285,6 +286,7 @@ def _paragraph(data: Mapping[str, Any]) -> Paragraph:
 
 def _body(data: Mapping[str, Any]) -> Body:
     return Body(
+        preamble=data.get("preamble"),
         banner=_maybe(_banner, data.get("banner")),
         captions=_strings(data.get("captions")),
         passing=_strings(data.get("passing")),

@@ -133,6 +133,7 @@ def cable_schema() -> Any:
     paragraph = pa.struct([("number", integer), ("classification", text), ("text", text)])
     body = pa.struct(
         [
+            ("preamble", text),
             ("banner", banner),
             ("captions", texts),
             ("passing", texts),
