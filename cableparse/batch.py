@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -33,7 +33,8 @@ from .errors import CableParseError
 from .models import Cable, CableError
 from .serialize import to_plain
 from .sinks import Sink, SinkKind, open_sink, part_suffix, sink_kind
-from .sinks._atomic import AtomicPath, remove_tree, temp_directory_for
+from .sinks._atomic import remove_tree, temp_directory_for
+from .sinks.jsonl import JsonLinesFile
 
 __all__ = ["FORMATS", "Summary", "convert", "expand_inputs"]
 
@@ -381,54 +382,11 @@ def _run(task: _Task, sink: Sink, rejects: _RejectFile | None, stats: _Stats, re
     report(task.size - reported_bytes, stats.cables - reported_cables)
 
 
-class _RejectFile:
+class _RejectFile(JsonLinesFile):
     """JSON Lines of ``to_plain(CableError)``, written atomically like the sinks."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.count = 0
-        self._atomic: AtomicPath | None = None
-        self._file: IO[bytes]
-        if path == "-":
-            self._file = sys.stdout.buffer
-        else:
-            self._atomic = AtomicPath(path)
-            self._file = open(self._atomic.temp, "wb")  # noqa: SIM115 - closed in close/abort
-        self._closed = False
-
     def write(self, error: CableError) -> None:
-        line = json.dumps(to_plain(error), ensure_ascii=False, separators=(",", ":"))
-        self._file.write(line.encode("utf-8") + b"\n")
-        self.count += 1
-
-    def append_part(self, part: str) -> None:
-        with open(part, "rb") as source:
-            while chunk := source.read(1 << 20):
-                self._file.write(chunk)
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        if self._atomic is None:
-            self._file.flush()
-            return
-        try:
-            self._file.close()
-            self._atomic.commit()
-        except BaseException:
-            self._atomic.discard()
-            raise
-
-    def abort(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        if self._atomic is not None:
-            try:
-                self._file.close()
-            finally:
-                self._atomic.discard()
+        self.write_line(json.dumps(to_plain(error), ensure_ascii=False, separators=(",", ":")))
 
 
 # --- worker processes ------------------------------------------------------------------------

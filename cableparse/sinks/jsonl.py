@@ -18,7 +18,7 @@ from ..serialize import from_dict, to_dict
 from ._atomic import AtomicPath
 from .base import Sink, parent_must_exist
 
-__all__ = ["JsonlSink", "dumps", "read_jsonl"]
+__all__ = ["JsonLinesFile", "JsonlSink", "dumps", "read_jsonl"]
 
 _BUFFER = 1 << 20  # large writes: a cable line averages ~10 KB
 
@@ -28,8 +28,12 @@ def dumps(cable: Cable) -> str:
     return json.dumps(to_dict(cable), ensure_ascii=False, separators=(",", ":"))
 
 
-class JsonlSink(Sink):
-    """Writes cables as JSON Lines to a file (atomically) or to standard output (``"-"``)."""
+class JsonLinesFile:
+    """A JSON Lines file written atomically, or standard output for ``"-"``.
+
+    The file mechanics that the cable sink and the batch converter's rejects file share:
+    a hidden temporary file renamed into place on :meth:`close`, deleted on :meth:`abort`.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
@@ -49,9 +53,9 @@ class JsonlSink(Sink):
                 self._atomic.discard()
                 raise
 
-    def write(self, cable: Cable) -> None:
-        """Append one cable as one line."""
-        self._file.write(dumps(cable).encode("utf-8"))
+    def write_line(self, line: str) -> None:
+        """Append one record (a JSON text without its newline)."""
+        self._file.write(line.encode("utf-8"))
         self._file.write(b"\n")
         self.count += 1
 
@@ -95,6 +99,14 @@ class JsonlSink(Sink):
             pass
         finally:
             self._atomic.discard()
+
+
+class JsonlSink(JsonLinesFile, Sink):
+    """Writes cables as JSON Lines to a file (atomically) or to standard output (``"-"``)."""
+
+    def write(self, cable: Cable) -> None:
+        """Append one cable as one line."""
+        self.write_line(dumps(cable))
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Cable]:
