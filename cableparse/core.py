@@ -91,7 +91,7 @@ def _run(name: str, text: str, defects: Defects) -> Any:
         # rather than resuming inside the lexer (lark-cython cannot resume there).
         defects.add(f"{name}-unreadable", f"unreadable {name} text: {error.char!r}", error.line, error.column)
         if name == "header":
-            return Header(kind="other", preamble=text.strip()), []
+            return Header(kind="other", preamble=text.strip()), [], {}
         return [Block("text", 1, 1, text, ())]
 
 
@@ -109,8 +109,10 @@ def parse_header(text: str, defects: Defects) -> Header | None:
         try:
             header: Header
             pending: list[Pending]
-            header, pending = _run("header", prepared, defects)
+            header, pending, lines = _run("header", prepared, defects)
             _place(defects, pending)
+            if lines.get("dtg") is not None:
+                defects.mark("dtg", lines["dtg"], 1)
         except LarkError as error:  # pragma: no cover - recovery makes this unreachable in practice
             defects.add("header-unparsed", f"header could not be parsed: {error}", 1, 1)
             header = Header(kind="other", preamble=prepared.strip())
@@ -319,6 +321,7 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
                 fields["classified_by"] = interpret_classified_by(paragraph_text)
             continue
         if index == banner_index:
+            defects.mark("banner", block.line, block.column)
             banner, rest, others = interpret_banner(body_text)
             fields["banner"] = banner
             for word in rest.split():
@@ -485,14 +488,24 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
     if created is not None and dtg is not None:
         if envelope.created_time_reliable:
             if created != dtg:
-                defects.add("created-dtg-mismatch", f"container date {created:%Y-%m-%d %H:%M} differs from DTG {dtg:%Y-%m-%d %H:%M}")
+                defects.add(
+                    "created-dtg-mismatch",
+                    f"container date {created:%Y-%m-%d %H:%M} differs from DTG {dtg:%Y-%m-%d %H:%M}",
+                    *defects.at("dtg"),
+                    placed=True,
+                )
         else:
             # Cablegate pages print the hour where the minutes belong (spec 4.1): take the DTG
             # when it falls on the same day.
             if created.date() == dtg.date():
                 created = dtg
             else:
-                defects.add("created-dtg-mismatch", f"container date {created:%Y-%m-%d} differs from DTG {dtg:%Y-%m-%d}")
+                defects.add(
+                    "created-dtg-mismatch",
+                    f"container date {created:%Y-%m-%d} differs from DTG {dtg:%Y-%m-%d}",
+                    *defects.at("dtg"),
+                    placed=True,
+                )
     elif created is None:
         created = dtg
 
@@ -503,11 +516,21 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
     published = envelope.reference_id or reference_id
     canonical = canonical_id(published) if published else derived
     if published and derived and canonical != derived and body is not None and body.banner is not None:
-        defects.add("id-banner-mismatch", f"id {published} does not match the classification line ({derived})")
+        defects.add(
+            "id-banner-mismatch",
+            f"id {published} does not match the classification line ({derived})",
+            *defects.at("banner"),
+            placed=True,
+        )
     serial = body.banner.serial if body and body.banner else None
     if header and header.station_serial is not None and serial and serial.isdigit():
         if int(serial) % 10000 != header.station_serial:
-            defects.add("serial-mismatch", f"FL3 serial #{header.station_serial:04d} does not match {serial}")
+            defects.add(
+                "serial-mismatch",
+                f"FL3 serial #{header.station_serial:04d} does not match {serial}",
+                *defects.at("banner"),
+                placed=True,
+            )
 
     if body is not None and refs_text:
         body = attrs.evolve(body, refs=parse_refs(refs_text, year=year))
@@ -522,7 +545,12 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
         caveats = tuple(c for c in (body.captions if body else ()) if c in ("NOFORN",))
         classification = Classification(level=cable_level, caveats=caveats)
     elif classification is not None and cable_level is not None and classification.level != cable_level:
-        defects.add("classification-mismatch", f"container says {classification.level}, cable says {cable_level}")
+        defects.add(
+            "classification-mismatch",
+            f"container says {classification.level}, cable says {cable_level}",
+            *defects.at("banner"),
+            placed=True,
+        )
 
     references = []
     for reference in envelope.references:

@@ -49,7 +49,7 @@ class Defects:
     line of the file).
     """
 
-    __slots__ = ("items", "strict", "line_offset", "line_map", "flat", "reference_id")
+    __slots__ = ("items", "strict", "line_offset", "line_map", "flat", "reference_id", "marks")
 
     def __init__(self, *, strict: bool = False, reference_id: str | None = None) -> None:
         self.items: list[Defect] = []
@@ -58,6 +58,8 @@ class Defects:
         self.line_map: Callable[[int], int] | None = None
         self.flat = False  # every line of the part is one line of the input (HTML <pre>)
         self.reference_id = reference_id
+        # Input positions of lines that later checks point at ("dtg", "banner").
+        self.marks: dict[str, tuple[int | None, int | None]] = {}
 
     @contextlib.contextmanager
     def shifted(self, lines: int) -> Iterator[None]:
@@ -81,6 +83,24 @@ class Defects:
         finally:
             self.line_map = outer
 
+    def place(self, line: int | None, column: int | None) -> tuple[int | None, int | None]:
+        """A position in the text being parsed as a position in the input as given."""
+        if line is not None:
+            if self.flat:
+                line, column = 1, None
+            elif self.line_map is not None:
+                line = self.line_map(line)
+            line += self.line_offset
+        return line, column
+
+    def mark(self, name: str, line: int | None, column: int | None) -> None:
+        """Remember where line ``name`` is, for a defect found after parsing (see :meth:`at`)."""
+        self.marks[name] = self.place(line, column)
+
+    def at(self, name: str) -> tuple[int | None, int | None]:
+        """Where line ``name`` was marked, ``(None, None)`` when it was not."""
+        return self.marks.get(name, (None, None))
+
     def add(
         self,
         code: str,
@@ -88,14 +108,13 @@ class Defects:
         line: int | None = None,
         column: int | None = None,
         context: str | None = None,
+        *,
+        placed: bool = False,
     ) -> None:
-        """Record a defect at ``line``/``column`` of the text being parsed (1-based)."""
-        if line is not None:
-            if self.flat:
-                line, column = 1, None
-            elif self.line_map is not None:
-                line = self.line_map(line)
-            line += self.line_offset
+        """Record a defect at ``line``/``column`` of the text being parsed (1-based), or of
+        the input itself when ``placed`` (a position from :meth:`at`)."""
+        if not placed:
+            line, column = self.place(line, column)
         if self.strict:
             raise CableParseError(
                 message,

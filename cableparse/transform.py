@@ -54,6 +54,8 @@ class HeaderPart(NamedTuple):
     name: str
     values: dict[str, Any]
     defects: list[Pending]
+    line: int | None = None
+    """Line of the part's first token, where a later check may point."""
 
 
 def parse_recipient(line: str) -> Recipient:
@@ -180,7 +182,7 @@ class HeaderTransformer(Transformer[Token, Any]):
     def dtg(self, tokens: list[Token]) -> HeaderPart:
         token = tokens[0]
         values, defects = parse_dtg(str(token), token.line, token.column)
-        return HeaderPart("dtg", values, defects)
+        return HeaderPart("dtg", values, defects, token.line)
 
     def sender(self, tokens: list[Token]) -> HeaderPart:
         return HeaderPart("sender", {"sender": collapse(re.sub(r"^\s*FM\s+", "", str(tokens[0])))}, [])
@@ -208,7 +210,7 @@ class HeaderTransformer(Transformer[Token, Any]):
                 group.append(token)
         return HeaderPart("exempt", {"exempted": tuple(recipients)}, defects)
 
-    def start(self, parts: list[HeaderPart]) -> tuple[Header, list[Pending]]:
+    def start(self, parts: list[HeaderPart]) -> tuple[Header, list[Pending], dict[str, int | None]]:
         values: dict[str, Any] = {}
         defects: list[Pending] = []
         names = set()
@@ -234,7 +236,8 @@ class HeaderTransformer(Transformer[Token, Any]):
             kind = "acp126"
         else:
             kind = "other"
-        return Header(kind=kind, **values), defects
+        lines: dict[str, int | None] = {part.name: part.line for part in parts if part.line is not None}
+        return Header(kind=kind, **values), defects, lines
 
 
 # --- body ---------------------------------------------------------------------------------

@@ -250,3 +250,19 @@ def test_import_and_parse_load_no_optional_dependency() -> None:
         [sys.executable, "-c", code, str(FIXTURES / "08MEXICO23.page.txt")], capture_output=True, text=True, check=True
     )
     assert run.stdout.strip() == "[]"
+
+
+def test_container_disagreements_point_at_the_cable_line() -> None:
+    # A cables.csv row whose date and id disagree with the header DTG and the banner: the
+    # container values are kept, and the defects point at the DTG and banner lines.
+    row = (
+        '1,1/5/2008 22:01,08MEXICO99,"Embassy Mexico",SECRET,,"VZCZCXRO5183\n'
+        "RR RUEHC\nDE RUEHME #0023/01 0042201\nZNR UUUUU ZZH\nR 042201Z JAN 08\n"
+        'FM AMEMBASSY MEXICO\nTO RUEHC/SECSTATE WASHDC 0049","UNCLAS MEXICO 000023\n\nText.\n"\n'
+    )
+    cable = cableparse.parse(row, format="csv")
+    assert cable.reference_id == "08MEXICO99"
+    assert cable.classification is not None and cable.classification.level == "SECRET"
+    lines = {d.code: d.line for d in cable.defects}
+    # The DTG is line 5 of the file; the body field opens on line 7, after 'TO ...","'.
+    assert lines == {"created-dtg-mismatch": 5, "id-banner-mismatch": 7, "classification-mismatch": 7}
