@@ -675,7 +675,8 @@ def _irregularity(draw: st.DrawFn, parts: CableParts) -> str:
             lines[at + 1 : at + 1] = ["", marker, ""]
         body = "\n".join(lines)
     elif kind == "truncate":
-        body = body[: draw(st.integers(0, len(body)))]
+        # A truncated partial extract ends mid-sentence, but keeps its classification line.
+        body = body[: draw(st.integers(len(body.partition("\n")[0]) + 1, max(len(body), 1)))]
     elif kind == "duplicate-banner":
         first = body.partition("\n")[0]
         lines = body.split("\n")
