@@ -17,7 +17,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, Un
 from .envelope import Envelope
 from .errors import CableParseError, Defects
 from .grammar import cached_parser
-from .models import Body, Cable, CableError, Classification, ClassifiedBy, Defect, Header, Paragraph
+from .models import Body, Cable, CableError, Classification, ClassifiedBy, Defect, Header, Paragraph, Tag
 from .normalize import (
     canonical_id,
     collapse,
@@ -27,6 +27,8 @@ from .normalize import (
     parse_classification,
     parse_refs,
     parse_tags,
+    split_run_together,
+    tag_kind,
 )
 from .transform import (
     Block,
@@ -421,7 +423,16 @@ def _front(kind: str, block: Block, fields: dict[str, Any], defects: Defects) ->
         if label not in ("TAGS", "Tags"):
             # 07BUENOSAIRES1673: 'AGS:'; also TAG, TAGE.
             defects.add("tags-label-typo", f"TAGS label written {label!r}", block.line, block.column)
-        fields["tags"] = fields.get("tags", ()) + parse_tags(rest)
+        tags = list(fields.get("tags", ()))
+        for tag in parse_tags(rest):
+            pieces = split_run_together(tag.code) if tag.kind == "unknown" else None
+            if pieces is None:
+                tags.append(tag)
+                continue
+            # 02VATICAN5296: "VTPREL"; spec 2.5: "PHUMBA", "ECONEFIN".
+            defects.add("tags-run-together", f"TAGS entry {tag.code!r} read as {' '.join(pieces)}", block.line, block.column)
+            tags.extend(Tag(code=piece, kind=tag_kind(piece)) for piece in pieces)
+        fields["tags"] = tuple(dict.fromkeys(tags))
     elif kind == "subject":
         if "subject" in fields:
             defects.add("duplicate-subject", "second SUBJECT ignored", block.line, block.column)

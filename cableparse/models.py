@@ -151,7 +151,8 @@ class Tag:
     """One TAGS entry (spec 2.5)."""
 
     code: str
-    """The tag as written (upper case), ``"PTER"`` or a person ``"CLINTON, HILLARY"``."""
+    """The tag as written (upper case), ``"PTER"`` or a person ``"CLINTON, HILLARY"``; tags run
+    together (``PHUMBA``) come apart, with a ``tags-run-together`` defect."""
     kind: TagKind = "unknown"
     """What the tag names."""
 

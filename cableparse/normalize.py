@@ -210,6 +210,42 @@ def tag_kind(code: str) -> TagKind:
     return "unknown"
 
 
+def split_run_together(code: str) -> tuple[str, ...] | None:
+    """Tags written without separators (spec 2.5), split: ``PHUMBA`` -> ``("PHUM", "BA")``.
+
+    Pieces are known subject and program tags (four letters), known organization tags, and
+    two-letter country codes; there must be at least one known four-letter tag and no more
+    country codes than those, so free text (``HUMANR``) is left alone. ``None`` when ``code``
+    is no such run.
+    """
+    if len(code) < 6 or not code.isalpha() or tag_kind(code) != "unknown":
+        return None
+    subject = _word_set("tags-subject.txt") | _word_set("tags-program.txt")
+    organization = _word_set("tags-organization.txt")
+
+    @functools.lru_cache(maxsize=None)
+    def best(start: int) -> tuple[str, ...] | None:
+        if start == len(code):
+            return ()
+        for size in (4, 5, 6, 3, 2):
+            piece = code[start : start + size]
+            if len(piece) != size:
+                continue
+            known = (size == 4 and piece in subject) or (size != 2 and piece in organization) or size == 2
+            if known:
+                rest = best(start + size)
+                if rest is not None:
+                    return (piece, *rest)
+        return None
+
+    pieces = best(0)
+    if not pieces:
+        return None
+    tags = sum(1 for piece in pieces if len(piece) == 4 and piece in subject)
+    countries = sum(1 for piece in pieces if len(piece) == 2)
+    return pieces if tags >= 1 and countries <= tags else None
+
+
 _PERSON = re.compile(r"\(([^()]*)\)")
 _TAG_SPLIT = re.compile(r"[\s,;]+")
 

@@ -266,3 +266,19 @@ def test_container_disagreements_point_at_the_cable_line() -> None:
     lines = {d.code: d.line for d in cable.defects}
     # The DTG is line 5 of the file; the body field opens on line 7, after 'TO ...","'.
     assert lines == {"created-dtg-mismatch": 5, "id-banner-mismatch": 7, "classification-mismatch": 7}
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("PHUMBA", ["PHUM", "BA"]),
+        ("ECONEFIN", ["ECON", "EFIN"]),
+        ("KFRDKIRFCVISCMGTKOCIASECPHUMSMIGEG", ["KFRD", "KIRF", "CVIS", "CMGT", "KOCI", "ASEC", "PHUM", "SMIG", "EG"]),
+        ("HUMANR", ["HUMANR"]),  # free text, not tags run together
+    ],
+)
+def test_run_together_tags_come_apart(written: str, read: list[str]) -> None:
+    cable = cableparse.parse(f"UNCLAS MEXICO 000023\n\nTAGS: {written}\nSUBJECT: X\n")
+    assert cable.body is not None
+    assert [t.code for t in cable.body.tags] == read
+    assert [d.code for d in cable.defects] == (["tags-run-together"] if len(read) > 1 else [])
