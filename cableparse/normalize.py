@@ -192,6 +192,7 @@ def parse_classification(text: str) -> Classification | None:
 _AREA_LETTERS = frozenset("ACEMOPSBT")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def tag_kind(code: str) -> TagKind:
     """The kind of a TAGS entry from the shipped tables and the tag shapes of spec 2.5."""
     if code in _word_set("tags-subject.txt"):
@@ -210,6 +211,11 @@ def tag_kind(code: str) -> TagKind:
     return "unknown"
 
 
+@functools.lru_cache(maxsize=None)
+def _four_letter_tags() -> frozenset[str]:
+    return _word_set("tags-subject.txt") | _word_set("tags-program.txt")
+
+
 def split_run_together(code: str) -> tuple[str, ...] | None:
     """Tags written without separators (spec 2.5), split: ``PHUMBA`` -> ``("PHUM", "BA")``.
 
@@ -220,30 +226,31 @@ def split_run_together(code: str) -> tuple[str, ...] | None:
     """
     if len(code) < 6 or not code.isalpha() or tag_kind(code) != "unknown":
         return None
-    subject = _word_set("tags-subject.txt") | _word_set("tags-program.txt")
+    subject = _four_letter_tags()
     organization = _word_set("tags-organization.txt")
-
-    @functools.lru_cache(maxsize=None)
-    def best(start: int) -> tuple[str, ...] | None:
-        if start == len(code):
-            return ()
+    # rest[i]: a split of code[i:], filled from the end; sizes tried longest known first.
+    rest: list[tuple[str, ...] | None] = [None] * len(code) + [()]
+    for start in range(len(code) - 1, -1, -1):
         for size in (4, 5, 6, 3, 2):
             piece = code[start : start + size]
-            if len(piece) != size:
+            after = rest[start + size] if start + size <= len(code) else None
+            if len(piece) != size or after is None:
                 continue
-            known = (size == 4 and piece in subject) or (size != 2 and piece in organization) or size == 2
-            if known:
-                rest = best(start + size)
-                if rest is not None:
-                    return (piece, *rest)
-        return None
-
-    pieces = best(0)
+            if (size == 4 and piece in subject) or (size != 2 and piece in organization) or size == 2:
+                rest[start] = (piece, *after)
+                break
+    pieces = rest[0]
     if not pieces:
         return None
     tags = sum(1 for piece in pieces if len(piece) == 4 and piece in subject)
     countries = sum(1 for piece in pieces if len(piece) == 2)
     return pieces if tags >= 1 and countries <= tags else None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _tag(code: str) -> Tag:
+    # Tags are frozen, and a dump repeats a few thousand codes: share one object per code.
+    return Tag(code=code, kind=tag_kind(code))
 
 
 _PERSON = re.compile(r"\(([^()]*)\)")
@@ -272,7 +279,7 @@ def parse_tags(text: str) -> tuple[Tag, ...]:
             word = word.strip(".:")
             if word and word not in seen:
                 seen.add(word)
-                tags.append(Tag(code=word, kind=tag_kind(word)))
+                tags.append(_tag(word))
     return tuple(tags)
 
 
