@@ -419,7 +419,7 @@ def _front(kind: str, block: Block, fields: dict[str, Any], defects: Defects) ->
             return
         fields["executive_order"] = interpret_eo(text)
     elif kind == "tags":
-        label, colon, rest = interpret_tags(text)
+        label, _colon, rest = interpret_tags(text)
         if label not in ("TAGS", "Tags"):
             # 07BUENOSAIRES1673: 'AGS:'; also TAG, TAGE.
             defects.add("tags-label-typo", f"TAGS label written {label!r}", block.line, block.column)

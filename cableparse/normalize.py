@@ -134,23 +134,6 @@ def parse_decl_date(text: str) -> _dt.date | None:
     return None
 
 
-def parse_container_date(text: str) -> _dt.datetime | None:
-    """A container date (``1/4/2008 22:01``, ``2008-01-15 18:06``) as aware UTC, else ``None``."""
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
-        try:
-            return _dt.datetime.strptime(text, fmt).replace(tzinfo=UTC)
-        except ValueError:
-            pass
-    try:
-        value = _dateparser.parse(text)
-    except (ValueError, OverflowError):
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 # --- classification -----------------------------------------------------------------------
 
 _LEVEL_OF_FL4 = {"U": "UNCLASSIFIED", "E": "UNCLASSIFIED", "C": "CONFIDENTIAL", "S": "SECRET", "T": "TOP SECRET"}

@@ -282,3 +282,13 @@ def test_run_together_tags_come_apart(written: str, read: list[str]) -> None:
     assert cable.body is not None
     assert [t.code for t in cable.body.tags] == read
     assert [d.code for d in cable.defects] == (["tags-run-together"] if len(read) > 1 else [])
+
+
+def test_a_reject_survives_json_and_back() -> None:
+    # What --rejects writes (to_plain of a CableError) reads back into the same record.
+    import json
+
+    from cableparse.serialize import cable_error_from_dict, to_plain
+
+    error = cableparse.CableError(message="row has 7 columns", source="cables.csv", offset=1234, line=56, raw='1,"x"\n')
+    assert cable_error_from_dict(json.loads(json.dumps(to_plain(error)))) == error
