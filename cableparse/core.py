@@ -16,8 +16,9 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, Un
 
 from .envelope import Envelope
 from .errors import CableParseError, Defects
+from .fields import read_banner, read_classified_by, read_eo, read_refs, read_tags, strip_refs_label
 from .grammar import cached_parser
-from .models import Body, Cable, CableError, Classification, ClassifiedBy, Defect, Header, Paragraph, Tag
+from .models import Body, Cable, CableError, Classification, ClassifiedBy, Defect, Header, Paragraph
 from .normalize import (
     canonical_id,
     collapse,
@@ -25,22 +26,13 @@ from .normalize import (
     level_from_security,
     make_id,
     parse_classification,
-    parse_refs,
-    parse_tags,
-    split_run_together,
-    tag_kind,
 )
 from .transform import (
     Block,
     Pending,
     clean_text,
     has_inline_marker,
-    interpret_banner,
-    interpret_classified_by,
-    interpret_eo,
-    interpret_refs,
     interpret_subject,
-    interpret_tags,
     remove_inline_markers,
     split_paragraph,
 )
@@ -259,7 +251,7 @@ def _without_inline_markers(blocks: list[Block]) -> list[Block]:
     itself when there were none."""
     if not any(has_inline_marker(block.text) for block in blocks):
         return blocks
-    origin = next((interpret_banner(b.text)[0].origin for b in blocks if b.kind == "banner"), None)
+    origin = next((read_banner(b.text)[0].origin for b in blocks if b.kind == "banner"), None)
     cleaned = []
     for block in blocks:
         text, found = remove_inline_markers(block.text, origin)
@@ -320,11 +312,11 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
             number, portion, paragraph_text = split_paragraph(body_text)
             drafts.append((number, portion, [paragraph_text]))
             if paragraph_text[:13].lower() == "classified by" and "classified_by" not in fields:
-                fields["classified_by"] = interpret_classified_by(paragraph_text)
+                fields["classified_by"] = read_classified_by(paragraph_text)
             continue
         if index == banner_index:
             defects.mark("banner", block.line, block.column)
-            banner, rest, others = interpret_banner(body_text)
+            banner, rest, others = read_banner(body_text)
             fields["banner"] = banner
             for word in rest.split():
                 if word.upper() in ("SIPDIS", "NOFORN", "SENSITIVE", "EXDIS", "NODIS", "LIMDIS") and word.upper() not in captions:
@@ -332,7 +324,7 @@ def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | N
             passing.extend(line.strip() for line in others.splitlines() if line.strip())
             continue
         if kind == "banner" and "banner" in fields:
-            banner, _, _ = interpret_banner(body_text)
+            banner, _, _ = read_banner(body_text)
             if (banner.origin, banner.serial) == (fields["banner"].origin, fields["banner"].serial):
                 defects.add("duplicate-banner", "classification line repeated", block.line, block.column)
                 continue
@@ -417,22 +409,12 @@ def _front(kind: str, block: Block, fields: dict[str, Any], defects: Defects) ->
         if "executive_order" in fields:
             defects.add("duplicate-eo", "second E.O. line ignored", block.line, block.column)
             return
-        fields["executive_order"] = interpret_eo(text)
+        fields["executive_order"] = read_eo(text)
     elif kind == "tags":
-        label, _colon, rest = interpret_tags(text)
-        if label not in ("TAGS", "Tags"):
-            # 07BUENOSAIRES1673: 'AGS:'; also TAG, TAGE.
-            defects.add("tags-label-typo", f"TAGS label written {label!r}", block.line, block.column)
-        tags = list(fields.get("tags", ()))
-        for tag in parse_tags(rest):
-            pieces = split_run_together(tag.code) if tag.kind == "unknown" else None
-            if pieces is None:
-                tags.append(tag)
-                continue
-            # 02VATICAN5296: "VTPREL"; spec 2.5: "PHUMBA", "ECONEFIN".
-            defects.add("tags-run-together", f"TAGS entry {tag.code!r} read as {' '.join(pieces)}", block.line, block.column)
-            tags.extend(Tag(code=piece, kind=tag_kind(piece)) for piece in pieces)
-        fields["tags"] = tuple(dict.fromkeys(tags))
+        found = read_tags(text)
+        for code, message, line, column in found.pending:
+            defects.add(code, message, block.line + (line or 1) - 1, column)
+        fields["tags"] = tuple(dict.fromkeys((*fields.get("tags", ()), *found.tags)))
     elif kind == "subject":
         if "subject" in fields:
             defects.add("duplicate-subject", "second SUBJECT ignored", block.line, block.column)
@@ -448,13 +430,13 @@ def _front(kind: str, block: Block, fields: dict[str, Any], defects: Defects) ->
         fields["subject"] = subject or None
         fields["subject_classification"] = portion
     elif kind == "refs":
-        fields["refs_text"] = fields.get("refs_text", "") + "\n" + interpret_refs(text)
+        fields["refs_text"] = fields.get("refs_text", "") + "\n" + strip_refs_label(text)
     elif kind == "classified_by":
         if "classified_by" in fields:
             previous: ClassifiedBy = fields["classified_by"]
             if previous.reasons:
                 return
-        fields["classified_by"] = interpret_classified_by(text)
+        fields["classified_by"] = read_classified_by(text)
 
 
 # --- the merge ----------------------------------------------------------------------------
@@ -544,7 +526,7 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
             )
 
     if body is not None and refs_text:
-        body = attrs.evolve(body, refs=parse_refs(refs_text, year=year))
+        body = attrs.evolve(body, refs=read_refs(refs_text, year=year))
 
     classification = parse_classification(envelope.classification) if envelope.classification else None
     cable_level = None
