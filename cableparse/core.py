@@ -14,14 +14,14 @@ from typing import IO, Any
 import attrs
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from .assemble import BodyBuilder
 from .envelope import Envelope
 from .errors import CableParseError, Defects
-from .fields import read_banner, read_classified_by, read_eo, read_refs, read_tags, strip_refs_label
+from .fields import read_banner, read_refs
 from .grammar import cached_parser
-from .models import Body, Cable, CableError, Classification, ClassifiedBy, Defect, Header, Paragraph
+from .models import Body, Cable, CableError, Classification, Defect, Header
 from .normalize import (
     canonical_id,
-    collapse,
     is_cable_id,
     level_from_security,
     make_id,
@@ -30,11 +30,8 @@ from .normalize import (
 from .transform import (
     Block,
     Pending,
-    clean_text,
     has_inline_marker,
-    interpret_subject,
     remove_inline_markers,
-    split_paragraph,
 )
 
 # --- running a grammar --------------------------------------------------------------------
@@ -117,19 +114,12 @@ def parse_header(text: str, defects: Defects) -> Header | None:
 
 # --- body ---------------------------------------------------------------------------------
 
-_FRONT_KINDS = frozenset({"eo", "tags", "subject", "refs", "classified_by"})
 # Pages that reflowed the front matter onto one line (10STATE284): the keywords that start
 # the next front-matter item, for splitting that one line back into lines.
 _REFLOWED_KEYWORDS = re.compile(
     # (?<!\s) and the possessive \s++ try each run of blanks once: linear on long runs.
     r"(?<!\s)\s++(?=(?:SIPDIS|NOFORN|E\.O\.\s*1\d{3,4}|EO\s+1\d{3,4}|TAGS?:|SUBJECT:|SUBJ:|REF:|REFS:|Classified By:|CLASSIFIED BY:)(?!\w))"
 )
-_NOT_A_NAME = re.compile(r"[,;:!?()/@]|\d")
-_SIGNATURE_WORD = re.compile(r"^[A-Z][A-Z'\-]+$")
-# Searched in lower-cased text so that each pattern starts with a literal, which the regex
-# engine finds with a fast scan instead of trying every position.
-_SUMMARY_START = re.compile(r"summ?ary(?:\s+and\s+comment)?\s*(?:[:.\-]+|\n)\s*")
-_END_SUMMARY = re.compile(r"end\s+(?:of\s+)?summ?ary\b")
 
 
 def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | None]:
@@ -176,33 +166,6 @@ def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | 
     return "".join(pieces), to_input_line
 
 
-def _signers(paragraph: Paragraph) -> tuple[Paragraph, tuple[str, ...]]:
-    """Signature names on the last line of the last paragraph, and the paragraph without them."""
-    lines = paragraph.text.splitlines()
-    if not lines:
-        return paragraph, ()
-    written = lines[-1].strip()
-    last = written.rstrip(" .")
-    words = last.split()
-    if not words or len(words) > 4 or len(last) > 40 or _NOT_A_NAME.search(last):
-        return paragraph, ()
-    # Surnames in capitals (BASSETT, "Leslie BASSETT", "PARDEW PARDEW", "MANZANARES .").
-    names = [w for w in words if _SIGNATURE_WORD.match(w)]
-    if not names:
-        # A mixed-case signer ("Whitehead"): one or two capitalised words and no full stop,
-        # which tells it from the last words of a sentence ("More text.", "Thanks.").
-        if len(words) > 2 or written.endswith(".") or not all(w.isalpha() and w[0].isupper() for w in words):
-            return paragraph, ()
-        names = [words[-1]]
-    if len(lines) == 1 and paragraph.number is not None:
-        return paragraph, ()
-    unique = tuple(dict.fromkeys(names))
-    rest = "\n".join(lines[:-1]).rstrip()
-    if paragraph.number is None and not rest:
-        return paragraph, unique  # a paragraph that is only the signature is dropped by the caller
-    return attrs.evolve(paragraph, text=rest), unique
-
-
 def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
     """The :class:`Body` of a body part without its REF entries, and the REF block's text.
 
@@ -217,7 +180,7 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
             blocks = _run("body", prepared, defects)
             cleaned = _without_inline_markers(blocks)
             if cleaned is blocks:
-                return _assemble_body(blocks, defects)
+                return BodyBuilder(blocks, defects).build()
             # Markers written inside lines were cut out of them: the lines around may now form
             # other blocks. Parse that text once more, so that the structure comes from the
             # text the Body keeps and parse(render(c)) finds the same blocks. Lines of the
@@ -225,7 +188,7 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
             markers = tuple(marker for block in cleaned for marker in block.markers)
             joined, rejoin_map = _rejoined(cleaned)
             with defects.mapped(rejoin_map):
-                body, refs_text = _assemble_body(_run("body", joined, defects), defects)
+                body, refs_text = BodyBuilder(_run("body", joined, defects), defects).build()
             return attrs.evolve(body, page_markers=markers), refs_text
 
 
@@ -257,186 +220,6 @@ def _without_inline_markers(blocks: list[Block]) -> list[Block]:
         text, found = remove_inline_markers(block.text, origin)
         cleaned.append(block._replace(text=text, markers=block.markers + found) if found else block)
     return cleaned
-
-
-def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | None]:
-    """Give each block its role: front matter, passing lines, paragraphs, signature."""
-    fields: dict[str, Any] = {}
-    captions: list[str] = []
-    passing: list[str] = []
-    # (number, portion mark, text pieces): unnumbered blocks after a numbered paragraph
-    # belong to it, and are joined once at the end rather than copied on every append.
-    drafts: list[tuple[int | None, str | None, list[str]]] = []
-    markers: list[str] = []
-    text_parts: list[str] = []
-
-    # The front matter ends with the last E.O./TAGS/SUBJECT/REF/Classified By block before
-    # the first numbered paragraph; a block of those kinds later on is quoted text.
-    front_end = -1
-    banner_index = None
-    for i, b in enumerate(blocks):
-        kind = b.kind
-        if kind == "paragraph":
-            break
-        if kind in _FRONT_KINDS:
-            front_end = i
-        elif kind == "banner" and banner_index is None:
-            banner_index = i
-    if banner_index is None:
-        banner_index = next((i for i, b in enumerate(blocks) if b.kind == "banner"), None)
-    if banner_index is not None and banner_index > max(front_end, 0) and front_end >= 0:
-        banner_index = None  # a "banner" after the front matter is text that looks like one
-    if banner_index is not None and banner_index > 0:
-        defects.add("text-before-banner", "lines before the classification line", blocks[0].line, blocks[0].column)
-
-    preamble: list[str] = []
-    for index, block in enumerate(blocks):
-        if block.markers:
-            markers.extend(block.markers)
-        body_text = block.text
-        text_parts.append(body_text)
-        kind = block.kind
-        in_front = index <= front_end
-        if banner_index is not None and index < banner_index:
-            # Before the classification line: a weekday date line (04VATICAN3196 as a media
-            # partner printed it), a metadata dump (07MEXICO1854), stray SIPDIS.
-            if kind == "caption":
-                caption = collapse(body_text).upper()
-                if caption not in captions:
-                    captions.append(caption)
-            elif kind != "markers":
-                preamble.append(clean_text(body_text))
-            continue
-        if kind == "paragraph" and not in_front:
-            # The common case first: a numbered paragraph of the text.
-            number, portion, paragraph_text = split_paragraph(body_text)
-            drafts.append((number, portion, [paragraph_text]))
-            if paragraph_text[:13].lower() == "classified by" and "classified_by" not in fields:
-                fields["classified_by"] = read_classified_by(paragraph_text)
-            continue
-        if index == banner_index:
-            defects.mark("banner", block.line, block.column)
-            banner, rest, others = read_banner(body_text)
-            fields["banner"] = banner
-            for word in rest.split():
-                if word.upper() in ("SIPDIS", "NOFORN", "SENSITIVE", "EXDIS", "NODIS", "LIMDIS") and word.upper() not in captions:
-                    captions.append(word.upper())
-            passing.extend(line.strip() for line in others.splitlines() if line.strip())
-            continue
-        if kind == "banner" and "banner" in fields:
-            banner, _, _ = read_banner(body_text)
-            if (banner.origin, banner.serial) == (fields["banner"].origin, fields["banner"].serial):
-                defects.add("duplicate-banner", "classification line repeated", block.line, block.column)
-                continue
-            kind = "text"
-        if kind == "caption":
-            caption = collapse(body_text).upper()
-            if caption not in captions:
-                captions.append(caption)
-            continue
-        if kind == "markers":
-            continue
-        if kind == "trailer":
-            continue
-        if kind in _FRONT_KINDS and in_front:
-            _front(kind, block, fields, defects)
-            continue
-        if in_front and kind in ("text", "banner"):
-            passing.extend(line.strip() for line in body_text.splitlines() if line.strip())
-            continue
-        # The text proper.
-        cleaned = clean_text(body_text)
-        if not cleaned:
-            continue
-        if drafts and drafts[-1][0] is not None:
-            # Text after a numbered paragraph, up to the next number, belongs to it.
-            drafts[-1][2].append(cleaned)
-        else:
-            # Unnumbered text: one paragraph per blank-line separated part (08MEXICO23).
-            drafts.extend((None, None, [part]) for part in cleaned.split("\n\n"))
-
-    paragraphs = [
-        Paragraph(number=number, classification=portion, text="\n\n".join(pieces))
-        for number, portion, pieces in drafts
-    ]
-    signers: tuple[str, ...] = ()
-    if paragraphs:
-        last_paragraph, signers = _signers(paragraphs[-1])
-        if signers and last_paragraph.number is None and last_paragraph.text == paragraphs[-1].text:
-            paragraphs.pop()
-        else:
-            paragraphs[-1] = last_paragraph
-
-    summary = None
-    # A summary opens the text: looking at the first 20,000 characters is enough.
-    pieces: list[str] = []
-    size = 0
-    for p in paragraphs:
-        if size > 20000:
-            break
-        pieces.append(p.text if p.number is None else f"{p.number}. {p.text}")
-        size += len(pieces[-1])
-    joined = "\n\n".join(pieces)
-    lower = joined.lower()
-    end = _END_SUMMARY.search(lower)
-    if end:
-        start = _SUMMARY_START.search(lower, 0, end.start())
-        # "End Summary" without a start: the text before it is the summary (spec 2.9).
-        summary = collapse(joined[start.end() if start else 0 : end.start()]) or None
-
-    return Body(
-        preamble="\n".join(part for part in preamble if part) or None,
-        banner=fields.get("banner"),
-        captions=tuple(captions),
-        passing=tuple(passing),
-        executive_order=fields.get("executive_order"),
-        tags=fields.get("tags", ()),
-        subject=fields.get("subject"),
-        subject_classification=fields.get("subject_classification"),
-        refs=(),
-        classified_by=fields.get("classified_by"),
-        paragraphs=tuple(paragraphs),
-        summary=summary,
-        signers=signers,
-        page_markers=tuple(markers),
-        text="".join(text_parts).rstrip() + "\n",
-    ), fields.get("refs_text")
-
-
-def _front(kind: str, block: Block, fields: dict[str, Any], defects: Defects) -> None:
-    text = block.text
-    if kind == "eo":
-        if "executive_order" in fields:
-            defects.add("duplicate-eo", "second E.O. line ignored", block.line, block.column)
-            return
-        fields["executive_order"] = read_eo(text)
-    elif kind == "tags":
-        found = read_tags(text)
-        for code, message, line, column in found.pending:
-            defects.add(code, message, block.line + (line or 1) - 1, column)
-        fields["tags"] = tuple(dict.fromkeys((*fields.get("tags", ()), *found.tags)))
-    elif kind == "subject":
-        if "subject" in fields:
-            defects.add("duplicate-subject", "second SUBJECT ignored", block.line, block.column)
-            return
-        label, portion, subject = interpret_subject(text)
-        if label == "UBJECT":
-            defects.add("subject-label-typo", "SUBJECT label written 'UBJECT'", block.line, block.column)
-        inline_ref = re.search(r"\s*\bREF(?:S|TEL)?\s*:\s*", subject)
-        if inline_ref:
-            # Reflowed pages run REF onto the subject line ("... INSTALLATIONS REF: BRASILIA 861").
-            fields["refs_text"] = fields.get("refs_text", "") + "\n" + subject[inline_ref.end() :]
-            subject = subject[: inline_ref.start()]
-        fields["subject"] = subject or None
-        fields["subject_classification"] = portion
-    elif kind == "refs":
-        fields["refs_text"] = fields.get("refs_text", "") + "\n" + strip_refs_label(text)
-    elif kind == "classified_by":
-        if "classified_by" in fields:
-            previous: ClassifiedBy = fields["classified_by"]
-            if previous.reasons:
-                return
-        fields["classified_by"] = read_classified_by(text)
 
 
 # --- the merge ----------------------------------------------------------------------------
