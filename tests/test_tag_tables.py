@@ -8,13 +8,12 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from _corpus import parsed_corpus
 
 import cableparse
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_DATA = ROOT.parent / "shared" / "spec" / "data"
-CORPUS = ROOT.parent / "shared" / "corpus"
-FORMAT_OF_SUFFIX = {".csv-row": "csv", ".html": "html", ".txt": "text"}
 AREA_LETTERS = set("ABCEMOPST")
 
 
@@ -108,16 +107,15 @@ NOT_PLACES = {
 
 
 def test_corpus_two_letter_tags_are_in_the_geo_table() -> None:
-    files = sorted(p for p in CORPUS.iterdir() if p.suffix in FORMAT_OF_SUFFIX) if CORPUS.is_dir() else []
-    if not files:
+    cables = parsed_corpus()
+    if not cables:
         pytest.skip("../shared/corpus is not available here")
     geo = set(_table("geo")) | set(_table("organization"))
     seen: dict[str, str] = {}
-    for path in files:
-        cable = cableparse.parse(path.read_bytes(), format=FORMAT_OF_SUFFIX[path.suffix])
+    for name, cable in cables:
         for tag in cable.body.tags if cable.body else ():
             if len(tag.code) == 2 and tag.code.isalpha():
-                seen.setdefault(tag.code, path.name)
+                seen.setdefault(tag.code, name)
     assert seen, "the corpus has geographic tags"
     assert {code: name for code, name in seen.items() if code not in geo} == {
         code: seen[code] for code in NOT_PLACES if code in seen
