@@ -6,7 +6,8 @@
 
 The public surface is fixed by ``API.md``: :func:`parse`, :func:`iter_cables`,
 :func:`render`, :func:`to_dict`, :func:`from_dict`, :func:`canonical_id`,
-:func:`routing_indicator`, the models, :class:`CableParseError` and :class:`CableError`.
+:func:`routing_indicator`, the models, :class:`CableParseError` and :class:`CableError`;
+:data:`DEFECT_CODES` is the catalogue of defect codes (:mod:`cableparse.defects`).
 Importing cableparse loads neither the grammars nor the data tables; both are read on first
 use and cached for the life of the process.
 """
@@ -14,6 +15,7 @@ use and cached for the life of the process.
 from __future__ import annotations
 
 from .core import iter_cables, parse, parse_envelope
+from .defects import DEFECT_CODES, CodeInfo, DefectCode
 from .errors import CableParseError
 from .models import (
     Banner,
@@ -45,7 +47,10 @@ __all__ = [
     "CableParseError",
     "Classification",
     "ClassifiedBy",
+    "CodeInfo",
+    "DEFECT_CODES",
     "Defect",
+    "DefectCode",
     "ExecutiveOrder",
     "Header",
     "Paragraph",

@@ -15,6 +15,7 @@ import attrs
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .assemble import BodyBuilder
+from .defects import DefectCode
 from .envelope import Envelope
 from .errors import CableParseError, Defects
 from .fields import read_banner, read_refs
@@ -65,7 +66,7 @@ def _run(name: str, text: str, defects: Defects) -> Any:
             if token.type == "$END":
                 return False
             defects.add(
-                f"{name}-unexpected-line",
+                "header-unexpected-line" if name == "header" else "body-unexpected-line",
                 f"{name} line out of place, skipped: {str(token).strip()[:60]!r}",
                 token.line,
                 token.column,
@@ -80,7 +81,8 @@ def _run(name: str, text: str, defects: Defects) -> Any:
         # The grammars cover every line (BLANK/BLANKS and LINE/TEXT), so the lexer has no
         # dead end; if one appears all the same, the text is kept whole as unparsed lines
         # rather than resuming inside the lexer (lark-cython cannot resume there).
-        defects.add(f"{name}-unreadable", f"unreadable {name} text: {error.char!r}", error.line, error.column)
+        code: DefectCode = "header-unreadable" if name == "header" else "body-unreadable"
+        defects.add(code, f"unreadable {name} text: {error.char!r}", error.line, error.column)
         if name == "header":
             return Header(kind="other", preamble=text.strip()), [], {}
         return [Block("text", 1, 1, text, ())]
@@ -245,7 +247,7 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
     """
     defects = Defects(strict=strict, reference_id=envelope.reference_id or reference_id)
     for defect in envelope.defects:
-        defects.add(defect.code, defect.message, defect.line, defect.column)
+        defects.record(defect)
     defects.flat = not envelope.text_lines_are_input_lines
 
     header = None
