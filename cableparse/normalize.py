@@ -1,4 +1,4 @@
-"""Normalization: canonical ids, tag kinds, dates, REF entries, classification reasons.
+"""Normalization: canonical ids, tag kinds, dates, classification reasons.
 
 Everything here works on strings the grammar has already isolated (one TAGS block, one REF
 block, one E.O. line); nothing searches a whole cable. The tables are package data
@@ -15,7 +15,7 @@ from importlib import resources
 
 from dateutil import parser as _dateparser
 
-from .models import LEVELS, Classification, Reference, ReferenceKind, Tag, TagKind
+from .models import LEVELS, Classification, Tag, TagKind
 
 UTC = _dt.timezone.utc
 
@@ -50,25 +50,92 @@ def _id_noise() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 # --- ids ----------------------------------------------------------------------------------
 
-_ID_SHAPE = re.compile(r"^(\d\d)([A-Z][A-Z\-']*?)0*(\d{1,7})$")
+# ASCII digits only: an id is ASCII, and int() of other digit characters is no serial.
+_ID_SHAPE = re.compile(r"^([0-9]{2})([A-Z][A-Z\-']*?)0*([0-9]{1,7})$")
+# Offices that prefix a post's name in REF lines and leaked ids (spec 5.2 step 2):
+# "EMBASSY VIENNA 1450", "AMEMBASSY HANOI", "USMISSION GENEVA".
+_OFFICE_PREFIXES = ("AMEMBASSY", "EMBASSY", "USMISSION", "AMCONSULATE", "AMCONSUL", "CONSULATE")
+# canonical_id is called per cable and per references-column entry, and a dump repeats the
+# same ids: cache them, but only short ones, so that hostile long ids cannot fill memory
+# (issue 13: 1,200 distinct 50 KB ids held 148 MB in a count-bounded cache).
+_CACHED_ID_LENGTH = 64
+
+
+_KEY_DROPS = str.maketrans("", "", " \t\n\r'-.")
+
+
+def _station_key(origin: str) -> str:
+    key = origin.upper().translate(_KEY_DROPS)
+    for prefix in _OFFICE_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix) + 1:
+            return key[len(prefix) :]
+    return key
 
 
 def canonical_station(origin: str) -> str:
-    """The canonical spelling of a station (MRN origin with spaces removed): ``SECSTATE`` -> ``STATE``."""
-    key = re.sub(r"[\s'\-.]", "", origin.upper())
+    """The canonical spelling of a station (MRN origin with spaces removed): ``SECSTATE`` -> ``STATE``,
+    ``EMBASSY VIENNA`` -> ``VIENNA``."""
+    key = _station_key(origin)
     return _pairs("station-aliases.tsv").get(key, key)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=None)
+def known_stations() -> frozenset[str]:
+    """Station spellings known to be posts: the alias table (both sides) and the posts of
+    ``data/cablegate-origins.txt`` (``Embassy Abu Dhabi`` -> ``ABUDHABI``)."""
+    names = set(_pairs("station-aliases.tsv"))
+    names.update(_pairs("station-aliases.tsv").values())
+    for line in _data_lines("cablegate-origins.txt"):
+        words = line.replace(",", " ").split()
+        while words and words[0].upper() in ("EMBASSY", "EMBASY", "CONSULATE", "AMERICAN", "MISSION", "US", "REO",
+                                             "**", "USMISSION", "OFFICE", "DELEGATION", "INTERESTS", "SECTION"):
+            words = words[1:]
+        if words:
+            names.add(_station_key(" ".join(words)))
+    return frozenset(names)
+
+
+def origin_suffix(origin: str) -> str:
+    """The origin among the words before a serial: the longest run of last words that is a
+    known station (``SEE STATE`` -> ``STATE``, ``PORT AU PRINCE`` kept whole), else all of
+    them (an origin no table knows, ``USDAO PARIS``)."""
+    if len(origin) <= _CACHED_ID_LENGTH:
+        return _origin_suffix(origin)
+    return _origin_suffix.__wrapped__(origin)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _origin_suffix(origin: str) -> str:
+    words = origin.split()
+    known = known_stations()
+    for start in range(len(words)):
+        suffix = " ".join(words[start:])
+        if _station_key(suffix) in known:
+            return suffix
+    return origin
+
+
 def canonical_id(reference_id: str) -> str:
     """The id a cable should have: ``"08SECSTATE145633"`` -> ``"08STATE145633"``.
 
     Known malformed published ids are replaced from a table, then leaked noise is removed by
-    the rules of ``data/id-noise.tsv``, the station is mapped through the alias table and the
-    serial loses its leading zeros. A string that is not an id comes back stripped and upper
-    cased, never raising.
+    the rules of ``data/id-noise.tsv`` (a section part, typos included: ``07SETION02OF02BAKU1501``
+    -> ``07BAKU1501``), the station is mapped through the alias table and the serial loses its
+    leading zeros. A string that is not an id comes back without white space and upper cased,
+    never raising.
     """
-    value = re.sub(r"\s+", "", reference_id).upper()
+    if len(reference_id) <= _CACHED_ID_LENGTH:
+        return _canonical_id_cached(reference_id)
+    return _canonical_id(reference_id)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical_id_cached(reference_id: str) -> str:
+    return _canonical_id(reference_id)
+
+
+def _canonical_id(reference_id: str) -> str:
+    value = "".join(reference_id.split()).upper()
     fixed = _pairs("malformed-ids.tsv").get(value)
     if fixed is not None:
         return fixed
@@ -282,108 +349,6 @@ def parse_reasons(text: str) -> tuple[str, ...]:
             if reason not in reasons:
                 reasons.append(reason)
     return tuple(reasons)
-
-
-# --- REF entries --------------------------------------------------------------------------
-
-_BULLET = re.compile(
-    r"(?:(?<=\s)|^)(?:\(([A-Z]|\d{1,2})\)|\[([A-Z])\]|([A-Z]|\d{1,2})[.):](?:\s*\)|\s*\([A-Z]\))?"
-    # A bare letter before a station and serial: "REF A WELLINGTON 721 B WELLINGTON 690".
-    r"|([A-Z])(?=\s+(?:\d{2}\s+)?[A-Z][A-Z'\-]+(?:\s[A-Z][A-Z'\-]+){0,3}\s+\d))(?=\s)"
-)
-_CABLE_REF = re.compile(
-    # Possessive word runs and separators outside the word class: one way to split the
-    # origin's words, so a long hyphenated entry cannot make the engine backtrack.
-    r"^(?:'?\(?(?P<year>\d{2}|\d{4})\)?[\s\-]*)?(?P<origin>[A-Z][A-Z']*+(?:[ \-][A-Z][A-Z']*+){0,4})[\s\-:]*0*(?P<serial>\d{1,7})\b"
-    r"(?:\s*\((?P<year2>\d{2})\))?"
-)
-_NOT_ORIGIN = re.compile(
-    # Full month names only: "RIO DE JAN" is Rio de Janeiro cut to ten characters.
-    r"\b(?:SECTION|EMAIL|E-MAIL|PARAGRAPH|PARA|CONFIDENTIAL|SECRET|UNCLASSIFIED|"
-    r"JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
-    r"FAM|FAH|UNSCR|RESOLUTION|DTG|TELCON|MEMO|LETTER|REPORT|IIR|OSC|PAGE|NOTAL|AND)\b"
-)
-_KIND_WORDS: tuple[tuple[ReferenceKind, re.Pattern[str]], ...] = (
-    ("email", re.compile(r"\bE-?MAILS?\b")),
-    ("telcon", re.compile(r"\bTELCONS?\b|\bPHONE\b|\bTELEPHONE\b")),
-    ("memo", re.compile(r"\bMEMO(?:RANDUM)?S?\b")),
-    ("letter", re.compile(r"\bLETTERS?\b")),
-    ("fam", re.compile(r"\b\d+\s*FA[MH]\b|\bFA[MH]\s*\d")),
-    ("report", re.compile(r"\bREPORTS?\b|\bIIR\b|\bOSC\b")),
-)
-
-
-def _split_bullets(text: str) -> list[tuple[str | None, str]]:
-    """Split a REF block into ``(bullet, entry)`` pairs; bullets must run A, B, C ... or 1, 2, 3."""
-    text = text.strip()
-    candidates = list(_BULLET.finditer(text))
-    chosen: list[tuple[re.Match[str], str]] = []
-    expected: str | None = None
-    for match in candidates:
-        label = next(g for g in match.groups() if g)
-        if expected is None:
-            if label in ("A", "1"):
-                chosen.append((match, label))
-                expected = chr(ord(label) + 1) if label == "A" else "2"
-        elif label == expected:
-            chosen.append((match, label))
-            expected = chr(ord(label) + 1) if label.isalpha() else str(int(label) + 1)
-    if len(chosen) < 2 and not (chosen and chosen[0][0].start() == 0):
-        return [(None, text.strip())] if text.strip() else []
-    entries: list[tuple[str | None, str]] = []
-    head = text[: chosen[0][0].start()].strip()
-    if head:
-        entries.append((None, head))
-    for index, (match, label) in enumerate(chosen):
-        end = chosen[index + 1][0].start() if index + 1 < len(chosen) else len(text)
-        entries.append((label, text[match.end() : end].strip(" \t\n;,")))
-    return entries
-
-
-def parse_refs(text: str, *, year: int | None) -> tuple[Reference, ...]:
-    """The entries of a REF block (label already removed).
-
-    Cable references become canonical ids; a missing year is the citing cable's ``year``.
-    """
-    refs: list[Reference] = []
-    for bullet, entry in _split_bullets(text):
-        entry = " ".join(entry.split())
-        if not entry:
-            continue
-        first = classify_ref(entry, bullet=bullet, year=year)
-        refs.append(first)
-        if first.kind == "cable" and first.cable_id:
-            # "STATE 41252 AND 44603": the second serial is a cable of the same station.
-            for serial in _MORE_SERIALS.findall(entry):
-                refs.append(Reference(bullet=bullet, kind="cable", text=serial,
-                                      cable_id=first.cable_id[:2] + _station_of(first.cable_id) + str(int(serial))))
-    return tuple(refs)
-
-
-_MORE_SERIALS = re.compile(r"\bAND\s+(?:[A-Z]+\s+)?0*(\d{2,7})\b")
-
-
-def _station_of(cable_id: str) -> str:
-    match = _ID_SHAPE.match(cable_id)
-    return match.group(2) if match else ""
-
-
-def classify_ref(entry: str, *, bullet: str | None, year: int | None) -> Reference:
-    """One REF entry: its kind and, for a cable, the canonical id it cites."""
-    upper = entry.upper()
-    for kind, pattern in _KIND_WORDS:
-        if pattern.search(upper):
-            return Reference(bullet=bullet, kind=kind, text=entry, cable_id=None)
-    match = _CABLE_REF.match(upper)
-    if match and not _NOT_ORIGIN.search(match.group("origin")):
-        cited_year = match.group("year") or match.group("year2")
-        if cited_year is None and year is None:
-            return Reference(bullet=bullet, kind="cable", text=entry, cable_id=None)
-        yy = int(cited_year) if cited_year is not None else int(year or 0)
-        cable_id = make_id(yy, match.group("origin"), match.group("serial"))
-        if 7 <= len(cable_id) <= 25:
-            return Reference(bullet=bullet, kind="cable", text=entry, cable_id=cable_id)
-    return Reference(bullet=bullet, kind="other", text=entry, cable_id=None)
 
 
 def collapse(text: str) -> str:
