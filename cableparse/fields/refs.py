@@ -130,7 +130,9 @@ def _plain_line() -> re.Pattern[str]:
     grammar's own terminals and tried in the grammar's order (a YEAR before a BULLET:
     ``(99) ROME 2196``). Nothing else can follow the serial on such a line, so the grammar
     lexes it to the same tokens; ``tests/test_refs.py`` checks that the items agree."""
-    year, bullet, station, number = (terminal_regex("refs", name) for name in ("YEAR", "BULLET", "STATION", "NUM"))
+    parser = _parser()
+    year, bullet, station, number = (parser.get_terminal(name).pattern.to_regexp()
+                                     for name in ("YEAR", "BULLET", "STATION", "NUM"))
     return re.compile(
         rf"[^\S\n]*(?:(?P<year>{year})|(?P<bullet>{bullet})[^\S\n]*(?P<year2>{year})?)?[^\S\n]*"
         rf"(?P<station>{station})(?P<serial>{number})[^\S\n]*"
