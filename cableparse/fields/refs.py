@@ -384,8 +384,8 @@ def read_refs(text: str, *, year: int | None) -> tuple[Reference, ...]:
     group, a resolution) is one reference with its kind and no ``cable_id``. ``REF: NONE``
     gives none.
     """
-    if len(text) <= 4096:
+    if len(text) <= 1024:
         # Blocks repeat across a dump (and a cable's csv row and page); the bound on the key
-        # length keeps the cache's memory bounded by size, not only by count (issue 13).
+        # length keeps the cache under about 4 MB, bounded by size, not only by count (issue 13).
         return _read_cached(text, year)
     return _read(text, year)
