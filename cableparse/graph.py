@@ -37,6 +37,7 @@ __all__ = [
     "SOURCES",
     "Citation",
     "CitationSource",
+    "GraphBuilder",
     "Node",
     "cable_citations",
     "cable_node",
@@ -226,7 +227,7 @@ def nodes_path(output: str | os.PathLike[str]) -> str | None:
     kind = graph_format(text)
     if kind in ("graphml", "dataset"):
         return None
-    stem, dot, suffix = text.rpartition(".")
+    stem, _, suffix = text.rpartition(".")
     return f"{stem}.nodes.{suffix}"
 
 

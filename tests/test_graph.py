@@ -158,21 +158,36 @@ def test_corpus_graph_has_one_node_per_manifest_cable(corpus_cables: list[Cable]
     assert set(held) == expected
 
 
-@needs_corpus
-def test_command_line_graph_of_corpus_equals_python(tmp_path: Path, corpus_cables: list[Cable]) -> None:
-    # Two workers: the corpus directory is cut into groups of files, and a cable that comes
-    # again (as a csv row and an HTML page) may fall into another worker's part.
+def _row(row_id: int, reference_id: str, refs: str, column: str) -> str:
+    """One cables.csv record citing ``refs`` in its REF line and ``column`` in the column."""
+    serial = int(reference_id.removeprefix("09MEXICO"))
+    body = f"UNCLAS MEXICO {serial:06d}\n\nE.O. 12958: N/A\nTAGS: PREL, MX\nSUBJECT: TEST {row_id}\n\nREF: {refs}\n\n1. TEXT.\n"
+    return f'"{row_id}","1/4/2009 22:01","{reference_id}","Embassy Mexico","UNCLASSIFIED","{column}","","{body}"\n'
+
+
+def test_command_line_graph_with_jobs_equals_python(tmp_path: Path) -> None:
+    # More files than one worker task takes, so the cables are spread over worker parts; the
+    # cable that comes again (09MEXICO5) falls into a later part than its first occurrence.
+    directory = tmp_path / "rows"
+    directory.mkdir()
+    for i in range(300):
+        reference_id = "09MEXICO5" if i == 290 else f"09MEXICO{i}"
+        refs = "A. STATE 7 B. MEXICO 3" if i == 290 else f"A. STATE {i % 7} B. MEXICO {i + 1}"
+        (directory / f"{i:04d}.csv-row").write_text(_row(i + 1, reference_id, refs, f"09STATE{i % 5}"))
+    cables = [c for c in cableparse.iter_cables(directory) if isinstance(c, Cable)]
+    expected = list(citations(cables))
+    assert ("09MEXICO5", "09STATE7") not in {(e.citing_id, e.cited_id) for e in expected}
     out = tmp_path / "edges.csv"
-    assert main(["graph", str(CORPUS), "-o", str(out), "-j", "2", "-q"]) == 0
+    assert main(["graph", str(directory), "-o", str(out), "-j", "2", "-q"]) == 0
     with open(out, encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    expected = list(citations(corpus_cables))
     assert [(r["citing_id"], r["cited_id"], r["bullet"] or None, r["source"]) for r in rows] == [
         (e.citing_id, e.cited_id, e.bullet, e.source) for e in expected
     ]
     with open(tmp_path / "edges.nodes.csv", encoding="utf-8", newline="") as file:
         nodes = list(csv.DictReader(file))
-    assert [n["id"] for n in nodes] == [n.id for n in iter_graph(corpus_cables) if isinstance(n, Node)]
+    assert [(n["id"], n["in_input"]) for n in nodes] == [(n.id, "true" if n.in_input else "false") for n in iter_graph(cables) if isinstance(n, Node)]
+    assert len(nodes) == _independent_counts(cables)[0]
 
 
 # --- outputs ---------------------------------------------------------------------------------
