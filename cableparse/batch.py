@@ -505,6 +505,7 @@ def convert(
     format: str = "auto",
     rejects: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
+    kind: SinkKind | None = None,
 ) -> Summary:
     """Convert every cable of ``inputs`` into ``output``; return what was done.
 
@@ -518,6 +519,8 @@ def convert(
     - ``rejects``: a file for the records that could not be read (JSON Lines of
       ``to_plain(CableError)``), written even when empty.
     - ``progress``: a progress bar on stderr (default: when stderr is a terminal).
+    - ``kind``: the sink, when not chosen by the output's extension (``"graph"``:
+      :func:`cableparse.graph.write_graph`).
 
     Workers are started with ``spawn``: a script that calls ``convert`` with ``jobs > 1`` must
     do so under ``if __name__ == "__main__":``, as with any multiprocessing code.
@@ -536,7 +539,8 @@ def convert(
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     output_text = None if output is None else os.fspath(output)
-    kind: SinkKind = "null" if output_text is None else sink_kind(output_text)
+    if kind is None:
+        kind = "null" if output_text is None else sink_kind(output_text)
     paths = expand_inputs(inputs)
     if "-" in paths and len(paths) > 1:
         raise ValueError("standard input ('-') cannot be combined with other inputs")

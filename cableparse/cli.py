@@ -1,4 +1,4 @@
-"""The ``cableparse`` command line: convert, show, check, ri.
+"""The ``cableparse`` command line: convert, show, check, graph, ri.
 
 Exit codes: 0 ok, 1 some records rejected (or, for ``check``, unreadable), 2 usage or I/O error.
 Each sub-command's work lives in its own module; this file only wires arguments.
@@ -113,6 +113,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("inputs", nargs="+", metavar="INPUT")
     _add_batch_options(check)
 
+    graph = sub.add_parser(
+        "graph",
+        help="write the citation graph (edges and nodes) as CSV, Parquet or GraphML",
+        description="Write one edge per citation found in the REF blocks and cables.csv "
+        "references columns of the inputs (citing_id, cited_id, bullet, source, date) and a "
+        "node per cable (id, created, origin, classification, caveats, subject, in_input; cited "
+        "cables the input lacks have in_input false). OUT: edges.csv or edges.parquet (nodes "
+        "in edges.nodes.csv / edges.nodes.parquet beside it), a directory/ (Parquet dataset "
+        "with edges/ and nodes/), or graph.graphml (both in one file). Exit 0 ok, 1 some "
+        "records rejected, 2 error.",
+    )
+    graph.add_argument("inputs", nargs="+", metavar="INPUT")
+    graph.add_argument("-o", "--output", required=True, metavar="OUT")
+    _add_batch_options(graph)
+    graph.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+
     ri = sub.add_parser("ri", help="decode and resolve routing indicators")
     ri.add_argument("codes", nargs="+", metavar="CODE")
     ri.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -132,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _convert(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "graph":
+            return _graph(args)
         if args.command == "show":
             return _show(args)
     except KeyboardInterrupt:
@@ -194,6 +212,26 @@ def _convert(args: argparse.Namespace) -> int:
         )
     if not args.quiet:
         print(summary.report(top=10), file=sys.stderr)
+        if summary.rejects and not args.rejects:
+            print("(use --rejects FILE to keep the rejected records)", file=sys.stderr)
+    return EXIT_REJECTS if summary.rejects else EXIT_OK
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from .graph import nodes_path, write_graph
+
+    summary = write_graph(
+        args.inputs,
+        args.output,
+        jobs=args.jobs,
+        format=args.format,
+        rejects=args.rejects,
+        progress=args.progress,
+    )
+    if not args.quiet:
+        print(summary.report(top=10), file=sys.stderr)
+        nodes = nodes_path(args.output)
+        print(f"edges: {args.output}" + (f", nodes: {nodes}" if nodes else ""), file=sys.stderr)
         if summary.rejects and not args.rejects:
             print("(use --rejects FILE to keep the rejected records)", file=sys.stderr)
     return EXIT_REJECTS if summary.rejects else EXIT_OK
