@@ -72,6 +72,7 @@ def _short_key_cache(maxsize: int) -> Callable[[Callable[[str], _R]], Callable[[
         def call(key: str) -> _R:
             return cached(key) if len(key) <= _CACHED_KEY_CHARS else function(key)
 
+        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
         return call
 
     return wrap

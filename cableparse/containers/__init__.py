@@ -17,6 +17,7 @@ Public entry points:
 
 from __future__ import annotations
 
+import codecs
 import errno
 import gzip
 import io
@@ -112,6 +113,8 @@ def detect_format(data: bytes | str, name: str | None = None) -> Format:
         return by_name
     if isinstance(data, str):
         data = data.encode("utf-8", errors="replace")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        data = _utf16_to_utf8(data[:SNIFF_BYTES * 2])
     elif data.startswith(_GZIP_MAGIC):
         # Sniff the decompressed head (bounded), never the compressed bytes (issue 13).
         try:
@@ -144,11 +147,17 @@ def gunzip_bounded(data: bytes) -> bytes:
     when the data cannot be decompressed.
     """
     if not data.startswith(_GZIP_MAGIC):
-        return data
+        return _utf16_to_utf8(data)
     limit = _common.MAX_RECORD_BYTES
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb") as stream:
-            out, error = _read_upto(cast(IO[bytes], stream), limit + 1)
+            out, error = _read_upto(cast(IO[bytes], stream), SNIFF_BYTES)
+            reason = None if error else not_text_reason(out)
+            if reason:
+                # A bomb of zeros is refused from its first 64 KiB, not after 128 MiB.
+                raise CableParseError(reason, code="not-text")
+            if not error and len(out) == SNIFF_BYTES:
+                out, error = _read_upto(cast(IO[bytes], stream), limit + 1 - len(out), prefix=out)
     except (OSError, EOFError, zlib.error) as failure:
         out, error = b"", str(failure)
     if error:
@@ -156,7 +165,15 @@ def gunzip_bounded(data: bytes) -> bytes:
     if len(out) > limit:
         raise CableParseError(f"gzip data decompresses to more than the {limit}-byte record limit",
                               code="record-too-large")
-    return out
+    return _utf16_to_utf8(out)
+
+
+def _utf16_to_utf8(data: bytes) -> bytes:
+    """UTF-16 with a BOM (Windows "Unicode" text) as UTF-8, so that every reader, the format
+    sniffers included, sees the text; any other bytes unchanged."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace").encode("utf-8", "surrogatepass")
+    return data
 
 
 def extract(source: str | bytes, format: str) -> Envelope:
@@ -325,25 +342,29 @@ def open_regular(path: str | os.PathLike[str]) -> IO[bytes]:
         raise
 
 
-def _read_upto(stream: IO[bytes], size: int | None) -> tuple[bytes, str | None]:
+def _read_upto(stream: IO[bytes], size: int | None, *, prefix: bytes = b"") -> tuple[bytes, str | None]:
     """Up to ``size`` bytes (all when None) and the read error that stopped it, if any.
 
     Reads with ``read1`` pieces where the stream has it: ``GzipFile.read`` loses everything it
-    decompressed in a call that ends in a truncated-file error.
+    decompressed in a call that ends in a truncated-file error. ``prefix`` (bytes already
+    read) comes first in the result and does not count against ``size``.
     """
     read = getattr(stream, "read1", None) or stream.read
-    pieces: list[bytes] = []
+    # BytesIO, not a list joined at the end: getvalue() hands over its buffer without a copy,
+    # so a large document costs its size once, not twice.
+    out = io.BytesIO()
+    out.write(prefix)
     got = 0
     try:
         while size is None or got < size:
             piece = read(1 << 18 if size is None else min(size - got, 1 << 18))
             if not piece:
                 break
-            pieces.append(piece)
+            out.write(piece)
             got += len(piece)
     except (OSError, EOFError, zlib.error) as error:
-        return b"".join(pieces), str(error)
-    return b"".join(pieces), None
+        return out.getvalue(), str(error)
+    return out.getvalue(), None
 
 
 def _drain(stream: IO[bytes]) -> int:
@@ -377,6 +398,11 @@ def _front_door(stream: IO[bytes], *, name: str | None, source: str, format: str
         stream = cast(IO[bytes], gzip.GzipFile(fileobj=cast(IO[bytes], _Prefixed(head, stream)), mode="rb"))
         head, error = _read_upto(stream, SNIFF_BYTES)
         name = _strip_gz(name)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # UTF-16 is read whole (bounded) and re-encoded, so the sniffers and the csv reader see text.
+        rest, error = (b"", error) if error else _read_upto(stream, max(0, _common.MAX_RECORD_BYTES + 1 - len(head)))
+        stream = cast(IO[bytes], io.BytesIO(_utf16_to_utf8(head + rest)))
+        head, _ = _read_upto(stream, SNIFF_BYTES)
     if name and name.lower().endswith(".txt"):
         name = None  # .txt: decide between text, page and csv by content (a saved news page)
     fmt = format if format != "auto" else (_by_name(name) or _by_content(head))
@@ -384,9 +410,14 @@ def _front_door(stream: IO[bytes], *, name: str | None, source: str, format: str
         # The csv reader reports a read error itself, after the records read before it.
         yield from iter_csv_envelopes(cast(IO[bytes], _Prefixed(head, stream)), source=source)
         return
+    reason = not_text_reason(head)
+    if reason and not error:
+        # Refused from its head: a gzip bomb of zeros is not decompressed to its end.
+        yield CableError(message=reason, source=source, offset=0, line=1,
+                         raw=head[:RAW_PREFIX_BYTES].decode("utf-8", errors="replace"))
+        return
     limit = _common.MAX_RECORD_BYTES
-    rest, error = (b"", error) if error else _read_upto(stream, max(0, limit + 1 - len(head)))
-    data = head + rest
+    data, error = (head, error) if error else _read_upto(stream, max(0, limit + 1 - len(head)), prefix=head)
     if error:
         yield CableError(message=f"cannot read to the end: {error}", source=source, offset=0, line=1,
                          raw=data[:RAW_PREFIX_BYTES].decode("utf-8", errors="replace"))

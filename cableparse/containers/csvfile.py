@@ -814,6 +814,13 @@ def iter_csv_envelopes(
                 continue
             pos -= window.more(pos, record=True)
             continue
+        if scan.end - pos > _common.MAX_RECORD_BYTES:
+            # Complete within one read, but over the limit all the same.
+            yield too_large_record(source=src, offset=offset, line=line, length=scan.end - pos,
+                                   prefix=bytes(buf[pos:pos + RAW_PREFIX_BYTES]))
+            line += buf.count(b"\n", pos, scan.end)
+            pos = scan.end
+            continue
         record = _Record(buf, pos, line)
         result = record.build(scan, lenient=False, source=src, offset=offset)
         if isinstance(result, Envelope):
