@@ -42,7 +42,7 @@ FAMILIES: dict[str, tuple[int, str]] = {
     "inline-markers": (2_000, "n inline page markers on one body line"),
     "tags-lines": (5_000, "n lines 'TAGS: T{i}'"),
     "ref-lines": (40_000, "n lines 'REF: A. STATE 1'"),
-    "tail-spaces": (3_000, "runs of n spaces after 'summary', 'JAN', 'AND', '1' (the summary tail regex)"),
+    "tail-spaces": (3_000, "runs of n spaces after SUMMARY, PRIORITY, JAN, AND, 1 (the _TAIL regex, and in a body)"),
     "markers-in-real-cable": (8, "a real cable's body repeated n times with page markers between"),
     "html-unclosed-a": (25_000, "an HTML page with n unclosed '<a' tags"),
     "long-ids": (300, "canonical_id of n distinct 50 KB ids (the id caches)"),
@@ -77,13 +77,16 @@ def build(n):
     if family == "tags-run-together":
         return lambda: cableparse.parse(CABLE + "TAGS: " + "AB" * n + "\n")
     if family == "fl5-spaces":
-        text = "O" + " " * n + "R 270510Z NOV 87\nFM AMEMBASSY MEXICO\nTO SECSTATE WASHDC\nBT\n" + CABLE + "1. TEXT\n"
+        # _FL5's "(.*?)\s*$" after the DTG, on a run of spaces followed by more text.
+        text = "O 270510Z NOV 87" + " " * n + "X\nFM AMEMBASSY MEXICO\nTO SECSTATE WASHDC\nBT\n" + CABLE + "1. TEXT\n"
         return lambda: cableparse.parse(text)
     if family == "caps-before-marker":
-        text = CABLE + "1. " + "A" * n + " " + MARKER + " MORE TEXT\n"
+        # An inline page marker ("TRIPOLI 00001039 002 OF 002", 07TRIPOLI1039) after one
+        # capitals word of n letters: the origin word before the marker is searched backwards.
+        text = CABLE + "1. " + "A" * n + " 00001039 002 OF 002 MORE TEXT\n"
         return lambda: cableparse.parse(text)
     if family == "inline-markers":
-        text = CABLE + "1. TEXT " + " TEXT ".join([MARKER] * n) + " END\n"
+        text = CABLE + "1. TEXT" + " TRIPOLI 00001039 002 OF 002 TEXT" * n + " END\n"
         return lambda: cableparse.parse(text)
     if family == "tags-lines":
         text = CABLE + "".join(f"TAGS: T{i}\n" for i in range(n)) + "1. TEXT\n"
@@ -92,7 +95,12 @@ def build(n):
         text = CABLE + "REF: A. STATE 1\n" * n + "\n1. TEXT\n"
         return lambda: cableparse.parse(text)
     if family == "tail-spaces":
-        text = CABLE + "1. SUMMARY: " + "".join(w + " " * n for w in ("summary", "JAN", "AND", "1")) + "END.\n"
+        # _TAIL (address line: precedence and serial at its end) on runs of spaces after a
+        # word, a precedence, a month and a number, each followed by more text.
+        words = ("SUMMARY", "PRIORITY", "JAN", "AND", "1")
+        to_line = "TO SECSTATE WASHDC " + "".join(w + " " * n for w in words) + "X"
+        text = "O 270510Z NOV 87\nFM AMEMBASSY MEXICO\n" + to_line + "\nBT\n" + CABLE
+        text += "1. SUMMARY: " + "".join(w + " " * n for w in words) + "END.\n"
         return lambda: cableparse.parse(text)
     if family == "markers-in-real-cable":
         lines = PAGE_TEXT.split("\n")

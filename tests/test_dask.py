@@ -230,7 +230,7 @@ def test_errors_modes(dump_csv: tuple[Path, int]) -> None:
     assert len(skipped) == rows and all(isinstance(record, Cable) for record in skipped)
     with pytest.raises(cableparse.CableParseError, match="columns"):
         cdask.read_cables(path, blocksize=200_000, errors="raise").compute(scheduler="sync")
-    with pytest.raises(cableparse.CableParseError):
+    with pytest.raises(ValueError):  # misuse, not unreadable data
         cdask.read_cables(path, errors="sometimes")
 
 
@@ -288,7 +288,7 @@ def test_whole_files_and_directories(tmp_path: Path, corpus_csv: Path, scheduler
 
 def test_to_dataframe_matches_the_sink_schema(dump_csv: tuple[Path, int], scheduler: Any) -> None:
     path, rows = dump_csv
-    frame = cdask.to_dataframe(path, blocksize=100_000)
+    frame = cdask.read_dataframe(path, blocksize=100_000)
     meta = cdask.dataframe_meta()
     assert list(frame.columns) == cable_schema().names
     assert list(frame.dtypes) == list(meta.dtypes)
@@ -352,3 +352,10 @@ def test_cli_engine_dask_needs_a_dataset(tmp_path: Path, corpus_csv: Path, capsy
     assert main(["convert", str(corpus_csv), "-o", str(tmp_path / "out.jsonl"), "--engine", "dask"]) == 2
     assert "Parquet dataset" in capsys.readouterr().err
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_to_dataframe_is_a_deprecated_alias(dump_csv: tuple[Path, int]) -> None:
+    path, _ = dump_csv
+    with pytest.warns(DeprecationWarning, match="read_dataframe"):
+        frame = cdask.to_dataframe(path, blocksize=100_000)
+    assert list(frame.columns) == list(cdask.read_dataframe(path, blocksize=100_000).columns)

@@ -710,11 +710,11 @@ def _snap(file: IO[bytes], offset: int, quoted_style: bool) -> int:
         c = None
 
 
-def _count_lines(file: IO[bytes], upto: int) -> int:
-    """Newlines in the first ``upto`` bytes of ``file`` (which is left at an unknown position)."""
-    file.seek(0)
+def _count_lines(file: IO[bytes], upto: int, *, since: int = 0) -> int:
+    """Newlines in bytes ``[since, upto)`` of ``file`` (which is left at an unknown position)."""
+    file.seek(since)
     count = 0
-    left = upto
+    left = upto - since
     while left > 0:
         data = file.read(min(left, 1 << 24))
         if not data:
@@ -731,6 +731,7 @@ def iter_csv_envelopes(
     start: int = 0,
     end: int | None = None,
     first_line: int | None = None,
+    line_at_start: int | None = None,
 ) -> Iterator[Envelope | CableError]:
     """Stream the records of a cables.csv opened in binary mode, as envelopes or errors.
 
@@ -739,7 +740,10 @@ def iter_csv_envelopes(
     records exactly). ``end=None`` or :data:`TO_EOF` reads to the end. ``start``/``end`` other
     than the defaults need a seekable file (a ``gzip.open`` file is, slowly). Offsets are byte
     offsets in the (uncompressed) stream. ``first_line`` is the line number at ``start`` when
-    the caller knows it; otherwise the lines before ``start`` are counted (a fast pass).
+    the caller knows it; ``line_at_start`` is the line number at the *raw* ``start``, before
+    snapping (what a caller that cut the file at arbitrary offsets knows: it counted the
+    newlines of the ranges before); otherwise the lines before ``start`` are counted (a fast
+    pass).
 
     Never raises for malformed data: a record that cannot be read is yielded as a
     :class:`CableError` (with its raw text) and reading resumes at the next record start.
@@ -752,8 +756,11 @@ def iter_csv_envelopes(
         if size is not None and end >= size:
             end = None
     style = _quoted_style(binary_file) if start > 0 or end is not None else False
+    raw_start = start
     if start > 0:
         start = _snap(binary_file, start, style)
+    if first_line is None and line_at_start is not None:
+        first_line = line_at_start + _count_lines(binary_file, start, since=raw_start)
     if end is not None:
         end = _snap(binary_file, end, style)
         if start >= end:
