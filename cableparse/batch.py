@@ -30,7 +30,11 @@ import attrs
 
 from .models import CableError
 from .pipeline import (
+    FILES_PER_TASK as FILES_PER_TASK,
+)
+from .pipeline import (
     FORMATS,
+    Format,
     Stats,
     Task,
     TaskResult,
@@ -39,6 +43,12 @@ from .pipeline import (
     fit_for_sinks,
     plan,
     records,
+)
+from .pipeline import (
+    MAX_SHARDS_PER_JOB as MAX_SHARDS_PER_JOB,
+)
+from .pipeline import (
+    SHARD_BYTES as SHARD_BYTES,
 )
 from .serialize import to_plain
 from .sinks import Sink, SinkKind, open_sink, part_suffix, sink_kind
@@ -273,7 +283,7 @@ def convert(
     output: str | os.PathLike[str] | None,
     *,
     jobs: int | None = None,
-    format: str = "auto",
+    format: Format = "auto",
     rejects: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
 ) -> Summary:

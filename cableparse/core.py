@@ -14,6 +14,7 @@ from typing import IO, Any
 import attrs
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from .containers._common import ErrorsMode, FormatName
 from .envelope import Envelope
 from .errors import CableParseError, Defects
 from .grammar import cached_parser
@@ -595,7 +596,7 @@ FORMATS = ("auto", "text", "csv", "html", "page")
 def parse(
     source: str | bytes,
     *,
-    format: str = "auto",
+    format: FormatName = "auto",
     strict: bool = False,
     reference_id: str | None = None,
 ) -> Cable:
@@ -653,8 +654,8 @@ def parse(
 def iter_cables(
     source: str | IO[bytes] | IO[str] | Any,
     *,
-    format: str = "auto",
-    errors: str = "raise",
+    format: FormatName = "auto",
+    errors: ErrorsMode = "raise",
     strict: bool = False,
 ) -> Iterator[Cable | CableError]:
     """Stream the cables of a file, a directory, an open file or ``"-"`` (stdin).

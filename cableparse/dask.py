@@ -42,7 +42,6 @@ import importlib
 import io
 import json
 import os
-import re
 import sys
 import time
 import uuid
@@ -72,10 +71,11 @@ from .containers.csvfile import iter_csv_envelopes
 from .envelope import Envelope
 from .errors import CableParseError
 from .models import Cable, CableError
-from .pipeline import FORMATS, Stats, TaskResult, file_size, fit_for_sinks, parse_or_reject
+from .pipeline import FORMATS, ErrorsMode, Format, Stats, TaskResult, file_size, fit_for_sinks, parse_or_reject
 from .serialize import to_plain
 from .sinks import SinkError
 from .sinks._atomic import AtomicPath, fsync_directory, fsync_path, remove_tree
+from .sinks.base import PART_FILE
 
 __all__ = [
     "DEFAULT_BLOCKSIZE",
@@ -95,7 +95,7 @@ DEFAULT_BLOCKSIZE = "64MiB"
 FILES_PER_PARTITION = 256
 """At most this many whole files (HTML pages, text files) in one partition."""
 
-_PART_NAME = re.compile(r"part-\d{5,}\.parquet")
+_PART_NAME = PART_FILE
 """A part file of a dataset (what may be replaced when the output directory exists)."""
 
 _COUNT_CHUNK = 1 << 23
@@ -130,7 +130,7 @@ class _Block:
     inputs: tuple[_Input, ...]
     start: int = 0
     end: int | None = None
-    format: str = "auto"
+    format: Format = "auto"
     storage_options: Mapping[str, Any] = attrs.field(factory=dict)
     first_of_file: bool = True
     """The block starts at byte 0 (its lines need no count of earlier blocks)."""
@@ -227,7 +227,7 @@ def _splittable(source: _Input, format: str, storage_options: Mapping[str, Any])
 
 
 def _plan(
-    paths: Paths, *, blocksize: int, format: str, storage_options: Mapping[str, Any]
+    paths: Paths, *, blocksize: int, format: Format, storage_options: Mapping[str, Any]
 ) -> list[_Block]:
     """The partitions, in input order."""
     blocks: list[_Block] = []
@@ -460,7 +460,7 @@ def _check_errors(errors: str, format: str) -> None:
 
 
 def _blocks_and_lines(
-    paths: Paths, blocksize: int | str, format: str, storage_options: Mapping[str, Any] | None
+    paths: Paths, blocksize: int | str, format: Format, storage_options: Mapping[str, Any] | None
 ) -> tuple[list[_Block], Delayed]:
     """The blocks, and a delayed list of each block's first line (from newline-count tasks)."""
     size = parse_bytes(blocksize) if isinstance(blocksize, str) else int(blocksize)
@@ -483,8 +483,8 @@ def read_cables(
     paths: Paths,
     *,
     blocksize: int | str = DEFAULT_BLOCKSIZE,
-    format: str = "auto",
-    errors: str = "yield",
+    format: Format = "auto",
+    errors: ErrorsMode = "raise",
     storage_options: Mapping[str, Any] | None = None,
 ) -> Any:
     """A :class:`dask.bag.Bag` of the cables of ``paths``, in input order.
@@ -494,8 +494,9 @@ def read_cables(
     blocks of about ``blocksize`` bytes (an int or ``"64MiB"``) at verified record starts, the
     same cut points ``convert --jobs`` uses, so no cable is split or read twice; other files
     are read whole, several to a partition. ``format`` is as for :func:`cableparse.iter_cables`.
-    ``errors``: ``"yield"`` (default) puts a :class:`~cableparse.CableError` in the place of
-    each unreadable record, ``"skip"`` drops it, ``"raise"`` fails the computation with
+    ``errors``: ``"yield"`` puts a :class:`~cableparse.CableError` in the place of each
+    unreadable record, ``"skip"`` drops it, ``"raise"`` (the default everywhere a stream is
+    read, as in :func:`cableparse.iter_cables`) fails the computation with
     :class:`~cableparse.CableParseError`. ``storage_options`` go to fsspec.
 
     The records equal ``iter_cables(path, errors=...)`` for each path in turn, record for
@@ -528,15 +529,16 @@ def read_dataframe(
     paths: Paths,
     *,
     blocksize: int | str = DEFAULT_BLOCKSIZE,
-    format: str = "auto",
-    errors: str = "skip",
+    format: Format = "auto",
+    errors: ErrorsMode = "raise",
     storage_options: Mapping[str, Any] | None = None,
 ) -> Any:
     """A :class:`dask.dataframe.DataFrame` with one row per cable, as the Parquet sink writes it.
 
-    Columns and types: :func:`dataframe_meta`. Arguments as for :func:`read_cables`; a
-    dataframe has no place for unreadable records, so ``errors`` is ``"skip"`` by default
-    (``"yield"`` also drops them; use :func:`to_parquet` or :func:`read_cables` to keep them).
+    Columns and types: :func:`dataframe_meta`. Arguments as for :func:`read_cables`, with
+    ``errors="raise"`` by default as everywhere; a dataframe has no place for unreadable
+    records, so ``"skip"`` and ``"yield"`` both drop them (use :func:`to_parquet` or
+    :func:`read_cables` to keep them).
     """
     _check_errors(errors, format)
     blocks, lines = _blocks_and_lines(paths, blocksize, format, storage_options)
@@ -635,8 +637,8 @@ def to_parquet(
     out_dir: str | os.PathLike[str],
     *,
     blocksize: int | str = DEFAULT_BLOCKSIZE,
-    format: str = "auto",
-    errors: str = "yield",
+    format: Format = "auto",
+    errors: ErrorsMode = "yield",
     storage_options: Mapping[str, Any] | None = None,
     output_storage_options: Mapping[str, Any] | None = None,
     rejects: str | os.PathLike[str] | None = None,
@@ -764,7 +766,7 @@ def convert(
     output: str | os.PathLike[str],
     *,
     jobs: int | None = None,
-    format: str = "auto",
+    format: Format = "auto",
     rejects: str | os.PathLike[str] | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,

@@ -29,7 +29,7 @@ from typing import Literal
 import attrs
 
 from .containers import iter_envelopes, open_regular, walk
-from .containers._common import MAX_RECORD_BYTES, RAW_PREFIX_BYTES
+from .containers._common import MAX_RECORD_BYTES, RAW_PREFIX_BYTES, ErrorsMode, FormatName
 from .envelope import Envelope
 from .errors import CableParseError
 from .models import Cable, CableError, Defect
@@ -52,11 +52,8 @@ __all__ = [
     "reject",
 ]
 
-Format = Literal["auto", "csv", "html", "text", "page"]
-"""An input format name (``--format``)."""
-
-ErrorsMode = Literal["raise", "skip", "yield"]
-"""What to do with a record that cannot be read."""
+Format = FormatName
+"""An input format name (``--format``): a container format, or ``"auto"``."""
 
 FORMATS: tuple[Format, ...] = ("auto", "csv", "html", "text", "page")
 """Values of ``format``."""
@@ -98,7 +95,7 @@ class Task:
     """End of a csv range (``None``: the end of the file)."""
     size: int = 0
     """Bytes of input this task covers (for progress)."""
-    format: str = "auto"
+    format: Format = "auto"
     """The input format (``"auto"`` detects it file by file)."""
     first_line: int = 1
     """Line number at ``start`` (counted once by the planner rather than by every worker)."""
@@ -253,7 +250,7 @@ def shard_count(size: int, jobs: int) -> int:
     return min(math.ceil(size / SHARD_BYTES), jobs * MAX_SHARDS_PER_JOB)
 
 
-def plan(paths: Sequence[str], format: str, jobs: int, *, shards: int | None = None) -> list[Task]:
+def plan(paths: Sequence[str], format: Format, jobs: int, *, shards: int | None = None) -> list[Task]:
     """Cut the inputs (already expanded) into tasks, in input order.
 
     Each uncompressed cables.csv is cut into :func:`shard_count` byte ranges at verified

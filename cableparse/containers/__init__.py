@@ -39,6 +39,8 @@ from . import _common
 from ._common import (
     RAW_PREFIX_BYTES,
     SNIFF_BYTES,
+    ErrorsMode,
+    FormatName,
     decode,
     normalize_newlines,
     not_text_reason,
@@ -499,8 +501,8 @@ def _items(source: Any, format: str) -> Iterator[Envelope | CableError]:
 def iter_envelopes(
     source: str | os.PathLike[str] | IO[bytes] | IO[str] | Any,
     *,
-    format: str = "auto",
-    errors: str = "raise",
+    format: FormatName = "auto",
+    errors: ErrorsMode = "raise",
 ) -> Iterator[Envelope | CableError]:
     """Every record of ``source`` as an envelope (or a :class:`CableError` in its place).
 

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import Literal
 
 from ..models import CableError, Defect
+
+FormatName = Literal["auto", "csv", "html", "text", "page"]
+"""The ``format`` argument of every entry point: a container format, or ``"auto"``."""
+
+ErrorsMode = Literal["raise", "skip", "yield"]
+"""The ``errors`` argument of every entry point that streams records."""
 
 BOM = "\ufeff"
 """The byte order mark as a character (a UTF-8 BOM decodes to it)."""
