@@ -45,7 +45,7 @@ FAMILIES: dict[str, tuple[int, str]] = {
     "tags-lines": (5_000, "n lines 'TAGS: T{i}'"),
     "ref-lines": (40_000, "n lines 'REF: A. STATE 1'"),
     "tail-spaces": (3_000, "runs of n spaces after SUMMARY, PRIORITY, JAN, AND, 1 (the _TAIL regex, and in a body)"),
-    "markers-in-real-cable": (8, "a real cable's body repeated n times with page markers between"),
+    "markers-in-real-cable": (32, "a real cable's body repeated n times with page markers between"),
     "html-unclosed-a": (25_000, "an HTML page with n unclosed '<a' tags"),
     "long-ids": (300, "canonical_id of n distinct 50 KB ids (the id caches)"),
     "csv-200mb-field": (200, "a cables.csv row with a field of n MB between good rows (over the 128 MiB limit)"),
@@ -105,7 +105,8 @@ def build(n):
         text += "1. SUMMARY: " + "".join(w + " " * n for w in words) + "END.\n"
         return lambda: cableparse.parse(text)
     if family == "markers-in-real-cable":
-        lines = PAGE_TEXT.split("\n")
+        # The seed cable as telegram text (header and body), not the news page around it.
+        lines = cableparse.render(cableparse.parse(PAGE_TEXT, format="page")).split("\n")
         out = []
         for r in range(n):
             for i, line in enumerate(lines):

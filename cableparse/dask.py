@@ -65,13 +65,12 @@ except ImportError as _error:  # pragma: no cover - depends on the environment
         f"cableparse.dask needs Dask ({_error}): pip install 'cableparse[dask]'"
     ) from _error
 
-from .batch import Summary
 from .containers import CABLE_SUFFIXES, iter_envelopes, walk
 from .containers.csvfile import iter_csv_envelopes
 from .envelope import Envelope
 from .errors import CableParseError
 from .models import Cable, CableError
-from .pipeline import FORMATS, ErrorsMode, Format, Stats, TaskResult, file_size, fit_for_sinks, parse_or_reject
+from .pipeline import FORMATS, ErrorsMode, Format, Stats, Summary, TaskResult, file_size, fit_for_sinks, parse_or_reject
 from .serialize import to_plain
 from .sinks import SinkError
 from .sinks._atomic import AtomicPath, fsync_directory, fsync_path, remove_tree
@@ -708,12 +707,7 @@ def to_parquet(
     stats = Stats()
     for result in results:
         stats.add_result(result)
-    return Summary(
-        cables=stats.cables,
-        defects=dict(stats.defects),
-        cables_with_defects=stats.cables_with_defects,
-        rejects=stats.rejects,
-        internal_errors=stats.internal_errors,
+    return stats.summary(
         seconds=time.perf_counter() - started,
         input_bytes=sum(source.size for block in blocks for source in block.inputs
                         if block.kind == "files" or block.first_of_file),

@@ -23,7 +23,7 @@ import collections
 import math
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Literal
 
 import attrs
@@ -40,6 +40,7 @@ __all__ = [
     "ErrorsMode",
     "Format",
     "Stats",
+    "Summary",
     "Task",
     "TaskResult",
     "check_paths",
@@ -156,6 +157,20 @@ class Stats:
         self.rejects += result.rejects
         self.internal_errors += result.internal_errors
 
+    def summary(self, *, seconds: float, input_bytes: int, jobs: int, output: str | None) -> Summary:
+        """These counts as the :class:`Summary` of a whole run."""
+        return Summary(
+            cables=self.cables,
+            defects=dict(self.defects),
+            cables_with_defects=self.cables_with_defects,
+            rejects=self.rejects,
+            internal_errors=self.internal_errors,
+            seconds=seconds,
+            input_bytes=input_bytes,
+            jobs=jobs,
+            output=output,
+        )
+
     def result(self, index: int, *, part: str | None = None, rejects_part: str | None = None) -> TaskResult:
         """These counts as the result of task ``index``."""
         return TaskResult(
@@ -168,6 +183,66 @@ class Stats:
             part=part,
             rejects_part=rejects_part,
         )
+
+
+@attrs.frozen(kw_only=True)
+class Summary:
+    """What a conversion did: counts, defects by code, rejects and speed."""
+
+    cables: int
+    """Cables written."""
+    defects: Mapping[str, int]
+    """Defect code -> number of occurrences over all cables."""
+    cables_with_defects: int
+    """Cables that have at least one defect."""
+    rejects: int
+    """Records that could not be read at all."""
+    seconds: float
+    """Wall-clock time of the whole conversion."""
+    input_bytes: int
+    """Total size of the input files (0 for standard input)."""
+    jobs: int
+    """Worker processes used (1: everything in this process)."""
+    output: str | None
+    """The output path (``None`` when nothing was written, as for ``check``)."""
+    internal_errors: int = 0
+    """Rejects caused by a bug in cableparse (their message says so); included in ``rejects``."""
+
+    @property
+    def cables_per_second(self) -> float:
+        """Throughput in cables per second."""
+        return self.cables / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def megabytes_per_second(self) -> float:
+        """Throughput in input megabytes (10^6 bytes) per second."""
+        return self.input_bytes / 1e6 / self.seconds if self.seconds > 0 else 0.0
+
+    def top_defects(self, n: int = 10) -> list[tuple[str, int]]:
+        """The ``n`` most frequent defect codes with their counts (ties by code)."""
+        return sorted(self.defects.items(), key=lambda item: (-item[1], item[0]))[:n]
+
+    def report(self, top: int = 10) -> str:
+        """A short human-readable summary (what the command line prints on stderr)."""
+        lines = [
+            (
+                f"{self.cables:,} cables, {self.rejects:,} rejected, "
+                f"{self.cables_with_defects:,} with defects "
+                f"({sum(self.defects.values()):,} defects of {len(self.defects)} kinds)"
+            ),
+            (
+                f"{self.seconds:.1f} s, {self.cables_per_second:,.0f} cables/s, "
+                f"{self.megabytes_per_second:.1f} MB/s, "
+                f"{self.jobs} job{'s' if self.jobs != 1 else ''}"
+            ),
+        ]
+        if self.internal_errors:
+            lines.append(f"{self.internal_errors:,} of the rejects are internal errors (cableparse bugs, please report)")
+        for code, count in self.top_defects(top):
+            lines.append(f"  {count:>9,}  {code}")
+        if len(self.defects) > top:
+            lines.append(f"  ({len(self.defects) - top} more defect codes)")
+        return "\n".join(lines)
 
 
 # --- inputs and plan -------------------------------------------------------------------------
