@@ -133,3 +133,27 @@ def test_a_parser_bug_is_a_reject_that_says_so(tmp_path: Path, monkeypatch: pyte
     assert all(isinstance(i, CableError) and "internal error" in i.message for i in items)
     with pytest.raises(CableParseError, match="internal error"):
         list(cableparse.iter_cables(DUMP))
+
+
+def test_engines_build_the_same_rejects_for_a_parser_bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cdask = _dask()
+    import cableparse.core
+
+    real = cableparse.core.parse_envelope
+
+    def sometimes(envelope: Any, **kwargs: Any) -> Any:
+        if envelope.row_id is not None and envelope.row_id % 3 == 0:
+            raise KeyError("a bug")
+        return real(envelope, **kwargs)
+
+    monkeypatch.setattr(cableparse.core, "parse_envelope", sometimes)
+
+    def key(record: object) -> object:
+        if isinstance(record, CableError):
+            return ("error", record.message, record.source, record.offset, record.line, record.raw)
+        return cableparse.to_dict(record)  # type: ignore[arg-type]
+
+    expected = [key(r) for r in cableparse.iter_cables(str(DUMP), errors="yield")]
+    got = [key(r) for r in cdask.read_cables(str(DUMP), errors="yield", blocksize=20_000).compute(scheduler="sync")]
+    assert got == expected
+    assert any(isinstance(k, tuple) for k in expected) and any(not isinstance(k, tuple) for k in expected)
