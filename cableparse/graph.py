@@ -32,6 +32,7 @@ from .models import Cable, CableError
 
 if TYPE_CHECKING:
     from .batch import Summary
+    from .containers._common import FormatName
 
 __all__ = [
     "SOURCES",
@@ -236,7 +237,7 @@ def write_graph(
     output: str | os.PathLike[str],
     *,
     jobs: int | None = None,
-    format: str = "auto",
+    format: FormatName = "auto",
     rejects: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
 ) -> Summary:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
+from typing import TypeVar
 
 from dateutil import parser as _dateparser
 
@@ -53,13 +54,37 @@ def _id_noise() -> tuple[tuple[re.Pattern[str], str], ...]:
 _ID_SHAPE = re.compile(r"^(\d\d)([A-Z][A-Z\-']*?)0*(\d{1,7})$")
 
 
+_R = TypeVar("_R")
+
+_CACHED_KEY_CHARS = 64
+"""Keys longer than this are computed, not cached. Real ids and tags are under 30 characters;
+hostile input with thousands of distinct 50 KB "ids" grew a count-bounded cache to 148 MB
+(issue 13), so the caches are bounded by size: at most maxsize keys of at most this length."""
+
+
+def _short_key_cache(maxsize: int) -> Callable[[Callable[[str], _R]], Callable[[str], _R]]:
+    """Like ``functools.lru_cache(maxsize)``, but only for keys of at most ``_CACHED_KEY_CHARS``."""
+
+    def wrap(function: Callable[[str], _R]) -> Callable[[str], _R]:
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+
+        @functools.wraps(function)
+        def call(key: str) -> _R:
+            return cached(key) if len(key) <= _CACHED_KEY_CHARS else function(key)
+
+        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        return call
+
+    return wrap
+
+
 def canonical_station(origin: str) -> str:
     """The canonical spelling of a station (MRN origin with spaces removed): ``SECSTATE`` -> ``STATE``."""
     key = re.sub(r"[\s'\-.]", "", origin.upper())
     return _pairs("station-aliases.tsv").get(key, key)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@_short_key_cache(1 << 16)
 def canonical_id(reference_id: str) -> str:
     """The id a cable should have: ``"08SECSTATE145633"`` -> ``"08STATE145633"``.
 
@@ -175,7 +200,7 @@ def parse_classification(text: str) -> Classification | None:
 _AREA_LETTERS = frozenset("ACEMOPSBT")
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@_short_key_cache(1 << 14)
 def tag_kind(code: str) -> TagKind:
     """The kind of a TAGS entry from the shipped tables and the tag shapes of spec 2.5."""
     if code in _word_set("tags-subject.txt"):
@@ -230,7 +255,7 @@ def split_run_together(code: str) -> tuple[str, ...] | None:
     return pieces if tags >= 1 and countries <= tags else None
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@_short_key_cache(1 << 14)
 def _tag(code: str) -> Tag:
     # Tags are frozen, and a dump repeats a few thousand codes: share one object per code.
     return Tag(code=code, kind=tag_kind(code))
