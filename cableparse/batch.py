@@ -14,23 +14,41 @@ Records that cannot be read are "rejects": counted, and written as JSON Lines of
 
 from __future__ import annotations
 
-import collections
 import importlib
 import json
-import math
 import multiprocessing
 import os
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import attrs
-
-from .errors import CableParseError
-from .models import Cable, CableError
+from .models import CableError
+from .pipeline import (
+    FILES_PER_TASK as FILES_PER_TASK,
+)
+from .pipeline import (
+    FORMATS,
+    Format,
+    Stats,
+    Summary,
+    Task,
+    TaskResult,
+    check_paths,
+    expand_inputs,
+    fit_for_sinks,
+    plan,
+    records,
+)
+from .pipeline import (
+    MAX_SHARDS_PER_JOB as MAX_SHARDS_PER_JOB,
+)
+from .pipeline import (
+    SHARD_BYTES as SHARD_BYTES,
+)
 from .serialize import to_plain
 from .sinks import Sink, SinkKind, open_sink, part_suffix, sink_kind
 from .sinks._atomic import remove_tree, temp_directory_for
@@ -38,340 +56,29 @@ from .sinks.jsonl import JsonLinesFile
 
 __all__ = ["FORMATS", "Summary", "convert", "expand_inputs"]
 
-FORMATS: tuple[str, ...] = ("auto", "csv", "html", "text", "page")
-"""Values of ``format`` (``--format``)."""
-
-SHARD_BYTES = 32 * 1024 * 1024
-"""Target size of one cables.csv shard. Shards several times smaller than ``file / jobs``
-balance the load (cable sizes vary 100-fold) and let the parent merge while workers parse."""
-
-MAX_SHARDS_PER_JOB = 8
-"""Upper bound on shards per worker, so a huge file does not become thousands of part files."""
-
-FILES_PER_TASK = 256
-"""Whole files (HTML pages, text files) handed to a worker at a time."""
-
 _REPORT_EVERY = 64
 """Records between progress reports from a worker (a shared counter update takes a lock)."""
 
 
 
-@attrs.frozen(kw_only=True)
-class Summary:
-    """What a conversion did: counts, defects by code, rejects and speed."""
-
-    cables: int
-    """Cables written."""
-    defects: Mapping[str, int]
-    """Defect code -> number of occurrences over all cables."""
-    cables_with_defects: int
-    """Cables that have at least one defect."""
-    rejects: int
-    """Records that could not be read at all."""
-    seconds: float
-    """Wall-clock time of the whole conversion."""
-    input_bytes: int
-    """Total size of the input files (0 for standard input)."""
-    jobs: int
-    """Worker processes used (1: everything in this process)."""
-    output: str | None
-    """The output path (``None`` when nothing was written, as for ``check``)."""
-
-    @property
-    def cables_per_second(self) -> float:
-        """Throughput in cables per second."""
-        return self.cables / self.seconds if self.seconds > 0 else 0.0
-
-    @property
-    def megabytes_per_second(self) -> float:
-        """Throughput in input megabytes (10^6 bytes) per second."""
-        return self.input_bytes / 1e6 / self.seconds if self.seconds > 0 else 0.0
-
-    def top_defects(self, n: int = 10) -> list[tuple[str, int]]:
-        """The ``n`` most frequent defect codes with their counts (ties by code)."""
-        return sorted(self.defects.items(), key=lambda item: (-item[1], item[0]))[:n]
-
-    def report(self, top: int = 10) -> str:
-        """A short human-readable summary (what the command line prints on stderr)."""
-        lines = [
-            (
-                f"{self.cables:,} cables, {self.rejects:,} rejected, "
-                f"{self.cables_with_defects:,} with defects "
-                f"({sum(self.defects.values()):,} defects of {len(self.defects)} kinds)"
-            ),
-            (
-                f"{self.seconds:.1f} s, {self.cables_per_second:,.0f} cables/s, "
-                f"{self.megabytes_per_second:.1f} MB/s, "
-                f"{self.jobs} job{'s' if self.jobs != 1 else ''}"
-            ),
-        ]
-        for code, count in self.top_defects(top):
-            lines.append(f"  {count:>9,}  {code}")
-        if len(self.defects) > top:
-            lines.append(f"  ({len(self.defects) - top} more defect codes)")
-        return "\n".join(lines)
-
-
-# --- work units ------------------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class _Task:
-    """One unit of work: a byte range of a cables.csv file, or a group of whole files."""
-
-    index: int
-    kind: Literal["csv-range", "files"]
-    sources: tuple[str, ...]
-    start: int = 0
-    end: int | None = None
-    size: int = 0
-    """Bytes of input this task covers (for progress)."""
-    format: str = "auto"
-    first_line: int = 1
-    """Line number at ``start`` (counted once by the parent rather than by every worker)."""
-
-
-@attrs.frozen(kw_only=True)
-class _TaskResult:
-    index: int
-    cables: int
-    defects: dict[str, int]
-    cables_with_defects: int
-    rejects: int
-    part: str | None
-    rejects_part: str | None
-
-
-class _Stats:
-    """Counts accumulated by one task (or by the whole run in the parent)."""
-
-    __slots__ = ("cables", "cables_with_defects", "defects", "rejects")
-
-    def __init__(self) -> None:
-        self.cables = 0
-        self.defects: collections.Counter[str] = collections.Counter()
-        self.cables_with_defects = 0
-        self.rejects = 0
-
-    def add_cable(self, cable: Cable) -> None:
-        self.cables += 1
-        if cable.defects:
-            self.cables_with_defects += 1
-            self.defects.update(defect.code for defect in cable.defects)
-
-    def add_result(self, result: _TaskResult) -> None:
-        self.cables += result.cables
-        self.defects.update(result.defects)
-        self.cables_with_defects += result.cables_with_defects
-        self.rejects += result.rejects
-
-
-def _is_gzip(path: str) -> bool:
-    with open(path, "rb") as file:
-        return file.read(2) == b"\x1f\x8b"
-
-
-def _is_plain_csv(path: str, format: str) -> bool:
-    """A cables.csv file that can be cut into byte ranges (not compressed, not stdin)."""
-    if path == "-" or not os.path.isfile(path):
-        return False
-    if format not in ("auto", "csv"):
-        return False
-    if format == "auto" and not path.lower().endswith(".csv"):
-        return False
-    return not _is_gzip(path)
-
-
-def _directory_files(directory: str) -> list[str]:
-    """Cable files under a directory, recursively, in name order, hidden entries skipped.
-
-    The same files in the same order as ``iter_cables(directory)`` reads, so that a directory
-    converts identically with any ``jobs``; listing them here lets them be shared out.
-    """
-    from .containers import CABLE_SUFFIXES
-
-    found: list[str] = []
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(CABLE_SUFFIXES):
-                found.append(os.path.join(root, name))
-    return found
-
-
-def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Input paths with directories replaced by the cable files under them, in order.
-
-    Raises :class:`FileNotFoundError` for a path that does not exist (``"-"`` is stdin).
-    """
-    paths: list[str] = []
-    for item in inputs:
-        path = os.fspath(item)
-        if path == "-":
-            paths.append(path)
-        elif os.path.isdir(path):
-            paths.extend(_directory_files(path))
-        elif os.path.exists(path):
-            paths.append(path)
-        else:
-            raise FileNotFoundError(2, "input does not exist", path)
-    return paths
-
-
-def _line_numbers(path: str, offsets: Sequence[int]) -> list[int]:
-    """The 1-based line number at each of the (ascending) byte ``offsets``, in one pass.
-
-    Left to itself, each shard's reader would count the lines before its start, reading the
-    file's head again for every shard (quadratic in the number of shards).
-    """
-    numbers: list[int] = []
-    newlines = 0
-    position = 0
-    with open(path, "rb") as file:
-        for offset in offsets:
-            while position < offset:
-                chunk = file.read(min(offset - position, 1 << 24))
-                if not chunk:
-                    break
-                newlines += chunk.count(b"\n")
-                position += len(chunk)
-            numbers.append(newlines + 1)
-    return numbers
-
-
-def _shard_count(size: int, jobs: int) -> int:
-    if jobs <= 1:
-        return 1
-    if size <= jobs * SHARD_BYTES:
-        return jobs
-    return min(math.ceil(size / SHARD_BYTES), jobs * MAX_SHARDS_PER_JOB)
-
-
-def _plan(paths: Sequence[str], format: str, jobs: int) -> list[_Task]:
-    """Cut the inputs into tasks, in input order."""
-    tasks: list[_Task] = []
-    group: list[str] = []
-    group_size = 0
-
-    def flush_group() -> None:
-        nonlocal group, group_size
-        if group:
-            tasks.append(
-                _Task(index=len(tasks), kind="files", sources=tuple(group), size=group_size, format=format)
-            )
-            group, group_size = [], 0
-
-    for path in paths:
-        if _is_plain_csv(path, format):
-            flush_group()
-            size = os.path.getsize(path)
-            shards = _shard_count(size, jobs)
-            ranges: Sequence[tuple[int, int | None]]
-            if shards > 1:
-                from .containers.csvfile import split_byte_ranges
-
-                ranges = split_byte_ranges(path, shards)
-            else:
-                ranges = [(0, None)]
-            lines = _line_numbers(path, [start for start, _ in ranges])
-            for (start, end), first_line in zip(ranges, lines):
-                # The reader's "to the end" sentinel may be any number past the file's size.
-                stop = size if end is None or end > size else end
-                if stop <= start and shards > 1:
-                    continue  # an empty range: two cut points snapped to the same record
-                tasks.append(
-                    _Task(
-                        index=len(tasks),
-                        kind="csv-range",
-                        sources=(path,),
-                        start=start,
-                        end=end,
-                        size=max(0, stop - start),
-                        format="csv",
-                        first_line=first_line,
-                    )
-                )
-        else:
-            group.append(path)
-            group_size += 0 if path == "-" else os.path.getsize(path)
-            if len(group) >= FILES_PER_TASK:
-                flush_group()
-    flush_group()
-    return tasks
-
-
-# --- running a task --------------------------------------------------------------------------
+# --- work units: see cableparse.pipeline ------------------------------------------------------
 
 _Report = Callable[[int, int], None]
 """``report(bytes_done_delta, cables_delta)``: progress callback."""
 
 
-def _unreadable(envelope: Any, error: Exception) -> CableError:
-    """A reject for an envelope the parser refused (kept whole so nothing is lost)."""
-    parts = [part for part in (envelope.header_text, envelope.body_text) if part]
-    message = str(error)
-    if not isinstance(error, CableParseError):
-        # The API promises only CableParseError; anything else is a parser bug. Record it as
-        # a reject rather than losing hours of batch work to one odd cable.
-        message = f"internal parser error: {type(error).__name__}: {error}"
-    return CableError(
-        message=message,
-        source=envelope.source,
-        offset=envelope.offset,
-        line=envelope.line,
-        raw="\n".join(parts),
-    )
-
-
-def _csv_records(task: _Task) -> Iterator[tuple[Cable | CableError, int]]:
-    """(record, bytes of the range done so far) for a byte range of a cables.csv file."""
-    from .containers.csvfile import iter_csv_envelopes
-    from .core import parse_envelope
-
-    path = task.sources[0]
-    with open(path, "rb") as file:
-        records = iter_csv_envelopes(
-            file, source=path, start=task.start, end=task.end, first_line=task.first_line
-        )
-        for item in records:
-            done = 0 if item.offset is None else max(0, item.offset - task.start)
-            if isinstance(item, CableError):
-                yield item, done
-                continue
-            try:
-                record: Cable | CableError = parse_envelope(item)
-            except Exception as error:  # noqa: BLE001 - a parser bug becomes a reject, see _unreadable
-                record = _unreadable(item, error)
-            yield record, done
-
-
-def _file_records(task: _Task) -> Iterator[tuple[Cable | CableError, int]]:
-    """(record, bytes done) for a group of whole files; progress moves file by file."""
-    from . import iter_cables
-
-    done = 0
-    for source in task.sources:
-        try:
-            for record in iter_cables(source, format=task.format, errors="yield"):
-                yield record, done
-        except CableParseError as error:
-            # A file the container layer refuses as a whole (not text at all) is one reject.
-            yield CableError(message=str(error), source=source), done
-        done += 0 if source == "-" else os.path.getsize(source)
-
-
-def _run(task: _Task, sink: Sink, rejects: _RejectFile | None, stats: _Stats, report: _Report) -> None:
+def _run(task: Task, sink: Sink, rejects: _RejectFile | None, stats: Stats, report: _Report) -> None:
     """Stream one task's records into ``sink`` and ``rejects``, counting as it goes."""
-    records = _csv_records(task) if task.kind == "csv-range" else _file_records(task)
     reported_bytes = 0
     reported_cables = 0
     since_report = 0
-    for record, done in records:
+    for record, done in records(task):
         if isinstance(record, CableError):
-            stats.rejects += 1
+            stats.add_reject(record)
             if rejects is not None:
                 rejects.write(record)
         else:
+            record = fit_for_sinks(record)
             sink.write(record)
             stats.add_cable(record)
         since_report += 1
@@ -395,10 +102,31 @@ _SHARED_PROGRESS: Any = None
 """In a worker: a shared array ``[bytes done, cables done]`` the parent polls for progress."""
 
 
-def _init_worker(progress: Any) -> None:
-    """Worker initializer: keep the shared progress counters (inherited, never pickled)."""
+def _init_worker(progress: Any, parent: int | None = None) -> None:
+    """Worker initializer: keep the shared progress counters (inherited, never pickled), and
+    watch the parent process ``parent``."""
     global _SHARED_PROGRESS
     _SHARED_PROGRESS = progress
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent,), name="cableparse-parent-watch", daemon=True).start()
+
+
+_WATCH_SECONDS = 0.5
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit this worker as soon as its parent is gone.
+
+    After a ``kill -9`` of ``cableparse convert`` its ``--jobs`` workers went on parsing for
+    minutes, holding memory and CPU (issue 13): nothing tells a process-pool worker that the
+    pool's owner died. Polling ``getppid`` (the worker is re-parented when the parent dies)
+    works on every POSIX system; on Windows ``getppid`` does not change and the pool's own
+    broken-pipe handling applies.
+    """
+    while True:
+        time.sleep(_WATCH_SECONDS)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _report_shared(bytes_done: int, cables: int) -> None:
@@ -409,11 +137,11 @@ def _report_shared(bytes_done: int, cables: int) -> None:
             shared[1] += cables
 
 
-def _work(task: _Task, part: str | None, kind: SinkKind, rejects_part: str | None) -> _TaskResult:
+def _work(task: Task, part: str | None, kind: SinkKind, rejects_part: str | None) -> TaskResult:
     """Run one task in a worker process, into its own part file; return only counts."""
     sink = open_sink(part or os.devnull, kind=kind, part=True)
     rejects = _RejectFile(rejects_part) if rejects_part else None
-    stats = _Stats()
+    stats = Stats()
     try:
         _run(task, sink, rejects, stats, _report_shared)
     except BaseException:
@@ -424,15 +152,7 @@ def _work(task: _Task, part: str | None, kind: SinkKind, rejects_part: str | Non
     sink.close()
     if rejects is not None:
         rejects.close()
-    return _TaskResult(
-        index=task.index,
-        cables=stats.cables,
-        defects=dict(stats.defects),
-        cables_with_defects=stats.cables_with_defects,
-        rejects=stats.rejects,
-        part=part,
-        rejects_part=rejects_part,
-    )
+    return stats.result(task.index, part=part, rejects_part=rejects_part)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -502,9 +222,10 @@ def convert(
     output: str | os.PathLike[str] | None,
     *,
     jobs: int | None = None,
-    format: str = "auto",
+    format: Format = "auto",
     rejects: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
+    kind: SinkKind | None = None,
 ) -> Summary:
     """Convert every cable of ``inputs`` into ``output``; return what was done.
 
@@ -518,6 +239,8 @@ def convert(
     - ``rejects``: a file for the records that could not be read (JSON Lines of
       ``to_plain(CableError)``), written even when empty.
     - ``progress``: a progress bar on stderr (default: when stderr is a terminal).
+    - ``kind``: the sink, when not chosen by the output's extension (``"graph"``:
+      :func:`cableparse.graph.write_graph`).
 
     Workers are started with ``spawn``: a script that calls ``convert`` with ``jobs > 1`` must
     do so under ``if __name__ == "__main__":``, as with any multiprocessing code.
@@ -527,8 +250,7 @@ def convert(
     cannot be written; nothing is left at the output path then.
     """
     started = time.perf_counter()
-    if isinstance(inputs, (str, os.PathLike)):
-        inputs = [inputs]
+    inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
     if jobs is None:
@@ -536,14 +258,16 @@ def convert(
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     output_text = None if output is None else os.fspath(output)
-    kind: SinkKind = "null" if output_text is None else sink_kind(output_text)
+    if kind is None:
+        kind = "null" if output_text is None else sink_kind(output_text)
     paths = expand_inputs(inputs)
     if "-" in paths and len(paths) > 1:
         raise ValueError("standard input ('-') cannot be combined with other inputs")
-    tasks = _plan(paths, format, jobs)
+    check_paths([*inputs, *paths], output, rejects)
+    tasks = plan(paths, format, jobs)
     rejects_text = None if rejects is None else os.fspath(rejects)
     bar = _Progress(sum(task.size for task in tasks), progress)
-    stats = _Stats()
+    stats = Stats()
     # Open the outputs before any work, so an unwritable path fails at once.
     sink = open_sink(output_text or os.devnull, kind=kind)
     reject_file: _RejectFile | None = None
@@ -552,9 +276,9 @@ def convert(
         workers = min(jobs, len(tasks))
         if workers <= 1:
             for task in tasks:
-                task_stats = _Stats()
+                task_stats = Stats()
                 _run(task, sink, reject_file, task_stats, bar.update)
-                stats.add_result(_result(task, task_stats))
+                stats.add_result(task_stats.result(task.index))
         else:
             _convert_parallel(tasks, workers, kind, sink, reject_file, output_text, stats, bar)
         sink.close()
@@ -567,27 +291,11 @@ def convert(
         raise
     finally:
         bar.close()
-    return Summary(
-        cables=stats.cables,
-        defects=dict(stats.defects),
-        cables_with_defects=stats.cables_with_defects,
-        rejects=stats.rejects,
+    return stats.summary(
         seconds=time.perf_counter() - started,
         input_bytes=sum(task.size for task in tasks),
         jobs=max(1, min(jobs, len(tasks))),
         output=output_text,
-    )
-
-
-def _result(task: _Task, stats: _Stats) -> _TaskResult:
-    return _TaskResult(
-        index=task.index,
-        cables=stats.cables,
-        defects=dict(stats.defects),
-        cables_with_defects=stats.cables_with_defects,
-        rejects=stats.rejects,
-        part=None,
-        rejects_part=None,
     )
 
 
@@ -601,13 +309,13 @@ def _parts_directory(output: str | None) -> Path:
 
 
 def _convert_parallel(
-    tasks: Sequence[_Task],
+    tasks: Sequence[Task],
     workers: int,
     kind: SinkKind,
     sink: Sink,
     reject_file: _RejectFile | None,
     output: str | None,
-    stats: _Stats,
+    stats: Stats,
     bar: _Progress,
 ) -> None:
     """Run tasks in worker processes and append their parts to ``sink`` in task order."""
@@ -617,15 +325,15 @@ def _convert_parallel(
     context = multiprocessing.get_context("spawn")
     shared = context.Array("q", 2)
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(shared,)
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(shared, os.getpid())
     )
     try:
-        futures: list[Future[_TaskResult]] = []
+        futures: list[Future[TaskResult]] = []
         for task in tasks:
             part = None if kind == "null" else str(parts / f"part-{task.index:05d}{part_suffix(kind)}")
             rejects_part = str(parts / f"rejects-{task.index:05d}.jsonl") if reject_file else None
             futures.append(pool.submit(_work, task, part, kind, rejects_part))
-        pending: set[Future[_TaskResult]] = set(futures)
+        pending: set[Future[TaskResult]] = set(futures)
         merged = 0
         seen = [0, 0]
         while merged < len(futures):

@@ -1,4 +1,4 @@
-"""The ``cableparse`` command line: convert, show, check, ri.
+"""The ``cableparse`` command line: convert, show, check, graph, ri.
 
 Exit codes: 0 ok, 1 some records rejected (or, for ``check``, unreadable), 2 usage or I/O error.
 Each sub-command's work lives in its own module; this file only wires arguments.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor
-from typing import TextIO
+from typing import Any, TextIO
 
 from .models import Cable, Recipient
 
@@ -113,6 +115,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("inputs", nargs="+", metavar="INPUT")
     _add_batch_options(check)
 
+    graph = sub.add_parser(
+        "graph",
+        help="write the citation graph (edges and nodes) as CSV, Parquet or GraphML",
+        description="Write one edge per citation found in the REF blocks and cables.csv "
+        "references columns of the inputs (citing_id, cited_id, bullet, source, date) and a "
+        "node per cable (id, created, origin, classification, caveats, subject, in_input; cited "
+        "cables the input lacks have in_input false). OUT: edges.csv or edges.parquet (nodes "
+        "in edges.nodes.csv / edges.nodes.parquet beside it), a directory/ (Parquet dataset "
+        "with edges/ and nodes/), or graph.graphml (both in one file). Exit 0 ok, 1 some "
+        "records rejected, 2 error.",
+    )
+    graph.add_argument("inputs", nargs="+", metavar="INPUT")
+    graph.add_argument("-o", "--output", required=True, metavar="OUT")
+    _add_batch_options(graph)
+    graph.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+
     ri = sub.add_parser("ri", help="decode and resolve routing indicators")
     ri.add_argument("codes", nargs="+", metavar="CODE")
     ri.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -127,16 +145,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .routing import ri_command
 
         return ri_command(args.codes, as_json=args.json, out=sys.stdout)
+    previous = _on_sigterm()
     try:
         if args.command == "convert":
             return _convert(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "graph":
+            return _graph(args)
         if args.command == "show":
             return _show(args)
     except KeyboardInterrupt:
         print("cableparse: interrupted; no output written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("cableparse: terminated; no output written", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except (OSError, ValueError, ImportError) as error:
         # Missing input, unwritable output, unknown output kind, pyarrow missing: no traceback,
         # one line naming the problem (SinkError and CableParseError are ValueErrors).
@@ -155,8 +179,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         traceback.print_exc()
         print(f"cableparse {args.command}: internal error (traceback above); nothing was written", file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     parser.error(f"unknown command {args.command}")
     return EXIT_ERROR  # pragma: no cover - parser.error exits
+
+
+class Terminated(BaseException):  # noqa: N818 - named like KeyboardInterrupt, which it mirrors
+    """Raised in the main thread on SIGTERM, so that a terminated run cleans up as on Ctrl-C."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm() -> Any:
+    """Make SIGTERM unwind like Ctrl-C: the temporary ``.tmp`` files and ``.parts``
+    directories are removed and the workers stopped (SIGTERM used to leave both behind,
+    issue 13). Returns the previous handler (None when not in the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def _describe(error: BaseException) -> str:
@@ -170,6 +214,11 @@ def _convert(args: argparse.Namespace) -> int:
 
     if args.scheduler is not None and args.engine != "dask":
         raise ValueError("--scheduler needs --engine dask")
+    # Before anything is opened for writing: --rejects naming the input or the output emptied
+    # it and exited 0 (issue 13).
+    from .pipeline import check_paths, expand_inputs
+
+    check_paths([*args.inputs, *expand_inputs(args.inputs)], args.output, args.rejects)
     if args.engine == "dask":
         # Imported only here: Dask is an optional extra (ImportError -> exit 2, naming it).
         from .dask import convert as convert_with_dask
@@ -194,6 +243,26 @@ def _convert(args: argparse.Namespace) -> int:
         )
     if not args.quiet:
         print(summary.report(top=10), file=sys.stderr)
+        if summary.rejects and not args.rejects:
+            print("(use --rejects FILE to keep the rejected records)", file=sys.stderr)
+    return EXIT_REJECTS if summary.rejects else EXIT_OK
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from .graph import nodes_path, write_graph
+
+    summary = write_graph(
+        args.inputs,
+        args.output,
+        jobs=args.jobs,
+        format=args.format,
+        rejects=args.rejects,
+        progress=args.progress,
+    )
+    if not args.quiet:
+        print(summary.report(top=10), file=sys.stderr)
+        nodes = nodes_path(args.output)
+        print(f"edges: {args.output}" + (f", nodes: {nodes}" if nodes else ""), file=sys.stderr)
         if summary.rejects and not args.rejects:
             print("(use --rejects FILE to keep the rejected records)", file=sys.stderr)
     return EXIT_REJECTS if summary.rejects else EXIT_OK
@@ -240,11 +309,16 @@ def _show(args: argparse.Namespace) -> int:
             print(f"cableparse show: {what} in {path}", file=sys.stderr)
             return EXIT_REJECTS
     else:
+        from .containers import open_regular
+        from .containers._common import MAX_RECORD_BYTES
+
         if path == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_RECORD_BYTES + 1)
         else:
-            with open(path, "rb") as file:
-                data = file.read()
+            with open_regular(path) as file:  # a FIFO would block show forever
+                data = file.read(MAX_RECORD_BYTES + 1)
+        if len(data) > MAX_RECORD_BYTES:
+            raise ValueError(f"{path}: more than the {MAX_RECORD_BYTES}-byte record limit")
         cable = parse(data, format=args.format)
     if args.json:
         from .serialize import to_dict

@@ -15,6 +15,7 @@ import attrs
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .assemble import BodyBuilder
+from .containers._common import ErrorsMode, FormatName
 from .defects import DefectCode
 from .envelope import Envelope
 from .errors import CableParseError, Defects
@@ -234,7 +235,8 @@ def _derived_id(body: Body | None, year: int | None) -> str | None:
 
 
 def _year_of(cable_id: str | None) -> int | None:
-    if cable_id and cable_id[:2].isdigit():
+    # isascii: "\u00b2\u00b2X1" passes isdigit() but not int() (issue 13).
+    if cable_id and cable_id[:2].isascii() and cable_id[:2].isdigit():
         return int(cable_id[:2])
     return None
 
@@ -361,7 +363,7 @@ FORMATS = ("auto", "text", "csv", "html", "page")
 def parse(
     source: str | bytes,
     *,
-    format: str = "auto",
+    format: FormatName = "auto",
     strict: bool = False,
     reference_id: str | None = None,
 ) -> Cable:
@@ -374,9 +376,9 @@ def parse(
     from .containers import detect_format, extract
 
     if format not in FORMATS:
-        raise CableParseError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", code="bad-format")
+        raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
     if not isinstance(source, (str, bytes, bytearray, memoryview)):
-        raise CableParseError(f"cannot parse a {type(source).__name__}; give str or bytes", code="not-text")
+        raise TypeError(f"cannot parse a {type(source).__name__}; give str or bytes")
     if isinstance(source, (bytearray, memoryview)):
         source = bytes(source)
     if format == "auto":
@@ -392,14 +394,35 @@ def parse(
         text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
         problem = Defect(code="container-error", message=f"{format} container could not be read ({error}); parsed as text")
         envelope = Envelope(container="text", body_text=text, defects=(problem,))
-    return parse_envelope(envelope, strict=strict, reference_id=reference_id)
+    try:
+        return parse_envelope(envelope, strict=strict, reference_id=reference_id)
+    except CableParseError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the API promises CableParseError only
+        # A bug in the parser (issue 13: int() of a DE serial of thousands of digits). Strict
+        # mode raises the promised error; lenient mode keeps the container's metadata and
+        # says what happened in an internal-error defect rather than raising.
+        message = f"internal error (a cableparse bug, please report it): {type(error).__name__}: {error}"
+        if strict:
+            raise CableParseError(message, code="internal-error") from error
+        published = envelope.reference_id or reference_id
+        return Cable(
+            reference_id=published,
+            canonical_id=canonical_id(published) if published else None,
+            container=envelope.container,
+            row_id=envelope.row_id,
+            created=envelope.created,
+            released=envelope.released,
+            origin=envelope.origin,
+            defects=(*envelope.defects, Defect(code="internal-error", message=message[:500])),
+        )
 
 
 def iter_cables(
     source: str | IO[bytes] | IO[str] | Any,
     *,
-    format: str = "auto",
-    errors: str = "raise",
+    format: FormatName = "auto",
+    errors: ErrorsMode = "raise",
     strict: bool = False,
 ) -> Iterator[Cable | CableError]:
     """Stream the cables of a file, a directory, an open file or ``"-"`` (stdin).
@@ -411,17 +434,26 @@ def iter_cables(
     from .containers import iter_envelopes
 
     if errors not in ("raise", "skip", "yield"):
-        raise CableParseError(f"unknown errors mode {errors!r}", code="bad-errors-mode")
+        raise ValueError(f"unknown errors mode {errors!r}; expected 'raise', 'skip' or 'yield'")
+    from .pipeline import reject
+
     for item in iter_envelopes(source, format=format, errors=errors):
         if isinstance(item, CableError):
             yield item
             continue
+        # One reject builder for every entry point (raw keeps the whole record); a parser
+        # bug is a reject whose message says so, never an exception out of a stream.
         try:
-            yield parse_envelope(item, strict=strict)
+            record: Cable | CableError = parse_envelope(item, strict=strict)
         except CableParseError as error:
             if errors == "raise":
                 raise
-            if errors == "yield":
-                raw = (item.header_text or "") + "\n" + (item.body_text or "")
-                yield CableError(message=str(error), source=item.source, offset=item.offset, line=item.line, raw=raw)
+            record = reject(item, error)
+        except Exception as error:  # noqa: BLE001 - the API promises CableParseError only
+            record = reject(item, error)
+            if errors == "raise":
+                raise CableParseError(record.message, code="internal-error", line=record.line) from error
+        if errors == "skip" and isinstance(record, CableError):
+            continue
+        yield record
 

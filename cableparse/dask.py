@@ -37,19 +37,18 @@ open them: on a cluster, use object storage or a file system that all machines m
 
 from __future__ import annotations
 
-import collections
 import glob as _glob
 import importlib
 import io
 import json
 import os
-import re
 import sys
 import time
 import uuid
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, Literal
 
 import attrs
 
@@ -66,16 +65,16 @@ except ImportError as _error:  # pragma: no cover - depends on the environment
         f"cableparse.dask needs Dask ({_error}): pip install 'cableparse[dask]'"
     ) from _error
 
-from .batch import Summary
-from .containers import CABLE_SUFFIXES, iter_envelopes
+from .containers import CABLE_SUFFIXES, iter_envelopes, walk
 from .containers.csvfile import iter_csv_envelopes
-from .core import parse_envelope
 from .envelope import Envelope
 from .errors import CableParseError
 from .models import Cable, CableError
+from .pipeline import FORMATS, ErrorsMode, Format, Stats, Summary, TaskResult, file_size, fit_for_sinks, parse_or_reject
 from .serialize import to_plain
 from .sinks import SinkError
 from .sinks._atomic import AtomicPath, fsync_directory, fsync_path, remove_tree
+from .sinks.base import PART_FILE
 
 __all__ = [
     "DEFAULT_BLOCKSIZE",
@@ -84,6 +83,7 @@ __all__ = [
     "convert",
     "dataframe_meta",
     "read_cables",
+    "read_dataframe",
     "to_dataframe",
     "to_parquet",
 ]
@@ -94,7 +94,7 @@ DEFAULT_BLOCKSIZE = "64MiB"
 FILES_PER_PARTITION = 256
 """At most this many whole files (HTML pages, text files) in one partition."""
 
-_PART_NAME = re.compile(r"part-\d{5,}\.parquet")
+_PART_NAME = PART_FILE
 """A part file of a dataset (what may be replaced when the output directory exists)."""
 
 _COUNT_CHUNK = 1 << 23
@@ -129,7 +129,7 @@ class _Block:
     inputs: tuple[_Input, ...]
     start: int = 0
     end: int | None = None
-    format: str = "auto"
+    format: Format = "auto"
     storage_options: Mapping[str, Any] = attrs.field(factory=dict)
     first_of_file: bool = True
     """The block starts at byte 0 (its lines need no count of earlier blocks)."""
@@ -140,15 +140,9 @@ def _is_local(path: str) -> bool:
 
 
 def _walk_local(directory: str) -> Iterator[str]:
-    """Cable files under a local directory, in the order ``iter_cables(directory)`` reads them."""
-    # The same walk as cableparse.containers (recursive, files before subdirectories, each
-    # sorted, hidden entries skipped, CABLE_SUFFIXES only), so that CableError.source and
-    # the order equal a sequential pass over the directory.
-    for root, dirs, files in os.walk(Path(directory)):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(CABLE_SUFFIXES):
-                yield str(Path(root) / name)
+    """Cable files under a local directory: the one walk of :func:`cableparse.containers.walk`,
+    so that ``CableError.source`` and the order equal a sequential pass over the directory."""
+    return (str(path) for path in walk(directory))
 
 
 def _walk_remote(fs: Any, root: str) -> Iterator[tuple[str, int]]:
@@ -177,7 +171,7 @@ def _expand(paths: Paths, storage_options: Mapping[str, Any]) -> list[_Input]:
         if _is_local(text):
             if os.path.isdir(text):
                 names = list(_walk_local(text))
-            elif os.path.exists(text):
+            elif os.path.lexists(text):
                 names = [str(Path(text))]  # iter_cables names records str(Path(path))
             elif _glob.has_magic(text):
                 names = sorted(_glob.glob(text))
@@ -187,7 +181,7 @@ def _expand(paths: Paths, storage_options: Mapping[str, Any]) -> list[_Input]:
                 raise FileNotFoundError(2, "input does not exist", text)
             for name in [n for match in names for n in (_walk_local(match) if os.path.isdir(match) else [match])]:
                 found.append(_Input(url=os.path.abspath(name), label=name, remote=False,
-                                    size=os.path.getsize(name)))
+                                    size=file_size(name)))
             continue
         fs, root = fsspec.core.url_to_fs(text, **storage_options)
         if _glob.has_magic(root):
@@ -232,7 +226,7 @@ def _splittable(source: _Input, format: str, storage_options: Mapping[str, Any])
 
 
 def _plan(
-    paths: Paths, *, blocksize: int, format: str, storage_options: Mapping[str, Any]
+    paths: Paths, *, blocksize: int, format: Format, storage_options: Mapping[str, Any]
 ) -> list[_Block]:
     """The partitions, in input order."""
     blocks: list[_Block] = []
@@ -304,40 +298,10 @@ def _csv_envelopes(block: _Block, line_at_start: int | None) -> Iterator[Envelop
     """The records that start in a csv block, with file line numbers."""
     source = block.inputs[0]
     with _open(source, block.storage_options) as file:
-        if line_at_start is None:  # the block starts at byte 0
-            yield from iter_csv_envelopes(file, source=source.label, start=block.start, end=block.end)
-            return
-        # iter_csv_envelopes wants the line at its *snapped* start, which only it knows. A
-        # first pass finds that start (the offset of the first record of the range), the
-        # newlines between the raw and the snapped start are counted, and the range is read
-        # again from the snapped start, which snaps to itself, with its line given.
-        first = _first_record(file, source.label, block)
-        if first is None:
-            return  # no record starts in this range
-        line = line_at_start + _newlines(file, block.start, first)
-        records = cast(Generator[Envelope | CableError, None, None], iter_csv_envelopes(
-            file, source=source.label, start=first, end=block.end, first_line=line))
-        again = next(records, None)
-        if again is not None and again.offset == first:
-            yield again
-            yield from records
-            return
-        # Re-verifying ``first`` from a window that starts elsewhere gave another answer (only
-        # conceivable after kilobytes of blank space): read the range as the neighbouring
-        # blocks see it, letting iter_csv_envelopes count the lines before it (slow, exact).
-        records.close()
-        yield from iter_csv_envelopes(file, source=source.label, start=block.start, end=block.end)
-
-
-def _first_record(file: IO[bytes], label: str, block: _Block) -> int | None:
-    """Offset of the first record starting in the block's range (after snapping), or None."""
-    probe = cast(Generator[Envelope | CableError, None, None], iter_csv_envelopes(
-        file, source=label, start=block.start, end=block.end, first_line=1))
-    try:
-        first = next(probe, None)
-    finally:
-        probe.close()
-    return None if first is None else first.offset
+        # line_at_start is the line at the block's raw start; the reader adds the newlines up
+        # to the record start it snaps to.
+        yield from iter_csv_envelopes(file, source=source.label, start=block.start, end=block.end,
+                                      line_at_start=line_at_start)
 
 
 class _NamedStream(io.RawIOBase):
@@ -379,30 +343,23 @@ def _file_envelopes(block: _Block) -> Iterator[Envelope | CableError]:
 
 
 def _records(block: _Block, line_at_start: int | None, errors: str) -> Iterator[Cable | CableError]:
-    """Parse a block's records, with ``errors`` applied as :func:`cableparse.iter_cables` does."""
+    """Parse a block's records, with ``errors`` applied as :func:`cableparse.iter_cables` does.
+
+    A record the parser refuses becomes the pipeline's :func:`~cableparse.pipeline.reject`
+    (the whole record kept; a parser bug says so), as in ``convert``: on a cluster a bug
+    would otherwise throw away every other block's work.
+    """
     items = _csv_envelopes(block, line_at_start) if block.kind == "csv" else _file_envelopes(block)
     for item in items:
-        if isinstance(item, CableError):
+        record = item if isinstance(item, CableError) else parse_or_reject(item)
+        if isinstance(record, CableError):
             if errors == "raise":
                 # The message iter_envelopes(errors="raise") gives.
-                raise CableParseError(f"{item.source}: byte {item.offset}: {item.message}",
-                                      code="unreadable-record", line=item.line, context=item.raw[:80] or None)
-            if errors == "yield":
-                yield item
-            continue
-        try:
-            yield parse_envelope(item)
-        except Exception as error:
-            # CableParseError: as iter_cables. Anything else is a parser bug; on a cluster it
-            # would throw away every other block's work, so (like ``convert``) it becomes a
-            # reject carrying the record, unless errors="raise".
-            if errors == "raise":
-                raise
-            if errors == "yield":
-                message = str(error) if isinstance(error, CableParseError) else (
-                    f"internal parser error: {type(error).__name__}: {error}")
-                raw = (item.header_text or "") + "\n" + (item.body_text or "")
-                yield CableError(message=message, source=item.source, offset=item.offset, line=item.line, raw=raw)
+                raise CableParseError(f"{record.source}: byte {record.offset}: {record.message}",
+                                      code="unreadable-record", line=record.line, context=record.raw[:80] or None)
+            if errors == "skip":
+                continue
+        yield record
 
 
 def _block_list(block: _Block, lines: Sequence[int | None], errors: str) -> list[Cable | CableError]:
@@ -427,17 +384,8 @@ def _pandas() -> Any:
     return importlib.import_module("pandas")
 
 
-@attrs.frozen(kw_only=True)
-class _PartResult:
-    """What a writer task sends back: counts and file names, never cables."""
-
-    index: int
-    cables: int
-    cables_with_defects: int
-    defects: dict[str, int]
-    rejects: int
-    part: str | None
-    rejects_part: str | None
+_PartResult = TaskResult
+"""What a writer task sends back: the pipeline's task result (counts and file names)."""
 
 
 def _write_block(
@@ -457,8 +405,7 @@ def _write_block(
     fs, root = fsspec.core.url_to_fs(directory, **output_options)
     part = f"{root.rstrip('/')}/part-{block.index:05d}.parquet"
     rejects_part = None if rejects_directory is None else f"{rejects_directory.rstrip('/')}/rejects-{block.index:05d}.jsonl"
-    cables = with_defects = rejects = 0
-    defects: collections.Counter[str] = collections.Counter()
+    stats = Stats()
     rows: list[dict[str, Any]] = []
     writer: Any = None
     file: Any = None
@@ -466,17 +413,15 @@ def _write_block(
     try:
         for record in _records(block, lines[block.index], errors):
             if isinstance(record, CableError):
-                rejects += 1
+                stats.add_reject(record)
                 if rejects_part is not None:
                     if reject_file is None:
                         reject_file = fsspec.open(rejects_part, "wb", **output_options).open()
                     line = json.dumps(to_plain(record), ensure_ascii=False, separators=(",", ":"))
-                    reject_file.write(line.encode("utf-8") + b"\n")
+                    reject_file.write(line.encode("utf-8", "backslashreplace") + b"\n")
                 continue
-            cables += 1
-            if record.defects:
-                with_defects += 1
-                defects.update(defect.code for defect in record.defects)
+            record = fit_for_sinks(record)
+            stats.add_cable(record)
             rows.append(cable_row(record))
             if len(rows) >= ROW_GROUP_SIZE:
                 if writer is None:
@@ -497,30 +442,24 @@ def _write_block(
             file.close()
         if reject_file is not None:
             reject_file.close()
-    return _PartResult(
-        index=block.index,
-        cables=cables,
-        cables_with_defects=with_defects,
-        defects=dict(defects),
-        rejects=rejects,
-        # An empty block (its cut points snapped to the same record) writes no part file.
-        part=part if writer is not None else None,
-        rejects_part=rejects_part if reject_file is not None else None,
-    )
+    # An empty block (its cut points snapped to the same record) writes no part file.
+    return stats.result(block.index, part=part if writer is not None else None,
+                        rejects_part=rejects_part if reject_file is not None else None)
 
 
 # --- graphs ---------------------------------------------------------------------------------
 
 
 def _check_errors(errors: str, format: str) -> None:
+    # Misuse is a ValueError, as in every entry point (docs/design.md, error policy).
     if errors not in ("raise", "skip", "yield"):
-        raise CableParseError(f"unknown errors mode {errors!r}", code="bad-errors-mode")
-    if format not in ("auto", "csv", "html", "page", "text"):
-        raise CableParseError(f"unknown container format {format!r}", code="bad-format")
+        raise ValueError(f"unknown errors mode {errors!r}; expected 'raise', 'skip' or 'yield'")
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
 
 
 def _blocks_and_lines(
-    paths: Paths, blocksize: int | str, format: str, storage_options: Mapping[str, Any] | None
+    paths: Paths, blocksize: int | str, format: Format, storage_options: Mapping[str, Any] | None
 ) -> tuple[list[_Block], Delayed]:
     """The blocks, and a delayed list of each block's first line (from newline-count tasks)."""
     size = parse_bytes(blocksize) if isinstance(blocksize, str) else int(blocksize)
@@ -543,8 +482,8 @@ def read_cables(
     paths: Paths,
     *,
     blocksize: int | str = DEFAULT_BLOCKSIZE,
-    format: str = "auto",
-    errors: str = "yield",
+    format: Format = "auto",
+    errors: ErrorsMode = "raise",
     storage_options: Mapping[str, Any] | None = None,
 ) -> Any:
     """A :class:`dask.bag.Bag` of the cables of ``paths``, in input order.
@@ -554,8 +493,9 @@ def read_cables(
     blocks of about ``blocksize`` bytes (an int or ``"64MiB"``) at verified record starts, the
     same cut points ``convert --jobs`` uses, so no cable is split or read twice; other files
     are read whole, several to a partition. ``format`` is as for :func:`cableparse.iter_cables`.
-    ``errors``: ``"yield"`` (default) puts a :class:`~cableparse.CableError` in the place of
-    each unreadable record, ``"skip"`` drops it, ``"raise"`` fails the computation with
+    ``errors``: ``"yield"`` puts a :class:`~cableparse.CableError` in the place of each
+    unreadable record, ``"skip"`` drops it, ``"raise"`` (the default everywhere a stream is
+    read, as in :func:`cableparse.iter_cables`) fails the computation with
     :class:`~cableparse.CableParseError`. ``storage_options`` go to fsspec.
 
     The records equal ``iter_cables(path, errors=...)`` for each path in turn, record for
@@ -584,19 +524,20 @@ def dataframe_meta() -> Any:
     return cable_schema().empty_table().to_pandas(types_mapper=_pandas().ArrowDtype)
 
 
-def to_dataframe(
+def read_dataframe(
     paths: Paths,
     *,
     blocksize: int | str = DEFAULT_BLOCKSIZE,
-    format: str = "auto",
-    errors: str = "skip",
+    format: Format = "auto",
+    errors: ErrorsMode = "raise",
     storage_options: Mapping[str, Any] | None = None,
 ) -> Any:
     """A :class:`dask.dataframe.DataFrame` with one row per cable, as the Parquet sink writes it.
 
-    Columns and types: :func:`dataframe_meta`. Arguments as for :func:`read_cables`; a
-    dataframe has no place for unreadable records, so ``errors`` is ``"skip"`` by default
-    (``"yield"`` also drops them; use :func:`to_parquet` or :func:`read_cables` to keep them).
+    Columns and types: :func:`dataframe_meta`. Arguments as for :func:`read_cables`, with
+    ``errors="raise"`` by default as everywhere; a dataframe has no place for unreadable
+    records, so ``"skip"`` and ``"yield"`` both drop them (use :func:`to_parquet` or
+    :func:`read_cables` to keep them).
     """
     _check_errors(errors, format)
     blocks, lines = _blocks_and_lines(paths, blocksize, format, storage_options)
@@ -606,6 +547,13 @@ def to_dataframe(
     if not parts:
         return dask_dataframe.from_pandas(meta, npartitions=1)  # type: ignore[no-untyped-call]
     return dask_dataframe.from_delayed(parts, meta=meta, verify_meta=False)
+
+
+def to_dataframe(paths: Paths, **options: Any) -> Any:
+    """Deprecated name of :func:`read_dataframe` (Dask names functions that read paths
+    ``read_*``); kept working, with a :class:`DeprecationWarning`."""
+    warnings.warn("cableparse.dask.to_dataframe is deprecated; use read_dataframe", DeprecationWarning, stacklevel=2)
+    return read_dataframe(paths, **options)
 
 
 # --- writing a dataset ------------------------------------------------------------------------
@@ -688,8 +636,8 @@ def to_parquet(
     out_dir: str | os.PathLike[str],
     *,
     blocksize: int | str = DEFAULT_BLOCKSIZE,
-    format: str = "auto",
-    errors: str = "yield",
+    format: Format = "auto",
+    errors: ErrorsMode = "yield",
     storage_options: Mapping[str, Any] | None = None,
     output_storage_options: Mapping[str, Any] | None = None,
     rejects: str | os.PathLike[str] | None = None,
@@ -756,14 +704,10 @@ def to_parquet(
     finally:
         if reject_temp is not None and fs.exists(reject_temp):
             fs.rm(reject_temp, recursive=True)
-    defects: collections.Counter[str] = collections.Counter()
+    stats = Stats()
     for result in results:
-        defects.update(result.defects)
-    return Summary(
-        cables=sum(result.cables for result in results),
-        defects=dict(defects),
-        cables_with_defects=sum(result.cables_with_defects for result in results),
-        rejects=sum(result.rejects for result in results),
+        stats.add_result(result)
+    return stats.summary(
         seconds=time.perf_counter() - started,
         input_bytes=sum(source.size for block in blocks for source in block.inputs
                         if block.kind == "files" or block.first_of_file),
@@ -816,7 +760,7 @@ def convert(
     output: str | os.PathLike[str],
     *,
     jobs: int | None = None,
-    format: str = "auto",
+    format: Format = "auto",
     rejects: str | os.PathLike[str] | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
@@ -837,7 +781,7 @@ def convert(
                            or (_is_local(text) and os.path.isdir(text))):
         raise SinkError(f"{text}: --engine dask writes a Parquet dataset: OUT must be a directory "
                         "(ending in '/') or end with '.parquet'")
-    if format not in ("auto", "csv", "html", "text", "page"):
+    if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}")
     if any(os.fspath(item) == "-" for item in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)):
         raise ValueError("--engine dask cannot read standard input ('-'); name a file or URL")

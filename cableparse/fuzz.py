@@ -26,11 +26,12 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from . import core
+from .containers._common import FormatName
 from .errors import CableParseError
 from .models import Body, Cable, Defect, Header
 from .render import render
@@ -53,7 +54,7 @@ __all__ = [
 
 def parse_any(source: str | bytes, *, format: str = "auto", strict: bool = False) -> Cable:
     """``cableparse.parse(source, format=..., strict=...)``, the entry point every law is about."""
-    return core.parse(source, format=format, strict=strict)
+    return core.parse(source, format=cast(FormatName, format), strict=strict)
 
 
 def line_count(source: str | bytes) -> int:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
+from typing import TypeVar
 
 from dateutil import parser as _dateparser
 
@@ -55,10 +56,6 @@ _ID_SHAPE = re.compile(r"^([0-9]{2})([A-Z][A-Z\-']*?)0*([0-9]{1,7})$")
 # Offices that prefix a post's name in REF lines and leaked ids (spec 5.2 step 2):
 # "EMBASSY VIENNA 1450", "AMEMBASSY HANOI", "USMISSION GENEVA".
 _OFFICE_PREFIXES = ("AMEMBASSY", "EMBASSY", "USMISSION", "AMCONSULATE", "AMCONSUL", "CONSULATE")
-# canonical_id is called per cable and per references-column entry, and a dump repeats the
-# same ids: cache them, but only short ones, so that hostile long ids cannot fill memory
-# (issue 13: 1,200 distinct 50 KB ids held 148 MB in a count-bounded cache).
-_CACHED_ID_LENGTH = 64
 
 
 _KEY_DROPS = str.maketrans("", "", " \t\n\r'-.")
@@ -70,6 +67,30 @@ def _station_key(origin: str) -> str:
         if key.startswith(prefix) and len(key) > len(prefix) + 1:
             return key[len(prefix) :]
     return key
+
+
+_R = TypeVar("_R")
+
+_CACHED_KEY_CHARS = 64
+"""Keys longer than this are computed, not cached. Real ids and tags are under 30 characters;
+hostile input with thousands of distinct 50 KB "ids" grew a count-bounded cache to 148 MB
+(issue 13), so the caches are bounded by size: at most maxsize keys of at most this length."""
+
+
+def _short_key_cache(maxsize: int) -> Callable[[Callable[[str], _R]], Callable[[str], _R]]:
+    """Like ``functools.lru_cache(maxsize)``, but only for keys of at most ``_CACHED_KEY_CHARS``."""
+
+    def wrap(function: Callable[[str], _R]) -> Callable[[str], _R]:
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+
+        @functools.wraps(function)
+        def call(key: str) -> _R:
+            return cached(key) if len(key) <= _CACHED_KEY_CHARS else function(key)
+
+        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        return call
+
+    return wrap
 
 
 def canonical_station(origin: str) -> str:
@@ -95,17 +116,11 @@ def known_stations() -> frozenset[str]:
     return frozenset(names)
 
 
+@_short_key_cache(1 << 12)
 def origin_suffix(origin: str) -> str:
     """The origin among the words before a serial: the longest run of last words that is a
     known station (``SEE STATE`` -> ``STATE``, ``PORT AU PRINCE`` kept whole), else all of
     them (an origin no table knows, ``USDAO PARIS``)."""
-    if len(origin) <= _CACHED_ID_LENGTH:
-        return _origin_suffix(origin)
-    return _origin_suffix.__wrapped__(origin)
-
-
-@functools.lru_cache(maxsize=1 << 12)
-def _origin_suffix(origin: str) -> str:
     words = origin.split()
     known = known_stations()
     for start in range(len(words)):
@@ -115,6 +130,7 @@ def _origin_suffix(origin: str) -> str:
     return origin
 
 
+@_short_key_cache(1 << 16)
 def canonical_id(reference_id: str) -> str:
     """The id a cable should have: ``"08SECSTATE145633"`` -> ``"08STATE145633"``.
 
@@ -122,19 +138,8 @@ def canonical_id(reference_id: str) -> str:
     the rules of ``data/id-noise.tsv`` (a section part, typos included: ``07SETION02OF02BAKU1501``
     -> ``07BAKU1501``), the station is mapped through the alias table and the serial loses its
     leading zeros. A string that is not an id comes back without white space and upper cased,
-    never raising.
+    never raising. Only short ids are cached (``_short_key_cache``).
     """
-    if len(reference_id) <= _CACHED_ID_LENGTH:
-        return _canonical_id_cached(reference_id)
-    return _canonical_id(reference_id)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _canonical_id_cached(reference_id: str) -> str:
-    return _canonical_id(reference_id)
-
-
-def _canonical_id(reference_id: str) -> str:
     value = "".join(reference_id.split()).upper()
     fixed = _pairs("malformed-ids.tsv").get(value)
     if fixed is not None:
@@ -242,7 +247,7 @@ def parse_classification(text: str) -> Classification | None:
 _AREA_LETTERS = frozenset("ACEMOPSBT")
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@_short_key_cache(1 << 14)
 def tag_kind(code: str) -> TagKind:
     """The kind of a TAGS entry from the shipped tables and the tag shapes of spec 2.5."""
     if code in _word_set("tags-subject.txt"):
@@ -297,7 +302,7 @@ def split_run_together(code: str) -> tuple[str, ...] | None:
     return pieces if tags >= 1 and countries <= tags else None
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@_short_key_cache(1 << 14)
 def _tag(code: str) -> Tag:
     # Tags are frozen, and a dump repeats a few thousand codes: share one object per code.
     return Tag(code=code, kind=tag_kind(code))

@@ -271,29 +271,33 @@ def _split_at_markers(kind: str, head: Token, markers: list[Token]) -> list[Bloc
     The result is what the lexer makes of the rejoined text (so a second parse of the text
     without markers gives the same blocks): text continuing a sentence joins the block it
     interrupts; text after a finished sentence starts a new text block, as after a blank line.
+    Each block's text is kept as a list of pieces and joined once: a paragraph cut by thousands
+    of markers stays linear.
     """
-    blocks = [Block(kind, head.line or 1, head.column or 1, str(head), ())]
+    blocks: list[tuple[str, int, int, list[str], list[str]]] = [(kind, head.line or 1, head.column or 1, [str(head)], [])]
     for token in markers:
         match = _MARKER_SPLIT.match(str(token))
         if match is None:  # pragma: no cover - MARKER always has a marker line
             continue
-        last = blocks[-1]
-        last = blocks[-1] = last._replace(markers=last.markers + (collapse(match.group(1)),))
+        last_kind, _, _, pieces, found = blocks[-1]
+        found.append(collapse(match.group(1)))
         rest = match.group(2)
         if not rest.strip():
             continue
-        stripped = last.text.rstrip()
-        if not stripped:
-            blocks[-1] = last._replace(text="")
-        paragraph_break = (not stripped or _SENTENCE_END.search(stripped) is not None) and rest[:1].isupper()
-        if stripped and not paragraph_break and last.kind not in _NO_CONTINUATION:
-            blocks[-1] = last._replace(text=f"{stripped}\n{rest}")
+        stripped = pieces[-1].rstrip()
+        while not stripped and len(pieces) > 1:
+            pieces.pop()
+            stripped = pieces[-1].rstrip()
+        pieces[-1] = stripped
+        paragraph_break = (not stripped or _SENTENCE_END.search(stripped[-3:]) is not None) and rest[:1].isupper()
+        if stripped and not paragraph_break and last_kind not in _NO_CONTINUATION:
+            pieces.append("\n" + rest)
             continue
         if stripped:
-            blocks[-1] = last._replace(text=stripped + ("\n\n" if paragraph_break else "\n"))
+            pieces.append("\n\n" if paragraph_break else "\n")
         rest_line = (token.line or 1) + str(token).count("\n", 0, match.start(2))
-        blocks.append(Block("text", rest_line, 1, rest, ()))
-    return blocks
+        blocks.append(("text", rest_line, 1, [rest], []))
+    return [Block(kind, line, column, "".join(pieces), tuple(found)) for kind, line, column, pieces, found in blocks]
 
 
 # A page marker inside a line: pages that reflowed the text (07TRIPOLI1039: "... Expressing
@@ -308,33 +312,53 @@ def has_inline_marker(text: str) -> bool:
     return _INLINE_MARKER.search(text) is not None
 
 
+_LAST_WORD = re.compile(r"[A-Z][A-Z.'\-]*$")
+# How far before a marker's serial its origin may start: ten characters of origin, spaces.
+_ORIGIN_WINDOW = 32
+
+
 def remove_inline_markers(text: str, origin: str | None) -> tuple[str, tuple[str, ...]]:
     """``text`` without the page markers written inside its lines, and the markers removed.
 
     ``origin`` is the cable's MRN origin (``"BUENOS AIRES"``); without it the one word before
-    the serial is taken for the origin.
+    the serial is taken for the origin. The origin is looked for in a short window before each
+    serial and the text is rebuilt once, so the cost is linear in the text and the markers.
     """
     found: list[str] = []
-    position = 0
+    out: list[str] = []
+    copied = 0  # text[:copied] is in ``out`` already
+    search_from = 0
     expected = collapse(origin)[:10].rstrip() if origin else None
     while True:
-        match = _INLINE_MARKER.search(text, position)
+        match = _INLINE_MARKER.search(text, search_from)
         if match is None:
-            return text, tuple(found)
-        before = text[: match.start()].rstrip(" \t")
+            break
+        window = max(copied, match.start() - _ORIGIN_WINDOW)
+        before = text[window : match.start()].rstrip(" \t")
         if expected and before.upper().endswith(expected):
-            start = len(before) - len(expected)
+            start = window + len(before) - len(expected)
         else:
-            word = re.search(r"[A-Z][A-Z.'\-]*$", before)
-            start = word.start() if word else -1
-        if start < 0 or (start > 0 and not text[start - 1].isspace()):
-            position = match.end()
+            word = _LAST_WORD.search(before)
+            start = window + word.start() if word else -1
+        if start < copied or (start > 0 and not text[start - 1].isspace()) or (start == window and window > copied):
+            search_from = match.end()
             continue
         found.append(collapse(text[start : match.end()]))
-        head, tail = text[:start].rstrip(" \t"), text[match.end() :].lstrip(" \t")
-        glue = " " if head and tail and not head.endswith("\n") and not tail.startswith("\n") else ""
-        text = head + glue + tail
-        position = len(head)
+        head = text[copied:start].rstrip(" \t")
+        if head:
+            out.append(head)
+        elif out:
+            out[-1] = out[-1].rstrip(" \t")
+        copied = match.end()
+        while copied < len(text) and text[copied] in " \t":
+            copied += 1
+        if out and out[-1] and copied < len(text) and not out[-1].endswith("\n") and text[copied] != "\n":
+            out.append(" ")
+        search_from = copied
+    if not found:
+        return text, ()
+    out.append(text[copied:])
+    return "".join(out), tuple(found)
 
 
 def _block(kind: str, children: list[Token]) -> Block | list[Block]:

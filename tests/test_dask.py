@@ -170,7 +170,7 @@ def test_missing_dask_names_the_extra() -> None:
 
 def test_corpus_equals_sequential(corpus_csv: Path, scheduler: Any) -> None:
     expected = sequential(corpus_csv)
-    bag = cdask.read_cables(corpus_csv, blocksize=40_000)
+    bag = cdask.read_cables(corpus_csv, errors="yield", blocksize=40_000)
     assert bag.npartitions > 40
     assert [key(record) for record in bag.compute(scheduler=scheduler)] == expected
     assert len(expected) == len(CORPUS_ROWS)
@@ -183,7 +183,7 @@ def test_generated_dump_equals_sequential(dump_csv: tuple[Path, int], scheduler:
     assert len(expected) == rows + 1
     errors = [item for item in expected if isinstance(item, tuple)]
     assert len(errors) == 1 and "columns" in str(errors[0][1])
-    bag = cdask.read_cables(path, blocksize=20_000)
+    bag = cdask.read_cables(path, errors="yield", blocksize=20_000)
     assert bag.npartitions >= 100
     assert [key(record) for record in bag.compute(scheduler=scheduler)] == expected
 
@@ -197,7 +197,7 @@ def test_block_boundaries_inside_quoted_lookalike_rows(trap_csv: tuple[Path, lis
     sizes = {starts[0], starts[0] - 5, starts[0] + 7, starts[5], starts[17] - 1, starts[30] + 2}
     sizes.update(range(251, 4000, 347))
     for size in sorted(sizes):
-        bag = cdask.read_cables(path, blocksize=size)
+        bag = cdask.read_cables(path, errors="yield", blocksize=size)
         got = [key(record) for record in bag.compute(scheduler="sync")]
         assert got == expected, f"blocksize {size}"
 
@@ -214,13 +214,13 @@ def test_boundary_in_a_long_blank_run(tmp_path: Path, trap_csv: tuple[Path, list
     expected = sequential(blank)
     assert len(expected) == 40
     for size in (at + 100, at + 3000, (at + 200) // 2):
-        got = [key(record) for record in cdask.read_cables(blank, blocksize=size).compute(scheduler="sync")]
+        got = [key(record) for record in cdask.read_cables(blank, errors="yield", blocksize=size).compute(scheduler="sync")]
         assert got == expected, f"blocksize {size}"
 
 
 def test_block_boundaries_on_the_cluster(trap_csv: tuple[Path, list[int]], cluster: Client) -> None:
     path, starts = trap_csv
-    bag = cdask.read_cables(path, blocksize=starts[3])
+    bag = cdask.read_cables(path, errors="yield", blocksize=starts[3])
     assert [key(record) for record in bag.compute(scheduler=cluster)] == sequential(path)
 
 
@@ -230,21 +230,21 @@ def test_errors_modes(dump_csv: tuple[Path, int]) -> None:
     assert len(skipped) == rows and all(isinstance(record, Cable) for record in skipped)
     with pytest.raises(cableparse.CableParseError, match="columns"):
         cdask.read_cables(path, blocksize=200_000, errors="raise").compute(scheduler="sync")
-    with pytest.raises(cableparse.CableParseError):
+    with pytest.raises(ValueError):  # misuse, not unreadable data
         cdask.read_cables(path, errors="sometimes")
 
 
 def test_fsspec_urls(corpus_csv: Path, cluster: Client) -> None:
     expected = sequential(corpus_csv)
     # file:// on the cluster (the workers open the URL themselves) ...
-    bag = cdask.read_cables(corpus_csv.as_uri(), blocksize=50_000)
+    bag = cdask.read_cables(corpus_csv.as_uri(), errors="yield", blocksize=50_000)
     assert [key(record) for record in bag.compute(scheduler=cluster)] == expected
     # ... and memory:// in this process (each process has its own memory file system).
     url = "memory://cableparse-test/corpus.csv"
     with fsspec.open(url, "wb") as out:
         out.write(corpus_csv.read_bytes())
     try:
-        bag = cdask.read_cables("memory://cableparse-test/*.csv", blocksize=50_000)
+        bag = cdask.read_cables("memory://cableparse-test/*.csv", errors="yield", blocksize=50_000)
         assert [key(record) for record in bag.compute(scheduler="sync")] == expected
     finally:
         fsspec.filesystem("memory").rm("/cableparse-test", recursive=True)
@@ -266,7 +266,7 @@ def test_whole_files_and_directories(tmp_path: Path, corpus_csv: Path, scheduler
     # A relative path: the cluster's workers run elsewhere, yet errors name files as given.
     monkeypatch.chdir(tmp_path)
     expected = sequential("mixed")
-    bag = cdask.read_cables(["mixed"], blocksize=40_000)
+    bag = cdask.read_cables(["mixed"], errors="yield", blocksize=40_000)
     assert bag.npartitions > 5
     assert [key(record) for record in bag.compute(scheduler=scheduler)] == expected
     assert any(isinstance(item, tuple) for item in expected)  # the empty file is an error
@@ -276,7 +276,7 @@ def test_whole_files_and_directories(tmp_path: Path, corpus_csv: Path, scheduler
         if file.is_file():
             memory.pipe(f"/cableparse-dir/{file.relative_to(directory).as_posix()}", file.read_bytes())
     try:
-        got = cdask.read_cables("memory://cableparse-dir", blocksize=40_000).compute(scheduler="sync")
+        got = cdask.read_cables("memory://cableparse-dir", errors="yield", blocksize=40_000).compute(scheduler="sync")
         assert [key(record) for record in got if isinstance(record, Cable)] == [
             item for item in expected if not isinstance(item, tuple)]
     finally:
@@ -288,7 +288,7 @@ def test_whole_files_and_directories(tmp_path: Path, corpus_csv: Path, scheduler
 
 def test_to_dataframe_matches_the_sink_schema(dump_csv: tuple[Path, int], scheduler: Any) -> None:
     path, rows = dump_csv
-    frame = cdask.to_dataframe(path, blocksize=100_000)
+    frame = cdask.read_dataframe(path, blocksize=100_000, errors="skip")
     meta = cdask.dataframe_meta()
     assert list(frame.columns) == cable_schema().names
     assert list(frame.dtypes) == list(meta.dtypes)
@@ -352,3 +352,10 @@ def test_cli_engine_dask_needs_a_dataset(tmp_path: Path, corpus_csv: Path, capsy
     assert main(["convert", str(corpus_csv), "-o", str(tmp_path / "out.jsonl"), "--engine", "dask"]) == 2
     assert "Parquet dataset" in capsys.readouterr().err
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_to_dataframe_is_a_deprecated_alias(dump_csv: tuple[Path, int]) -> None:
+    path, _ = dump_csv
+    with pytest.warns(DeprecationWarning, match="read_dataframe"):
+        frame = cdask.to_dataframe(path, blocksize=100_000, errors="skip")
+    assert list(frame.columns) == list(cdask.read_dataframe(path, blocksize=100_000, errors="skip").columns)

@@ -39,6 +39,11 @@ field, a row id that is not a number, a record beyond :data:`MAX_RECORD_BYTES`) 
 the next line that looks like a record start (``"?<digits>"?,"?M/D/YYYY H:MM"?,``) and goes on,
 so that rows in == envelopes + errors out.
 
+The reader is three modules: :mod:`.csvscan` cuts records into field spans over a byte
+window (scanning), this module turns spans into envelopes or rejects (envelopes), and
+:mod:`.csvsplit` finds verified record starts (split points). Everything public is importable
+from here.
+
 Splitting for parallel readers
 ------------------------------
 :func:`split_byte_ranges` cuts a file at *verified* record starts, and
@@ -60,12 +65,26 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-import sys
 from collections.abc import Iterator
 from typing import IO, Final
 
 from ..envelope import Envelope
 from ..models import CableError, ContainerKind, Defect
+from . import _common
+from ._common import RAW_PREFIX_BYTES, too_large_record
+from .csvscan import (
+    BLANK_LINES,
+    CHUNK_SIZE,
+    N_COLUMNS,
+    ROW_START,
+    Bytes,
+    ScanResult,
+    Window,
+    resync,
+    scan_record,
+    skip_record,
+)
+from .csvsplit import TO_EOF, VERIFY_RECORDS, quoted_style, snap, split_byte_ranges, stream_size
 
 __all__ = [
     "CHUNK_SIZE",
@@ -73,169 +92,30 @@ __all__ = [
     "N_COLUMNS",
     "TO_EOF",
     "VERIFY_RECORDS",
+    "ScanResult",
     "iter_csv_envelopes",
     "parse_created",
     "read_csv_document",
+    "read_record_at",
     "split_byte_ranges",
     "split_references",
 ]
 
-N_COLUMNS: Final = 8
-"""Columns of a cables.csv row."""
-
-CHUNK_SIZE: Final = 1 << 22
-"""Bytes read from the file at a time (4 MiB)."""
-
-MAX_RECORD_BYTES: Final = 1 << 27
+MAX_RECORD_BYTES: Final = _common.MAX_RECORD_BYTES
 """A record that has not ended after 128 MiB is malformed (the largest real body is far below
-1 MiB; the limit keeps memory flat when a quote is never closed)."""
+1 MiB; the limit keeps memory flat when a quote is never closed). The readers use
+:data:`cableparse.containers._common.MAX_RECORD_BYTES` at call time; this is its value."""
 
-VERIFY_RECORDS: Final = 3
-"""Records that must parse cleanly after a candidate split point."""
+_Scan = ScanResult  # the old private name, for code that reached for it
 
-TO_EOF: Final = sys.maxsize
-"""An ``end`` offset meaning "to the end of the input" (used for ``.gz`` files, whose
-uncompressed size is not known without decompressing them)."""
-
-_QUOTE: Final = 0x22
-_COMMA: Final = 0x2C
-_LF: Final = 0x0A
-_CR: Final = 0x0D
-_BACKSLASH: Final = 0x5C
-
-# A line that can start a record: row id, then a date-looking created column (spec 3.2).
-_ROW_START = re.compile(rb'"?\d+"?,"?\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d(?::\d\d)?"?,')
-_NEXT_ROW_START = re.compile(rb'\n"?\d+"?,"?\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d(?::\d\d)?"?,')
-_BLANK_LINES = re.compile(rb"(?:[ \t]*\r?\n)*")
+# Kept importable from here: the row-start pattern is part of how the format is described.
+_ROW_START = ROW_START
 _CREATED = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d\d)(?::(\d\d))?\s*")
-_UNESCAPED_QUOTE = re.compile(rb'"(?<!\\")')
 _UNESCAPE_SLOW = re.compile(r'\\(.)|""', re.DOTALL)
 _BOM = b"\xef\xbb\xbf"
 _UTC = _dt.timezone.utc
-_PIECE = 1 << 18
-
-
-class _Scan:
-    """Where one record's fields are in the buffer (spans exclude the enclosing quotes)."""
-
-    __slots__ = ("doubled", "end", "problem", "problem_at", "spans", "stray_at")
-
-    def __init__(
-        self,
-        end: int,
-        spans: list[tuple[int, int, bool]],
-        problem: str | None,
-        problem_at: int,
-        stray_at: int,
-        doubled: bool,
-    ) -> None:
-        self.end = end
-        self.spans = spans
-        self.problem = problem
-        self.problem_at = problem_at
-        self.stray_at = stray_at
-        self.doubled = doubled
-
-
-def _scan(buf: bytes, pos: int, eof: bool, *, page: bool = False) -> _Scan | None:
-    """Cut the record starting at ``pos`` into field spans; ``None`` when more bytes are needed.
-
-    ``page``: the row is embedded in other text (spec 3.6), so the record ends after field 8
-    whatever follows, and field 8 only closes at a quote followed by a line end.
-    """
-    n = len(buf)
-    find = buf.find
-    spans: list[tuple[int, int, bool]] = []
-    p = pos
-    stray = -1
-    doubled = False
-    while True:
-        if p < n and buf[p] == _QUOTE:
-            last = page and len(spans) == N_COLUMNS - 1
-            q = p + 1
-            escaped = 0
-            while True:
-                if escaped < 8:
-                    q = find(b'"', q)
-                else:
-                    # Escape-dense text (a body quoting speeches): hop over ``\"`` in C. The
-                    # regex skips every quote preceded by a backslash; a ``\\"`` (escaped
-                    # backslash, then maybe a real quote) before its hit is checked the slow way.
-                    hit = _UNESCAPED_QUOTE.search(buf, q)
-                    c = -1 if hit is None else hit.start()
-                    x = find(b'\\\\"', q, n if c < 0 else c)
-                    q = x + 2 if x >= 0 else c
-                if q < 0:
-                    if not eof:
-                        return None
-                    spans.append((p + 1, n, True))
-                    return _Scan(n, spans, "unterminated", p, stray, doubled)
-                if buf[q - 1] == _BACKSLASH and q - 1 > p:
-                    k = q - 1
-                    while k > p and buf[k] == _BACKSLASH:
-                        k -= 1
-                    if (q - 1 - k) % 2:
-                        q += 1
-                        escaped += 1
-                        continue
-                if q + 1 >= n:
-                    if not eof:
-                        return None
-                    break
-                d = buf[q + 1]
-                if d == _QUOTE:
-                    q += 2
-                    doubled = True
-                    continue
-                if d == _LF or d == _CR or (d == _COMMA and not last):
-                    break
-                if stray < 0:
-                    stray = q
-                q += 1
-            spans.append((p + 1, q, True))
-            p = q + 1
-        else:
-            c = find(b",", p)
-            while c > p and buf[c - 1] == _BACKSLASH:
-                # An escaped separator (MySQL writes ``\,`` in fields that are not enclosed).
-                k = c - 1
-                while k >= p and buf[k] == _BACKSLASH:
-                    k -= 1
-                if (c - 1 - k) % 2 == 0:
-                    break
-                c = find(b",", c + 1)
-            nl = find(b"\n", p) if c < 0 else find(b"\n", p, c)
-            if nl >= 0:
-                stop = nl - 1 if nl > p and buf[nl - 1] == _CR else nl
-                spans.append((p, stop, False))
-                p = nl - 1 if stop < nl else nl
-            elif c >= 0:
-                spans.append((p, c, False))
-                p = c
-            else:
-                if not eof:
-                    return None
-                stop = n - 1 if n > p and buf[n - 1] == _CR else n
-                spans.append((p, stop, False))
-                p = n
-        if page and len(spans) == N_COLUMNS:
-            end = buf.find(b"\n", p)
-            return _Scan(n if end < 0 else end + 1, spans, None, -1, stray, doubled)
-        if p >= n:
-            if not eof:
-                return None
-            return _Scan(n, spans, None if len(spans) == N_COLUMNS else "columns", p, stray, doubled)
-        d = buf[p]
-        if d == _COMMA:
-            p += 1
-            continue
-        if d == _CR:
-            if p + 1 >= n and not eof:
-                return None
-            end = p + 2 if p + 1 < n and buf[p + 1] == _LF else p + 1
-        else:
-            end = p + 1
-        return _Scan(end, spans, None if len(spans) == N_COLUMNS else "columns", p, stray, doubled)
+_INT64_MAX = (1 << 63) - 1
+_ROW_ID_DIGITS = 19
 
 
 def parse_created(value: str) -> _dt.datetime | None:
@@ -273,7 +153,7 @@ class _Record:
 
     __slots__ = ("buf", "defects", "line", "pos")
 
-    def __init__(self, buf: bytes, pos: int, line: int) -> None:
+    def __init__(self, buf: Bytes, pos: int, line: int) -> None:
         self.buf = buf
         self.pos = pos
         self.line = line
@@ -292,7 +172,7 @@ class _Record:
         line, column = self.where(at)
         self.defects.append(Defect(code=code, message=message, line=line, column=column))
 
-    def decode_bad(self, raw: bytes, a: int) -> str:
+    def decode_bad(self, raw: Bytes, a: int) -> str:
         """Decode a field with invalid UTF-8 (replacement characters plus a defect)."""
         try:
             return raw.decode("utf-8")
@@ -359,7 +239,7 @@ class _Record:
         return result
 
     def build(
-        self, scan: _Scan, *, lenient: bool, source: str | None, offset: int, container: ContainerKind = "csv"
+        self, scan: ScanResult, *, lenient: bool, source: str | None, offset: int, container: ContainerKind = "csv"
     ) -> Envelope | str:
         """The envelope, or (when not ``lenient``) the reason the record is unreadable."""
         buf = self.buf
@@ -404,7 +284,16 @@ class _Record:
         row_text = values[0].strip()
         row_id: int | None = None
         if row_text.isascii() and row_text.isdigit():
-            row_id = int(row_text)
+            # Bounded before int(): a row id of thousands of digits hit int()'s string length
+            # limit and aborted whole batches, and one above 2^63 broke the SQLite and Parquet
+            # sinks (issue 13). Real row ids have at most 6 digits.
+            if len(row_text) <= _ROW_ID_DIGITS and int(row_text) <= _INT64_MAX:
+                row_id = int(row_text)
+            elif not lenient:
+                return f"row id {values[0][:40]!r} is out of range (more than a 64-bit integer)"
+            else:
+                self.add("csv-row-id", f"row id {values[0][:40]!r} is out of range (more than a 64-bit integer)",
+                         spans[0][0])
         elif not lenient:
             return f"row id {values[0][:40]!r} is not a number"
         else:
@@ -436,7 +325,7 @@ class _Record:
         )
 
 
-def _describe(scan: _Scan, record: _Record) -> str | None:
+def _describe(scan: ScanResult, record: _Record) -> str | None:
     """Why a scanned record is structurally broken, or None."""
     if scan.problem == "unterminated":
         line, column = record.where(scan.problem_at)
@@ -447,7 +336,7 @@ def _describe(scan: _Scan, record: _Record) -> str | None:
     return None
 
 
-def _runaway(record: _Record, scan: _Scan, stop: int) -> str | None:
+def _runaway(record: _Record, scan: ScanResult, stop: int) -> str | None:
     """Explain a record that ran into the next one: which quoted field was never closed."""
     for index, (a, b, quoted) in enumerate(scan.spans):
         if quoted and a <= stop <= b + 1:
@@ -458,189 +347,11 @@ def _runaway(record: _Record, scan: _Scan, stop: int) -> str | None:
     return None
 
 
-class _Buffer:
-    """A growing window on a binary stream: ``buf`` holds the bytes from absolute ``base``."""
-
-    __slots__ = ("base", "buf", "eof", "error", "file")
-
-    def __init__(self, file: IO[bytes], base: int) -> None:
-        self.file = file
-        self.base = base
-        self.buf = b""
-        self.eof = False
-        self.error: str | None = None
-
-    def more(self, keep_from: int) -> int:
-        """Drop ``buf[:keep_from]``, read more bytes; returns how far indices moved left."""
-        remaining = len(self.buf) - keep_from
-        want = max(CHUNK_SIZE, remaining)
-        pieces: list[bytes] = []
-        got = 0
-        try:
-            # Read in pieces with read1: a truncated .gz raises EOFError (a corrupt one
-            # BadGzipFile, an OSError), and GzipFile.read(n) then loses everything it had
-            # decompressed in that call; read1 pieces keep all but the last one.
-            read = getattr(self.file, "read1", None) or self.file.read
-            while got < want:
-                piece = read(min(want - got, _PIECE))
-                if not piece:
-                    break
-                pieces.append(piece)
-                got += len(piece)
-        except (EOFError, OSError) as error:
-            self.error = f"input could not be read to its end: {error}"
-        data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
-        if keep_from:
-            self.buf = self.buf[keep_from:] + data if data else self.buf[keep_from:]
-            self.base += keep_from
-        elif data:
-            self.buf += data
-        if not data:
-            self.eof = True
-        return keep_from
-
-
-def _resync(buf: bytes, pos: int, limit: int) -> int:
-    """Start of the first line after the one at ``pos`` (and before ``limit``) that looks like
-    a record start, else ``limit``."""
-    match = _NEXT_ROW_START.search(buf, pos, limit)
-    return limit if match is None else match.start() + 1
-
-
-def _stream_size(file: IO[bytes]) -> int | None:
-    """Size of a regular file or an in-memory buffer; None when unknown (gzip, pipes)."""
-    if type(file).__name__ == "GzipFile":
-        return None
-    try:
-        return os.fstat(file.fileno()).st_size
-    except (AttributeError, OSError, ValueError):
-        pass
-    try:
-        if file.seekable():
-            here = file.tell()
-            size = file.seek(0, os.SEEK_END)
-            file.seek(here)
-            return size
-    except (AttributeError, OSError, ValueError):
-        pass
-    return None
-
-
-def _verify(window: _Buffer, c: int, quoted_style: bool) -> bool:
-    """Is window index ``c`` (a line start matching the row pattern) a real record start?
-
-    The window only grows here (indices stay valid for the caller).
-    """
-    p = c
-    quoted_last = False
-    for _ in range(VERIFY_RECORDS):
-        while True:
-            buf = window.buf
-            m = _BLANK_LINES.match(buf, p)
-            q = m.end() if m else p
-            if q >= len(buf) and not window.eof:
-                window.more(0)
-                continue
-            break
-        p = q
-        if p >= len(buf):
-            break
-        if not _ROW_START.match(buf, p):
-            return False
-        while True:
-            scan = _scan(window.buf, p, window.eof)
-            if scan is not None:
-                break
-            if len(window.buf) - p > MAX_RECORD_BYTES:
-                return False
-            window.more(0)
-        buf = window.buf
-        if scan.problem is not None or scan.stray_at >= 0:
-            return False
-        if not buf[scan.spans[0][0]:scan.spans[0][1]].strip().isdigit():
-            return False
-        quoted_last = quoted_last or scan.spans[-1][2]
-        p = scan.end
-    if not (quoted_last or quoted_style):
-        return True
-    # The previous non-blank line must end with the unescaped closing quote of a record: inside
-    # a backslash-escaped quoted field no line can.
-    buf = window.buf
-    e = c
-    while e > 0 and buf[e - 1] in b" \t\r\n":
-        e -= 1
-    if e == 0:
-        return window.base == 0
-    if buf[e - 1] != _QUOTE:
-        return False
-    k = e - 2
-    while k >= 0 and buf[k] == _BACKSLASH:
-        k -= 1
-    return (e - 2 - k) % 2 == 0
-
-
-_CONTEXT = 4096  # bytes kept before a candidate for the previous-line check
-
-
-def _quoted_style(file: IO[bytes]) -> bool:
-    """Does the file's first record enclose its last field in quotes (as all real rows do)?
-
-    Then every verified split point must follow a line ending in a closing quote, even when
-    the candidate rows themselves are bare (a body that ends with bare lookalike rows).
-    """
-    file.seek(0)
-    window = _Buffer(file, 0)
-    window.more(0)
-    pos = 3 if window.buf.startswith(_BOM) else 0
-    while True:
-        m = _BLANK_LINES.match(window.buf, pos)
-        p = m.end() if m else pos
-        scan = _scan(window.buf, p, window.eof)
-        if scan is not None:
-            return scan.problem is None and scan.spans[-1][2]
-        if window.eof or len(window.buf) > MAX_RECORD_BYTES:
-            return False
-        window.more(0)
-
-
-def _snap(file: IO[bytes], offset: int, quoted_style: bool) -> int:
-    """The first verified record start at or after ``offset`` (the stream size when none)."""
-    if offset <= 0:
-        return 0
-    back = min(offset, _CONTEXT)
-    file.seek(offset - back)
-    window = _Buffer(file, offset - back)
-    while len(window.buf) <= back and not window.eof:
-        window.more(0)
-    if len(window.buf) <= back:
-        return window.base + len(window.buf)
-    c: int | None = back if window.buf[back - 1] == _LF else None
-    search_from = back
-    while True:
-        buf = window.buf
-        if c is None:
-            match = _NEXT_ROW_START.search(buf, search_from)
-            if match is None:
-                if window.eof:
-                    return window.base + len(buf)
-                # Resume at the last line start (its row pattern may be cut by the window end),
-                # keeping some context before it.
-                resume = max(search_from, buf.rfind(b"\n"))
-                shift = window.more(max(0, resume - _CONTEXT))
-                search_from = resume - shift
-                continue
-            c = match.start() + 1
-        if _verify(window, c, quoted_style):
-            return window.base + c
-        search_from = c
-        c = None
-
-
-def _count_lines(file: IO[bytes], upto: int) -> int:
-    """Newlines in the first ``upto`` bytes of ``file`` (which is left at an unknown position)."""
-    file.seek(0)
+def _count_lines(file: IO[bytes], upto: int, *, since: int = 0) -> int:
+    """Newlines in bytes ``[since, upto)`` of ``file`` (which is left at an unknown position)."""
+    file.seek(since)
     count = 0
-    left = upto
+    left = upto - since
     while left > 0:
         data = file.read(min(left, 1 << 24))
         if not data:
@@ -657,6 +368,7 @@ def iter_csv_envelopes(
     start: int = 0,
     end: int | None = None,
     first_line: int | None = None,
+    line_at_start: int | None = None,
 ) -> Iterator[Envelope | CableError]:
     """Stream the records of a cables.csv opened in binary mode, as envelopes or errors.
 
@@ -665,7 +377,10 @@ def iter_csv_envelopes(
     records exactly). ``end=None`` or :data:`TO_EOF` reads to the end. ``start``/``end`` other
     than the defaults need a seekable file (a ``gzip.open`` file is, slowly). Offsets are byte
     offsets in the (uncompressed) stream. ``first_line`` is the line number at ``start`` when
-    the caller knows it; otherwise the lines before ``start`` are counted (a fast pass).
+    the caller knows it; ``line_at_start`` is the line number at the *raw* ``start``, before
+    snapping (what a caller that cut the file at arbitrary offsets knows: it counted the
+    newlines of the ranges before); otherwise the lines before ``start`` are counted (a fast
+    pass).
 
     Never raises for malformed data: a record that cannot be read is yielded as a
     :class:`CableError` (with its raw text) and reading resumes at the next record start.
@@ -674,20 +389,23 @@ def iter_csv_envelopes(
     if end is not None and end >= TO_EOF:
         end = None
     if end is not None:
-        size = _stream_size(binary_file)
+        size = stream_size(binary_file)
         if size is not None and end >= size:
             end = None
-    style = _quoted_style(binary_file) if start > 0 or end is not None else False
+    style = quoted_style(binary_file) if start > 0 or end is not None else False
+    raw_start = start
     if start > 0:
-        start = _snap(binary_file, start, style)
+        start = snap(binary_file, start, style)
+    if first_line is None and line_at_start is not None:
+        first_line = line_at_start + _count_lines(binary_file, start, since=raw_start)
     if end is not None:
-        end = _snap(binary_file, end, style)
+        end = snap(binary_file, end, style)
         if start >= end:
             return
     line = first_line if first_line is not None else (1 + _count_lines(binary_file, start) if start > 0 else 1)
     if start > 0 or end is not None:
         binary_file.seek(start)
-    window = _Buffer(binary_file, start)
+    window = Window(binary_file, start)
     window.more(0)
     pos = 0
     if start == 0:
@@ -699,7 +417,7 @@ def iter_csv_envelopes(
     while True:
         buf = window.buf
         # Skip blank lines between records.
-        m = _BLANK_LINES.match(buf, pos)
+        m = BLANK_LINES.match(buf, pos)
         q = m.end() if m else pos
         if q >= len(buf) and not window.eof:
             line += buf.count(b"\n", pos, q)
@@ -714,20 +432,38 @@ def iter_csv_envelopes(
         offset = window.base + pos
         if end is not None and offset >= end:
             return
-        scan = _scan(buf, pos, window.eof)
+        scan = scan_record(buf, pos, window.eof)
         if scan is None:
-            if len(buf) - pos > MAX_RECORD_BYTES:
-                limit = min(len(buf), pos + MAX_RECORD_BYTES)
-                stop = _resync(buf, pos, limit)
-                raw = buf[pos:stop].decode("utf-8", errors="replace")
-                yield CableError(
-                    message=f"record exceeds {MAX_RECORD_BYTES} bytes without ending (unterminated quote?)",
-                    source=src, offset=offset, line=line, raw=raw,
-                )
-                line += buf.count(b"\n", pos, stop)
+            limit_bytes = _common.MAX_RECORD_BYTES
+            if len(buf) - pos > limit_bytes:
+                limit = min(len(buf), pos + limit_bytes)
+                stop = resync(buf, pos, limit)
+                if stop < limit:
+                    # An unclosed quote ran into later rows: the record ends at the next row.
+                    yield CableError(
+                        message="unterminated quoted field: the record runs into the next row",
+                        source=src, offset=offset, line=line, raw=buf[pos:stop].decode("utf-8", errors="replace"),
+                    )
+                    line += buf.count(b"\n", pos, stop)
+                    pos = stop
+                    continue
+                # Over the limit (issue 13: a 200 MB field, a gzip bomb of zeros): one reject
+                # with the offset, the length and a capped prefix; the rest is skipped unread.
+                prefix = bytes(buf[pos:pos + RAW_PREFIX_BYTES])
+                stop, newlines = skip_record(window, pos, max(pos, limit - 4096))
+                length = window.base + stop - offset
+                yield too_large_record(source=src, offset=offset, line=line, length=length, prefix=prefix)
+                line += newlines
                 pos = stop
                 continue
-            pos -= window.more(pos)
+            pos -= window.more(pos, record=True)
+            continue
+        if scan.end - pos > _common.MAX_RECORD_BYTES:
+            # Complete within one read, but over the limit all the same.
+            yield too_large_record(source=src, offset=offset, line=line, length=scan.end - pos,
+                                   prefix=bytes(buf[pos:pos + RAW_PREFIX_BYTES]))
+            line += buf.count(b"\n", pos, scan.end)
+            pos = scan.end
             continue
         record = _Record(buf, pos, line)
         result = record.build(scan, lenient=False, source=src, offset=offset)
@@ -735,7 +471,7 @@ def iter_csv_envelopes(
             yield result
             stop = scan.end
         else:
-            stop = min(scan.end, _resync(buf, pos, scan.end))
+            stop = min(scan.end, resync(buf, pos, scan.end))
             if stop < scan.end:
                 result = _runaway(record, scan, stop) or result
             if scan.problem == "unterminated" and window.error and not error_reported:
@@ -752,7 +488,7 @@ def iter_csv_envelopes(
 
 
 def read_csv_document(data: bytes, *, container: ContainerKind = "csv", page: bool = False, start: int = 0,
-                      line: int = 1, source: str | None = None) -> tuple[Envelope, _Scan] | None:
+                      line: int = 1, source: str | None = None) -> tuple[Envelope, ScanResult] | None:
     """Leniently read the one record starting at ``data[start:]`` (after blank lines).
 
     Used for single documents (``format="csv"`` and ``"page"``): the result is always an
@@ -761,13 +497,13 @@ def read_csv_document(data: bytes, *, container: ContainerKind = "csv", page: bo
     pos = start
     if pos == 0 and data.startswith(_BOM):
         pos = 3
-    m = _BLANK_LINES.match(data, pos)
+    m = BLANK_LINES.match(data, pos)
     if m:
         line += data.count(b"\n", pos, m.end())
         pos = m.end()
     if pos >= len(data):
         return None
-    scan = _scan(data, pos, True, page=page)
+    scan = scan_record(data, pos, True, page=page)
     assert scan is not None  # eof=True always completes
     record = _Record(data, pos, line)
     envelope = record.build(scan, lenient=True, source=source, offset=pos, container=container)
@@ -775,24 +511,17 @@ def read_csv_document(data: bytes, *, container: ContainerKind = "csv", page: bo
     return envelope, scan
 
 
-def split_byte_ranges(path: str | os.PathLike[str], n: int) -> list[tuple[int, int]]:
-    """Cut the cables.csv at ``path`` into ``n`` byte ranges that begin at record starts.
-
-    Returns exactly ``n`` ``(start, end)`` pairs covering the file in order (a range may be
-    empty when the file has fewer records than ``n`` splits). Feed each to
-    :func:`iter_csv_envelopes`. A ``.gz`` file cannot be cut without decompressing it, so it
-    gives one range ``(0, TO_EOF)``.
-    """
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    name = os.fspath(path)
-    if name.endswith(".gz"):
-        return [(0, TO_EOF)]
-    size = os.path.getsize(name)
-    bounds = [0]
-    with open(name, "rb") as file:
-        style = _quoted_style(file) if n > 1 else False
-        for i in range(1, n):
-            bounds.append(max(bounds[-1], _snap(file, size * i // n, style)))
-    bounds.append(size)
-    return [(bounds[i], max(bounds[i], bounds[i + 1])) for i in range(n)]
+def read_record_at(binary_file: IO[bytes], offset: int) -> bytes:
+    """The bytes of the record that starts at ``offset`` of a seekable cables.csv, to its end
+    (its first :data:`RAW_PREFIX_BYTES` when it is over the record limit). For rejects, which
+    keep the whole record."""
+    binary_file.seek(offset)
+    window = Window(binary_file, offset)
+    window.more(0, record=True)
+    while True:
+        scan = scan_record(window.buf, 0, window.eof)
+        if scan is not None:
+            return bytes(window.buf[: scan.end])
+        if len(window.buf) > _common.MAX_RECORD_BYTES:
+            return bytes(window.buf[:RAW_PREFIX_BYTES])
+        window.more(0, record=True)

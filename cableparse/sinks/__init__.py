@@ -34,8 +34,9 @@ __all__ = [
     "sink_kind",
 ]
 
-SinkKind = Literal["jsonl", "parquet", "parquet-dataset", "sqlite", "null"]
-"""The output formats (``null`` keeps nothing: ``cableparse check`` only counts)."""
+SinkKind = Literal["jsonl", "parquet", "parquet-dataset", "sqlite", "null", "graph"]
+"""The output formats (``null`` keeps nothing: ``cableparse check`` only counts; ``graph`` is the
+citation graph of ``cableparse graph``, never chosen by extension: see :mod:`.graph`)."""
 
 SINK_KINDS: dict[str, SinkKind] = {
     ".jsonl": "jsonl",
@@ -77,6 +78,10 @@ def open_sink(
     kind = kind or sink_kind(path)
     if kind == "null":
         return NullSink()
+    if kind == "graph":
+        from .graph import GraphSink
+
+        return GraphSink(path, part=part)
     if kind == "jsonl":
         return JsonlSink(path)
     if kind == "sqlite":

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import abc
 import os
+import re
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
 from ..models import Cable
 
-__all__ = ["NullSink", "Sink", "SinkError"]
+__all__ = ["PART_FILE", "NullSink", "Sink", "SinkError"]
+
+PART_FILE = re.compile(r"part-\d{5,}\.parquet\Z")
+"""Names of the part files of a Parquet dataset (``part-00000.parquet``; a dataset of more
+than 100,000 parts gets six digits). The one rule for what a dataset directory may hold, for
+the Parquet sink and for Dask, which had drifted apart (``\d{5}`` and ``\d{5,}``)."""
 
 _S = TypeVar("_S", bound="Sink")
 

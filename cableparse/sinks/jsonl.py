@@ -55,7 +55,10 @@ class JsonLinesFile:
 
     def write_line(self, line: str) -> None:
         """Append one record (a JSON text without its newline)."""
-        self._file.write(line.encode("utf-8"))
+        # backslashreplace: a lone surrogate (from a str given to parse, or a non-UTF-8 file
+        # name in a reject's source) is written as the JSON escape \udcff, which json.loads
+        # reads back; encoding strictly crashed the sink (issue 13).
+        self._file.write(line.encode("utf-8", "backslashreplace"))
         self._file.write(b"\n")
         self.count += 1
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import os
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +30,7 @@ from ._atomic import (
     remove_tree,
     temp_directory_for,
 )
-from .base import Sink, SinkError, parent_must_exist
+from .base import PART_FILE, Sink, SinkError, parent_must_exist
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -49,7 +48,7 @@ SCHEMA_VERSION = "1"
 ROW_GROUP_SIZE = 2000
 """Cables per row group: large enough for good compression, small enough for flat memory."""
 
-_PART_NAME = re.compile(r"part-\d{5}\.parquet\Z")
+_PART_NAME = PART_FILE
 
 
 def _pyarrow() -> tuple[Any, Any]:

@@ -8,6 +8,8 @@ output, because published reference ids are neither always present nor unique):
   so that :func:`read_sqlite` gives back exactly the cables that were written.
 - ``recipients`` (``role`` is ``to``, ``info`` or ``exempted``), ``tags``, ``refs``
   (``cable_ref`` is the cited cable's canonical id) and ``defects``, each with a ``position``.
+- ``citations``: the citation edges of :func:`cableparse.graph.cable_citations`, with foreign
+  keys to the citing cable and (when the database holds it) the cited one.
 - ``cables_fts``: an FTS5 index over ``subject`` and ``body_text`` (skipped, with a warning,
   when the sqlite3 library lacks FTS5).
 
@@ -26,12 +28,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..graph import cable_citations
 from ..models import Cable, Recipient
 from ..serialize import from_dict, to_dict
 from ._atomic import AtomicPath
 from .base import Sink, parent_must_exist
 
-__all__ = ["SCHEMA", "SqliteSink", "has_fts5", "read_sqlite"]
+__all__ = ["CITATIONS_SCHEMA", "SCHEMA", "SqliteSink", "has_fts5", "read_sqlite"]
 
 BATCH_SIZE = 2000
 """Cables per transaction."""
@@ -96,6 +99,7 @@ _TABLES: dict[str, tuple[str, ...]] = {
     "tags": ("cable_id", "position", "code", "kind"),
     "refs": ("cable_id", "position", "bullet", "kind", "text", "cable_ref"),
     "defects": ("cable_id", "position", "code", "message", "line", "column_number"),
+    "citations": ("cable_id", "position", "citing_id", "cited_id", "bullet", "source", "date", "cited_cable"),
 }
 
 SCHEMA = """
@@ -188,6 +192,33 @@ CREATE INDEX IF NOT EXISTS refs_cable ON refs (cable_id);
 CREATE INDEX IF NOT EXISTS refs_cable_ref ON refs (cable_ref);
 CREATE INDEX IF NOT EXISTS defects_cable ON defects (cable_id);
 CREATE INDEX IF NOT EXISTS defects_code ON defects (code);
+"""
+
+CITATIONS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS citations (
+    cable_id INTEGER NOT NULL REFERENCES cables (id),  -- the citing cable
+    position INTEGER NOT NULL,       -- 0-based: REF entries first, then the references column
+    citing_id TEXT NOT NULL,         -- canonical id of the citing cable
+    cited_id TEXT NOT NULL,          -- canonical id of the cited cable
+    bullet TEXT,                     -- REF bullet ("A"), NULL for a single REF or column-only
+    source TEXT NOT NULL,            -- ref-block | references-column | both
+    date TEXT,                       -- the citing cable's date, ISO 8601
+    cited_cable INTEGER REFERENCES cables (id)  -- the cited cable when the database holds it
+);
+"""
+"""The ``citations`` table: the edges of :func:`cableparse.graph.cable_citations` (one row per
+citation of every cable row; ``cableparse graph`` instead keeps one cable per canonical id)."""
+
+_CITATION_INDEXES = """
+CREATE INDEX IF NOT EXISTS citations_cable ON citations (cable_id);
+CREATE INDEX IF NOT EXISTS citations_cited_id ON citations (cited_id);
+CREATE INDEX IF NOT EXISTS citations_cited_cable ON citations (cited_cable);
+"""
+
+# Run once, after the cables_canonical_id index exists: a cited id can name a cable that comes
+# later in the output, so it can only be resolved at the end. The first such row wins.
+_CITED_CABLE = """
+UPDATE citations SET cited_cable = (SELECT min(id) FROM cables WHERE canonical_id = citations.cited_id)
 """
 
 _FTS = """
@@ -330,6 +361,7 @@ class SqliteSink(Sink):
             self._db.execute("PRAGMA synchronous = OFF")
             self._db.execute("PRAGMA page_size = 8192")
             self._db.executescript(SCHEMA)
+            self._db.executescript(CITATIONS_SCHEMA)
             self._fts = not part and has_fts5()
             self._fts_upto = 0  # cables.id up to which cables_fts is filled
             if self._fts:
@@ -358,6 +390,10 @@ class SqliteSink(Sink):
                 pending["tags"].append((cable_id, position, tag.code, tag.kind))
             for position, ref in enumerate(body.refs):
                 pending["refs"].append((cable_id, position, ref.bullet, ref.kind, ref.text, ref.cable_id))
+        for position, edge in enumerate(cable_citations(cable)):
+            pending["citations"].append(
+                (cable_id, position, edge.citing_id, edge.cited_id, edge.bullet, edge.source, _iso(edge.date), None)
+            )
         for position, defect in enumerate(cable.defects):
             pending["defects"].append(
                 (cable_id, position, defect.code, defect.message, defect.line, defect.column)
@@ -415,6 +451,8 @@ class SqliteSink(Sink):
             self._flush()
             if not self._part:
                 self._db.executescript(_INDEXES)
+                self._db.executescript(_CITATION_INDEXES)
+                self._db.execute(_CITED_CABLE)
             self._db.close()
             self._atomic.commit()
         except BaseException:
