@@ -32,7 +32,7 @@ import attrs
 from .errors import CableParseError
 from .models import Cable, CableError
 from .serialize import to_plain
-from .sinks import Sink, SinkKind, open_sink, part_suffix, sink_kind
+from .sinks import OUTPUT_FORMATS, Sink, SinkKind, open_sink, part_suffix, sink_kind
 from .sinks._atomic import remove_tree, temp_directory_for
 from .sinks.jsonl import JsonLinesFile
 
@@ -91,14 +91,20 @@ class Summary:
         """The ``n`` most frequent defect codes with their counts (ties by code)."""
         return sorted(self.defects.items(), key=lambda item: (-item[1], item[0]))[:n]
 
+    def headline(self) -> str:
+        """The counts line that ``convert`` and ``check`` both print: "1 cable, 2 rejected, ..."."""
+        # One wording for both commands ("rejected", not "unreadable" in one of them), and
+        # "1 cable" rather than "1 cables" (issue 16).
+        return (
+            f"{_count(self.cables, 'cable')}, {self.rejects:,} rejected, "
+            f"{self.cables_with_defects:,} with defects "
+            f"({_count(sum(self.defects.values()), 'defect')} of {_count(len(self.defects), 'kind')})"
+        )
+
     def report(self, top: int = 10) -> str:
         """A short human-readable summary (what the command line prints on stderr)."""
         lines = [
-            (
-                f"{self.cables:,} cables, {self.rejects:,} rejected, "
-                f"{self.cables_with_defects:,} with defects "
-                f"({sum(self.defects.values()):,} defects of {len(self.defects)} kinds)"
-            ),
+            self.headline(),
             (
                 f"{self.seconds:.1f} s, {self.cables_per_second:,.0f} cables/s, "
                 f"{self.megabytes_per_second:.1f} MB/s, "
@@ -110,6 +116,10 @@ class Summary:
         if len(self.defects) > top:
             lines.append(f"  ({len(self.defects) - top} more defect codes)")
         return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 # --- work units ------------------------------------------------------------------------------
@@ -505,6 +515,7 @@ def convert(
     format: str = "auto",
     rejects: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
+    to: str | None = None,
 ) -> Summary:
     """Convert every cable of ``inputs`` into ``output``; return what was done.
 
@@ -518,6 +529,9 @@ def convert(
     - ``rejects``: a file for the records that could not be read (JSON Lines of
       ``to_plain(CableError)``), written even when empty.
     - ``progress``: a progress bar on stderr (default: when stderr is a terminal).
+    - ``to``: ``"jsonl"``, ``"parquet"`` or ``"sqlite"`` whatever the output's extension
+      (default: from the extension: ``.jsonl``, ``.ndjson``, ``.jsonl.gz``, ``.parquet``,
+      ``.sqlite``, ``.sqlite3``, ``.db``).
 
     Workers are started with ``spawn``: a script that calls ``convert`` with ``jobs > 1`` must
     do so under ``if __name__ == "__main__":``, as with any multiprocessing code.
@@ -536,7 +550,9 @@ def convert(
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     output_text = None if output is None else os.fspath(output)
-    kind: SinkKind = "null" if output_text is None else sink_kind(output_text)
+    if to is not None and to not in OUTPUT_FORMATS:
+        raise ValueError(f"unknown output format {to!r} (use one of {', '.join(OUTPUT_FORMATS)})")
+    kind: SinkKind = "null" if output_text is None else OUTPUT_FORMATS[to] if to else sink_kind(output_text)
     paths = expand_inputs(inputs)
     if "-" in paths and len(paths) > 1:
         raise ValueError("standard input ('-') cannot be combined with other inputs")

@@ -315,14 +315,15 @@ def _single(data: bytes, fmt: str, source: str) -> Envelope | CableError:
 def _from_path(path: Path, format: str) -> Iterator[Envelope | CableError]:
     source = str(path)
     try:
-        if path.name.lower().endswith(".gz"):
-            stream = cast(IO[bytes], gzip.open(path, "rb"))
-        else:
-            stream = open(path, "rb")  # noqa: SIM115 - closed below
+        raw = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as error:
         yield CableError(message=f"cannot open: {error}", source=source, offset=0, line=1, raw="")
         return
-    with stream:
+    with raw:
+        # gzip by content, whatever the name (a downloaded dump is often saved without .gz).
+        stream: IO[bytes] = raw
+        if raw.peek(2)[:2] == _GZIP_MAGIC:
+            stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
         name = path.name
         if name.lower().endswith(".txt") or name.lower().endswith(".txt.gz"):
             name = ""  # .txt: decide between text, page and csv by content
