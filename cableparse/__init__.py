@@ -96,6 +96,11 @@ class _Package(types.ModuleType):
             return
         super().__setattr__(name, value)
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # Pickled by name, as cloudpickle pickles plain modules: a Dask task that refers to
+        # ``cableparse`` (``lambda c: isinstance(c, cableparse.Cable)``) must still pickle.
+        return importlib.import_module, (self.__name__,)
+
 
 sys.modules[__name__].__class__ = _Package
 

@@ -41,14 +41,29 @@ def _jobs(text: str) -> int:
     return value
 
 
+JOBS_VARIABLE = "CABLEPARSE_JOBS"
+"""Environment variable giving the default ``--jobs`` (a CI job on a shared machine sets 1)."""
+
+
+def _default_jobs() -> int | None:
+    text = os.environ.get(JOBS_VARIABLE, "").strip()
+    if not text:
+        return None
+    try:
+        return _jobs(text)
+    except argparse.ArgumentTypeError as error:
+        print(f"cableparse: error: {JOBS_VARIABLE}={text!r}: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR) from None
+
+
 def _add_batch_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "-j",
         "--jobs",
         type=_jobs,
-        default=None,
+        default=_default_jobs(),
         metavar="N",
-        help="worker processes (default: the number of CPUs; 1 = no workers)",
+        help=f"worker processes (default: ${JOBS_VARIABLE}, else the number of CPUs; 1 = no workers)",
     )
     command.add_argument(
         "--format", choices=_FORMATS, default="auto", help="input format of every INPUT (default: detect each)"

@@ -125,6 +125,16 @@ def test_importing_cableparse_does_not_load_the_parser() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_the_lazy_package_pickles_by_name() -> None:
+    """Dask pickles task functions with cloudpickle; one that refers to ``cableparse`` must pickle."""
+    import pickle
+
+    assert pickle.loads(pickle.dumps(cableparse)) is cableparse
+    cloudpickle = pytest.importorskip("cloudpickle")
+    check = pickle.loads(cloudpickle.dumps(lambda c: isinstance(c, cableparse.Cable)))
+    assert check(cableparse.parse("TAGS: PREL")) and not check("text")
+
+
 def test_fuzz_writes_under_the_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("hypothesis")
     from cableparse import fuzz
