@@ -120,31 +120,13 @@ def search(
             connection.close()
 
 
-_COLUMN_DESCRIPTIONS = {
-    "reference_id": "Cable id as published (08MEXICO23)",
-    "canonical_id": "Reference id normalized (08SECSTATE145633 -> 08STATE145633)",
-    "container": "Where it was read from: text, csv, html or page",
-    "row_id": "cables.csv first column",
-    "created": "Container date, else the header's date-time group (UTC)",
-    "year": "Year of created",
-    "origin": "Sending post (Embassy Mexico)",
-    "classification": "Classification level",
-    "caveats": "Caveats, //-joined (NOFORN, FOR OFFICIAL USE ONLY)",
-    "subject": "SUBJECT line",
-    "tag_codes": "TAGS codes (JSON array)",
-    "body_text": "Body text, page markers removed",
-    "defect_count": "Irregularities tolerated while parsing (see the defects table)",
-    "json": "The full record: cableparse.to_dict(cable)",
-}
-
-
 def datasette_metadata(db: str | os.PathLike[str], *, title: str | None = None) -> dict[str, Any]:
     """Datasette metadata for the database at ``db`` (only its file name is used).
 
     Datasette names a database after its file's stem, so the metadata is keyed by it. The
     ``cables`` table gets facets on origin, classification, year and tag (an array facet on
     ``tag_codes``), ``reference_id`` as the label that rows of the child tables show for their
-    ``cable_id``, newest cables first, column descriptions, and its FTS table for the search
+    ``cable_id``, newest cables first, and its FTS table for the search
     box (Datasette's default, escaped search mode: what a person types is taken as words).
     """
     stem = Path(db).stem
@@ -157,11 +139,11 @@ def datasette_metadata(db: str | os.PathLike[str], *, title: str | None = None) 
                     "cables": {
                         "label_column": "reference_id",
                         "facets": ["origin", "classification", "year", {"array": "tag_codes"}],
+                        "facet_size": 8,
                         "sort_desc": "created",
                         "fts_table": "cables_fts",
                         "fts_pk": "id",
                         "searchmode": "escaped",
-                        "columns": _COLUMN_DESCRIPTIONS,
                     },
                     "cables_fts": {"hidden": True},
                     "tags": {"facets": ["code", "kind"]},
