@@ -8,7 +8,8 @@ The public surface is described in ``docs/api.md`` (the contract it keeps is the
 ``API.md``): :func:`parse`, :func:`parse_file`, :func:`iter_cables`, :func:`render`,
 :func:`to_dict`, :func:`from_dict`, :func:`canonical_id`, :func:`routing_indicator`, the
 models, :class:`CableParseError` and :class:`CableError`; :mod:`cableparse.sqlite` for the
-databases that ``cableparse convert`` writes.
+databases that ``cableparse convert`` writes; :data:`DEFECT_CODES` is the catalogue of defect
+codes (:mod:`cableparse.defects`).
 
 Importing cableparse loads only the models (plain attrs classes). The parser, the grammars and
 the data tables are loaded on first use of a name that needs them and cached for the life of
@@ -23,6 +24,7 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
+from .defects import DEFECT_CODES, CodeInfo, DefectCode
 from .errors import CableParseError
 from .models import (
     Banner,
@@ -117,7 +119,10 @@ __all__ = [
     "CableParseError",
     "Classification",
     "ClassifiedBy",
+    "CodeInfo",
+    "DEFECT_CODES",
     "Defect",
+    "DefectCode",
     "ExecutiveOrder",
     "Header",
     "Paragraph",

@@ -18,35 +18,25 @@ from typing import IO, Any
 import attrs
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from .assemble import BodyBuilder
+from .defects import DefectCode
 from .envelope import Envelope
 from .errors import CableParseError, Defects
+from .fields import read_banner, read_refs
 from .grammar import cached_parser
-from .models import Body, Cable, CableError, Classification, ClassifiedBy, Defect, Header, Paragraph, Tag
+from .models import Body, Cable, CableError, Classification, Defect, Header
 from .normalize import (
     canonical_id,
-    collapse,
     is_cable_id,
     level_from_security,
     make_id,
     parse_classification,
-    parse_refs,
-    parse_tags,
-    split_run_together,
-    tag_kind,
 )
 from .transform import (
     Block,
     Pending,
-    clean_text,
     has_inline_marker,
-    interpret_banner,
-    interpret_classified_by,
-    interpret_eo,
-    interpret_refs,
-    interpret_subject,
-    interpret_tags,
     remove_inline_markers,
-    split_paragraph,
 )
 
 # --- running a grammar --------------------------------------------------------------------
@@ -80,7 +70,7 @@ def _run(name: str, text: str, defects: Defects) -> Any:
             if token.type == "$END":
                 return False
             defects.add(
-                f"{name}-unexpected-line",
+                "header-unexpected-line" if name == "header" else "body-unexpected-line",
                 f"{name} line out of place, skipped: {str(token).strip()[:60]!r}",
                 token.line,
                 token.column,
@@ -95,7 +85,8 @@ def _run(name: str, text: str, defects: Defects) -> Any:
         # The grammars cover every line (BLANK/BLANKS and LINE/TEXT), so the lexer has no
         # dead end; if one appears all the same, the text is kept whole as unparsed lines
         # rather than resuming inside the lexer (lark-cython cannot resume there).
-        defects.add(f"{name}-unreadable", f"unreadable {name} text: {error.char!r}", error.line, error.column)
+        code: DefectCode = "header-unreadable" if name == "header" else "body-unreadable"
+        defects.add(code, f"unreadable {name} text: {error.char!r}", error.line, error.column)
         if name == "header":
             return Header(kind="other", preamble=text.strip()), [], {}
         return [Block("text", 1, 1, text, ())]
@@ -129,19 +120,12 @@ def parse_header(text: str, defects: Defects) -> Header | None:
 
 # --- body ---------------------------------------------------------------------------------
 
-_FRONT_KINDS = frozenset({"eo", "tags", "subject", "refs", "classified_by"})
 # Pages that reflowed the front matter onto one line (10STATE284): the keywords that start
 # the next front-matter item, for splitting that one line back into lines.
 _REFLOWED_KEYWORDS = re.compile(
     # (?<!\s) and the possessive \s++ try each run of blanks once: linear on long runs.
     r"(?<!\s)\s++(?=(?:SIPDIS|NOFORN|E\.O\.\s*1\d{3,4}|EO\s+1\d{3,4}|TAGS?:|SUBJECT:|SUBJ:|REF:|REFS:|Classified By:|CLASSIFIED BY:)(?!\w))"
 )
-_NOT_A_NAME = re.compile(r"[,;:!?()/@]|\d")
-_SIGNATURE_WORD = re.compile(r"^[A-Z][A-Z'\-]+$")
-# Searched in lower-cased text so that each pattern starts with a literal, which the regex
-# engine finds with a fast scan instead of trying every position.
-_SUMMARY_START = re.compile(r"summ?ary(?:\s+and\s+comment)?\s*(?:[:.\-]+|\n)\s*")
-_END_SUMMARY = re.compile(r"end\s+(?:of\s+)?summ?ary\b")
 
 
 def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | None]:
@@ -188,33 +172,6 @@ def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | 
     return "".join(pieces), to_input_line
 
 
-def _signers(paragraph: Paragraph) -> tuple[Paragraph, tuple[str, ...]]:
-    """Signature names on the last line of the last paragraph, and the paragraph without them."""
-    lines = paragraph.text.splitlines()
-    if not lines:
-        return paragraph, ()
-    written = lines[-1].strip()
-    last = written.rstrip(" .")
-    words = last.split()
-    if not words or len(words) > 4 or len(last) > 40 or _NOT_A_NAME.search(last):
-        return paragraph, ()
-    # Surnames in capitals (BASSETT, "Leslie BASSETT", "PARDEW PARDEW", "MANZANARES .").
-    names = [w for w in words if _SIGNATURE_WORD.match(w)]
-    if not names:
-        # A mixed-case signer ("Whitehead"): one or two capitalised words and no full stop,
-        # which tells it from the last words of a sentence ("More text.", "Thanks.").
-        if len(words) > 2 or written.endswith(".") or not all(w.isalpha() and w[0].isupper() for w in words):
-            return paragraph, ()
-        names = [words[-1]]
-    if len(lines) == 1 and paragraph.number is not None:
-        return paragraph, ()
-    unique = tuple(dict.fromkeys(names))
-    rest = "\n".join(lines[:-1]).rstrip()
-    if paragraph.number is None and not rest:
-        return paragraph, unique  # a paragraph that is only the signature is dropped by the caller
-    return attrs.evolve(paragraph, text=rest), unique
-
-
 def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
     """The :class:`Body` of a body part without its REF entries, and the REF block's text.
 
@@ -229,7 +186,7 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
             blocks = _run("body", prepared, defects)
             cleaned = _without_inline_markers(blocks)
             if cleaned is blocks:
-                return _assemble_body(blocks, defects)
+                return BodyBuilder(blocks, defects).build()
             # Markers written inside lines were cut out of them: the lines around may now form
             # other blocks. Parse that text once more, so that the structure comes from the
             # text the Body keeps and parse(render(c)) finds the same blocks. Lines of the
@@ -237,7 +194,7 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
             markers = tuple(marker for block in cleaned for marker in block.markers)
             joined, rejoin_map = _rejoined(cleaned)
             with defects.mapped(rejoin_map):
-                body, refs_text = _assemble_body(_run("body", joined, defects), defects)
+                body, refs_text = BodyBuilder(_run("body", joined, defects), defects).build()
             return attrs.evolve(body, page_markers=markers), refs_text
 
 
@@ -263,202 +220,12 @@ def _without_inline_markers(blocks: list[Block]) -> list[Block]:
     itself when there were none."""
     if not any(has_inline_marker(block.text) for block in blocks):
         return blocks
-    origin = next((interpret_banner(b.text)[0].origin for b in blocks if b.kind == "banner"), None)
+    origin = next((read_banner(b.text)[0].origin for b in blocks if b.kind == "banner"), None)
     cleaned = []
     for block in blocks:
         text, found = remove_inline_markers(block.text, origin)
         cleaned.append(block._replace(text=text, markers=block.markers + found) if found else block)
     return cleaned
-
-
-def _assemble_body(blocks: list[Block], defects: Defects) -> tuple[Body, str | None]:
-    """Give each block its role: front matter, passing lines, paragraphs, signature."""
-    fields: dict[str, Any] = {}
-    captions: list[str] = []
-    passing: list[str] = []
-    # (number, portion mark, text pieces): unnumbered blocks after a numbered paragraph
-    # belong to it, and are joined once at the end rather than copied on every append.
-    drafts: list[tuple[int | None, str | None, list[str]]] = []
-    markers: list[str] = []
-    text_parts: list[str] = []
-
-    # The front matter ends with the last E.O./TAGS/SUBJECT/REF/Classified By block before
-    # the first numbered paragraph; a block of those kinds later on is quoted text.
-    front_end = -1
-    banner_index = None
-    for i, b in enumerate(blocks):
-        kind = b.kind
-        if kind == "paragraph":
-            break
-        if kind in _FRONT_KINDS:
-            front_end = i
-        elif kind == "banner" and banner_index is None:
-            banner_index = i
-    if banner_index is None:
-        banner_index = next((i for i, b in enumerate(blocks) if b.kind == "banner"), None)
-    if banner_index is not None and banner_index > max(front_end, 0) and front_end >= 0:
-        banner_index = None  # a "banner" after the front matter is text that looks like one
-    if banner_index is not None and banner_index > 0:
-        defects.add("text-before-banner", "lines before the classification line", blocks[0].line, blocks[0].column)
-
-    preamble: list[str] = []
-    for index, block in enumerate(blocks):
-        if block.markers:
-            markers.extend(block.markers)
-        body_text = block.text
-        text_parts.append(body_text)
-        kind = block.kind
-        in_front = index <= front_end
-        if banner_index is not None and index < banner_index:
-            # Before the classification line: a weekday date line (04VATICAN3196 as a media
-            # partner printed it), a metadata dump (07MEXICO1854), stray SIPDIS.
-            if kind == "caption":
-                caption = collapse(body_text).upper()
-                if caption not in captions:
-                    captions.append(caption)
-            elif kind != "markers":
-                preamble.append(clean_text(body_text))
-            continue
-        if kind == "paragraph" and not in_front:
-            # The common case first: a numbered paragraph of the text.
-            number, portion, paragraph_text = split_paragraph(body_text)
-            drafts.append((number, portion, [paragraph_text]))
-            if paragraph_text[:13].lower() == "classified by" and "classified_by" not in fields:
-                fields["classified_by"] = interpret_classified_by(paragraph_text)
-            continue
-        if index == banner_index:
-            defects.mark("banner", block.line, block.column)
-            banner, rest, others = interpret_banner(body_text)
-            fields["banner"] = banner
-            for word in rest.split():
-                if word.upper() in ("SIPDIS", "NOFORN", "SENSITIVE", "EXDIS", "NODIS", "LIMDIS") and word.upper() not in captions:
-                    captions.append(word.upper())
-            passing.extend(line.strip() for line in others.splitlines() if line.strip())
-            continue
-        if kind == "banner" and "banner" in fields:
-            banner, _, _ = interpret_banner(body_text)
-            if (banner.origin, banner.serial) == (fields["banner"].origin, fields["banner"].serial):
-                defects.add("duplicate-banner", "classification line repeated", block.line, block.column)
-                continue
-            kind = "text"
-        if kind == "caption":
-            caption = collapse(body_text).upper()
-            if caption not in captions:
-                captions.append(caption)
-            continue
-        if kind == "markers":
-            continue
-        if kind == "trailer":
-            continue
-        if kind in _FRONT_KINDS and in_front:
-            _front(kind, block, fields, defects)
-            continue
-        if in_front and kind in ("text", "banner"):
-            passing.extend(line.strip() for line in body_text.splitlines() if line.strip())
-            continue
-        # The text proper.
-        cleaned = clean_text(body_text)
-        if not cleaned:
-            continue
-        if drafts and drafts[-1][0] is not None:
-            # Text after a numbered paragraph, up to the next number, belongs to it.
-            drafts[-1][2].append(cleaned)
-        else:
-            # Unnumbered text: one paragraph per blank-line separated part (08MEXICO23).
-            drafts.extend((None, None, [part]) for part in cleaned.split("\n\n"))
-
-    paragraphs = [
-        Paragraph(number=number, classification=portion, text="\n\n".join(pieces))
-        for number, portion, pieces in drafts
-    ]
-    signers: tuple[str, ...] = ()
-    if paragraphs:
-        last_paragraph, signers = _signers(paragraphs[-1])
-        if signers and last_paragraph.number is None and last_paragraph.text == paragraphs[-1].text:
-            paragraphs.pop()
-        else:
-            paragraphs[-1] = last_paragraph
-
-    summary = None
-    # A summary opens the text: looking at the first 20,000 characters is enough.
-    pieces: list[str] = []
-    size = 0
-    for p in paragraphs:
-        if size > 20000:
-            break
-        pieces.append(p.text if p.number is None else f"{p.number}. {p.text}")
-        size += len(pieces[-1])
-    joined = "\n\n".join(pieces)
-    lower = joined.lower()
-    end = _END_SUMMARY.search(lower)
-    if end:
-        start = _SUMMARY_START.search(lower, 0, end.start())
-        # "End Summary" without a start: the text before it is the summary (spec 2.9).
-        summary = collapse(joined[start.end() if start else 0 : end.start()]) or None
-
-    return Body(
-        preamble="\n".join(part for part in preamble if part) or None,
-        banner=fields.get("banner"),
-        captions=tuple(captions),
-        passing=tuple(passing),
-        executive_order=fields.get("executive_order"),
-        tags=fields.get("tags", ()),
-        subject=fields.get("subject"),
-        subject_classification=fields.get("subject_classification"),
-        refs=(),
-        classified_by=fields.get("classified_by"),
-        paragraphs=tuple(paragraphs),
-        summary=summary,
-        signers=signers,
-        page_markers=tuple(markers),
-        text="".join(text_parts).rstrip() + "\n",
-    ), fields.get("refs_text")
-
-
-def _front(kind: str, block: Block, fields: dict[str, Any], defects: Defects) -> None:
-    text = block.text
-    if kind == "eo":
-        if "executive_order" in fields:
-            defects.add("duplicate-eo", "second E.O. line ignored", block.line, block.column)
-            return
-        fields["executive_order"] = interpret_eo(text)
-    elif kind == "tags":
-        label, _colon, rest = interpret_tags(text)
-        if label not in ("TAGS", "Tags"):
-            # 07BUENOSAIRES1673: 'AGS:'; also TAG, TAGE.
-            defects.add("tags-label-typo", f"TAGS label written {label!r}", block.line, block.column)
-        tags = list(fields.get("tags", ()))
-        for tag in parse_tags(rest):
-            pieces = split_run_together(tag.code) if tag.kind == "unknown" else None
-            if pieces is None:
-                tags.append(tag)
-                continue
-            # 02VATICAN5296: "VTPREL"; spec 2.5: "PHUMBA", "ECONEFIN".
-            defects.add("tags-run-together", f"TAGS entry {tag.code!r} read as {' '.join(pieces)}", block.line, block.column)
-            tags.extend(Tag(code=piece, kind=tag_kind(piece)) for piece in pieces)
-        fields["tags"] = tuple(dict.fromkeys(tags))
-    elif kind == "subject":
-        if "subject" in fields:
-            defects.add("duplicate-subject", "second SUBJECT ignored", block.line, block.column)
-            return
-        label, portion, subject = interpret_subject(text)
-        if label == "UBJECT":
-            defects.add("subject-label-typo", "SUBJECT label written 'UBJECT'", block.line, block.column)
-        inline_ref = re.search(r"\s*\bREF(?:S|TEL)?\s*:\s*", subject)
-        if inline_ref:
-            # Reflowed pages run REF onto the subject line ("... INSTALLATIONS REF: BRASILIA 861").
-            fields["refs_text"] = fields.get("refs_text", "") + "\n" + subject[inline_ref.end() :]
-            subject = subject[: inline_ref.start()]
-        fields["subject"] = subject or None
-        fields["subject_classification"] = portion
-    elif kind == "refs":
-        fields["refs_text"] = fields.get("refs_text", "") + "\n" + interpret_refs(text)
-    elif kind == "classified_by":
-        if "classified_by" in fields:
-            previous: ClassifiedBy = fields["classified_by"]
-            if previous.reasons:
-                return
-        fields["classified_by"] = interpret_classified_by(text)
 
 
 # --- the merge ----------------------------------------------------------------------------
@@ -484,7 +251,7 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
     """
     defects = Defects(strict=strict, reference_id=envelope.reference_id or reference_id)
     for defect in envelope.defects:
-        defects.add(defect.code, defect.message, defect.line, defect.column)
+        defects.record(defect)
     defects.flat = not envelope.text_lines_are_input_lines
 
     header = None
@@ -548,7 +315,7 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
             )
 
     if body is not None and refs_text:
-        body = attrs.evolve(body, refs=parse_refs(refs_text, year=year))
+        body = attrs.evolve(body, refs=read_refs(refs_text, year=year))
 
     classification = parse_classification(envelope.classification) if envelope.classification else None
     cable_level = None

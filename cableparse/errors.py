@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 
+from .defects import DefectCode
 from .models import Defect
 
 
@@ -103,7 +104,7 @@ class Defects:
 
     def add(
         self,
-        code: str,
+        code: DefectCode,
         message: str,
         line: int | None = None,
         column: int | None = None,
@@ -112,16 +113,31 @@ class Defects:
         placed: bool = False,
     ) -> None:
         """Record a defect at ``line``/``column`` of the text being parsed (1-based), or of
-        the input itself when ``placed`` (a position from :meth:`at`)."""
+        the input itself when ``placed`` (a position from :meth:`at`).
+
+        ``code`` is a registered code (:data:`cableparse.defects.DefectCode`): mypy rejects a
+        misspelt one.
+        """
         if not placed:
             line, column = self.place(line, column)
+        self._keep(Defect(code=code, message=message, line=line, column=column), context)
+
+    def record(self, defect: Defect) -> None:
+        """Record a defect a container already built, its position in the input as given.
+
+        Its code was checked where the container wrote it (``tests/test_defects.py`` scans the
+        sources for unregistered codes).
+        """
+        self._keep(defect, None)
+
+    def _keep(self, defect: Defect, context: str | None) -> None:
         if self.strict:
             raise CableParseError(
-                message,
-                code=code,
-                line=line,
-                column=column,
+                defect.message,
+                code=defect.code,
+                line=defect.line,
+                column=defect.column,
                 reference_id=self.reference_id,
                 context=context[:80] if context else None,
             )
-        self.items.append(Defect(code=code, message=message, line=line, column=column))
+        self.items.append(defect)

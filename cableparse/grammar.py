@@ -16,17 +16,27 @@ from typing import Any
 from lark import Lark, Transformer
 
 GRAMMAR_NAMES = ("header", "body")
+"""The block grammars: one terminal per header line or body block."""
+
+
+@functools.lru_cache(maxsize=1)
+def grammar_dir() -> Path:
+    """The directory holding the ``.lark`` files: inside the package for a wheel, else the
+    project root's ``grammars/`` (editable install, plain checkout)."""
+    packaged = Path(str(resources.files("cableparse"))) / "grammars"
+    if (packaged / "terminals.lark").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "grammars"
 
 
 def grammar_text(name: str) -> str:
-    """The text of grammar ``name`` (``"header"`` or ``"body"``)."""
-    if name not in GRAMMAR_NAMES:
+    """The text of grammar ``name`` (``"header"``, ``"body"``, a field grammar or ``"terminals"``)."""
+    if not name.replace("_", "").isalnum():
         raise ValueError(f"unknown grammar {name!r}")
-    packaged = resources.files("cableparse").joinpath("grammars").joinpath(f"{name}.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parent.parent / "grammars" / f"{name}.lark"
-    return checkout.read_text(encoding="utf-8")
+    path = grammar_dir() / f"{name}.lark"
+    if not path.is_file():
+        raise ValueError(f"unknown grammar {name!r}")
+    return path.read_text(encoding="utf-8")
 
 
 def speedups() -> dict[str, Any]:
@@ -55,6 +65,7 @@ def build_parser(
     return Lark(
         grammar_text(name),
         parser="lalr",
+        import_paths=[str(grammar_dir())],
         lexer="contextual",
         transformer=transformer,
         propagate_positions=False,
@@ -70,3 +81,18 @@ def cached_parser(name: str) -> Lark:
     from .transform import TRANSFORMERS
 
     return build_parser(name, TRANSFORMERS[name]())
+
+
+@functools.lru_cache(maxsize=None)
+def terminal_regex(grammar: str, terminal: str) -> str:
+    """The regular expression of ``terminal`` as grammar ``grammar`` defines it.
+
+    Python fast paths that must recognise a line shape the grammars define (the raw-text
+    splitter's header anchors, for one) compile this instead of writing the shape again.
+    """
+    if grammar == "terminals":
+        text = f"start: {terminal}\n%import terminals ({terminal})\n"
+    else:
+        text = grammar_text(grammar)
+    parser = Lark(text, parser="lalr", lexer="contextual", import_paths=[str(grammar_dir())])
+    return parser.get_terminal(terminal).pattern.to_regexp()

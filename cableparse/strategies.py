@@ -747,8 +747,8 @@ def body_grammar_texts() -> st.SearchStrategy[str]:
     from hypothesis.extra.lark import from_lark
     from lark import Lark
 
-    from .grammar import grammar_text
+    from .grammar import grammar_dir, grammar_text
 
-    return from_lark(Lark(grammar_text("body"), parser="lalr", lexer="contextual"))
+    return from_lark(Lark(grammar_text("body"), parser="lalr", lexer="contextual", import_paths=[str(grammar_dir())]))
 
 

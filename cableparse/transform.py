@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from lark import Token, Transformer
 
+from .defects import DefectCode
 from .models import Banner, ClassifiedBy, ExecutiveOrder, Header, HeaderKind, Recipient
 from .normalize import (
     MONTHS,
@@ -26,7 +27,7 @@ from .normalize import (
     parse_reasons,
 )
 
-Pending = tuple[str, str, int | None, int | None]
+Pending = tuple[DefectCode, str, int | None, int | None]
 """A defect not yet placed in a parse: code, message, line, column (1-based, in the part)."""
 
 

@@ -14,6 +14,11 @@ One fixture per cable, named by its reference id, in the container it came in; t
 - 09STATE37566.html: State-originated ACP 126 variant, page line inside the addressees, offices
 - 10BRASILIA49.html: Cablegate page with its header in a <pre>
 - 92ZAGREB1869.csv-row: 1992 cable, E.O. 12356, old-format markers between sections
+- 04CARACAS1508.csv-row: a Summary heading between rule lines, a date wrapped onto a new line
+  ("April\n30."), the signer above a dump's classification footer
+- 04MAPUTO1447.csv-row: a two-word surname as signer (LA LIME)
+- 06REYKJAVIK120.html: VAN VOORST signs
+- 09CAIRO1261.html: reflowed page, the signer ends the last sentence's line
 
 A failing comparison shows the field that changed. After a deliberate change, regenerate with
 ``CABLEPARSE_UPDATE_GOLDEN=1 pytest tests/test_examples.py`` and review the diff.

@@ -48,11 +48,12 @@ def test_whole_corpus_in_one_call(corpus_dir: Path) -> None:
         seen.add(Path(item.source).name)
     assert got == expected
     assert "MANIFEST.tsv" not in seen
-    assert got == {"csv": 293, "html": 163, "text": 16}
 
 
 def test_corpus_raise_mode_does_not_raise(corpus_dir: Path) -> None:
-    assert sum(1 for _ in iter_envelopes(corpus_dir)) == 472
+    with open(corpus_dir / "MANIFEST.tsv", encoding="utf-8") as f:
+        listed = sum(1 for _ in csv.DictReader(f, delimiter="\t"))
+    assert sum(1 for _ in iter_envelopes(corpus_dir)) == listed
 
 
 def malformed_files(tmp_path: Path) -> dict[str, bytes]:

@@ -1,0 +1,505 @@
+"""Body assembly: which block plays which role, one small rule per block kind.
+
+The body grammar gives a flat list of :class:`~cableparse.transform.Block` values (classification
+line, caption, E.O., TAGS, SUBJECT, REF, Classified By, numbered paragraph, text, trailer, each
+with its continuation lines). A :class:`BodyBuilder` walks them once, in the manner of
+markdown-it's block rules: each kind has a method that reads its block (through the field
+readers of :mod:`cableparse.fields`) into typed state. What depends on the whole text (the
+summary, the signature) is read at the end, from the paragraphs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from .errors import Defects
+from .fields import read_banner, read_classified_by, read_eo, read_tags, strip_refs_label
+from .models import Banner, Body, ClassifiedBy, ExecutiveOrder, Paragraph, Tag
+from .normalize import collapse
+from .transform import Block, clean_text, interpret_subject, split_paragraph
+
+FRONT_KINDS = frozenset({"eo", "tags", "subject", "refs", "classified_by"})
+"""Block kinds that are front matter when they come before the first numbered paragraph."""
+
+_BANNER_CAPTIONS = frozenset({"SIPDIS", "NOFORN", "SENSITIVE", "EXDIS", "NODIS", "LIMDIS"})
+
+
+@attrs.define
+class _Draft:
+    """A paragraph being built: unnumbered blocks after a numbered one belong to it, and are
+    joined once at the end rather than copied on every append."""
+
+    number: int | None
+    portion: str | None
+    pieces: list[str]
+
+
+class BodyBuilder:
+    """Reads the blocks of one body into a :class:`Body` (see the module docstring)."""
+
+    def __init__(self, blocks: Sequence[Block], defects: Defects) -> None:
+        self.blocks = blocks
+        self.defects = defects
+        self.banner: Banner | None = None
+        self.executive_order: ExecutiveOrder | None = None
+        self.tags: dict[Tag, None] = {}
+        self.subject: str | None = None
+        self.subject_classification: str | None = None
+        self.refs_texts: list[str] = []
+        self.classified_by: ClassifiedBy | None = None
+        self.captions: dict[str, None] = {}
+        self.passing: list[str] = []
+        self.preamble: list[str] = []
+        self.drafts: list[_Draft] = []
+        self.markers: list[str] = []
+        self.front_end, self.banner_index = _front_and_banner(blocks)
+        self._rules: dict[str, Callable[[Block, bool], None]] = {
+            "banner": self._banner,
+            "caption": self._caption,
+            "eo": self._eo,
+            "tags": self._tags,
+            "subject": self._subject,
+            "refs": self._refs,
+            "classified_by": self._classified_by,
+            "paragraph": self._paragraph,
+            "text": self._text,
+            "trailer": self._skip,
+            "markers": self._skip,
+        }
+
+    # --- the walk ---------------------------------------------------------------------------
+
+    def build(self) -> tuple[Body, str | None]:
+        """The body, and the REF text (its entries need the citing year, which the merge knows)."""
+        if self.banner_index is not None and self.banner_index > 0:
+            first = self.blocks[0]
+            self.defects.add("text-before-banner", "lines before the classification line", first.line, first.column)
+        for index, block in enumerate(self.blocks):
+            if block.markers:
+                self.markers.extend(block.markers)
+            if self.banner_index is not None and index < self.banner_index:
+                self._before_banner(block)
+                continue
+            if index == self.banner_index:
+                self._classification_line(block)
+                continue
+            self._rules[block.kind](block, index <= self.front_end)
+        paragraphs = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
+        paragraphs, signers = take_signers(paragraphs)
+        if self.classified_by is None and paragraphs:
+            self.classified_by = _classified_by_in_text(paragraphs[0].text)
+        body = Body(
+            preamble="\n".join(part for part in self.preamble if part) or None,
+            banner=self.banner,
+            captions=tuple(self.captions),
+            passing=tuple(self.passing),
+            executive_order=self.executive_order,
+            tags=tuple(self.tags),
+            subject=self.subject,
+            subject_classification=self.subject_classification,
+            refs=(),
+            classified_by=self.classified_by,
+            paragraphs=tuple(paragraphs),
+            summary=find_summary(paragraphs),
+            signers=signers,
+            page_markers=tuple(self.markers),
+            text="".join(block.text for block in self.blocks).rstrip() + "\n",
+        )
+        return body, "\n".join(self.refs_texts) if self.refs_texts else None
+
+    def _before_banner(self, block: Block) -> None:
+        # Before the classification line: a weekday date line (04VATICAN3196 as a media
+        # partner printed it), a metadata dump (07MEXICO1854), stray SIPDIS.
+        if block.kind == "caption":
+            self.captions.setdefault(collapse(block.text).upper())
+        elif block.kind != "markers":
+            self.preamble.append(clean_text(block.text))
+
+    def _classification_line(self, block: Block) -> None:
+        self.defects.mark("banner", block.line, block.column)
+        banner, rest, others = read_banner(block.text)
+        self.banner = banner
+        for word in rest.split():
+            if word.upper() in _BANNER_CAPTIONS:
+                self.captions.setdefault(word.upper())
+        self.passing.extend(line.strip() for line in others.splitlines() if line.strip())
+
+    # --- one rule per block kind ------------------------------------------------------------
+
+    def _banner(self, block: Block, in_front: bool) -> None:
+        if self.banner is not None:
+            repeated, _, _ = read_banner(block.text)
+            if (repeated.origin, repeated.serial) == (self.banner.origin, self.banner.serial):
+                # 92ZAGREB1869: each section repeats its classification line.
+                self.defects.add("duplicate-banner", "classification line repeated", block.line, block.column)
+                return
+        self._text(block, in_front)
+
+    def _caption(self, block: Block, in_front: bool) -> None:
+        self.captions.setdefault(collapse(block.text).upper())
+
+    def _skip(self, block: Block, in_front: bool) -> None:
+        pass
+
+    def _eo(self, block: Block, in_front: bool) -> None:
+        if not in_front:
+            return self._text(block, in_front)
+        if self.executive_order is not None:
+            self.defects.add("duplicate-eo", "second E.O. line ignored", block.line, block.column)
+            return None
+        self.executive_order = read_eo(block.text)
+        return None
+
+    def _tags(self, block: Block, in_front: bool) -> None:
+        if not in_front:
+            return self._text(block, in_front)
+        found = read_tags(block.text)
+        for code, message, line, column in found.pending:
+            self.defects.add(code, message, block.line + (line or 1) - 1, column)
+        for tag in found.tags:
+            self.tags.setdefault(tag)
+        if found.rest.strip():
+            self.passing.extend(line.strip() for line in found.rest.splitlines() if line.strip())
+        return None
+
+    def _subject(self, block: Block, in_front: bool) -> None:
+        if not in_front:
+            return self._text(block, in_front)
+        if self.subject is not None:
+            self.defects.add("duplicate-subject", "second SUBJECT ignored", block.line, block.column)
+            return None
+        label, portion, subject, rest = read_subject(block.text)
+        if label == "UBJECT":
+            self.defects.add("subject-label-typo", "SUBJECT label written 'UBJECT'", block.line, block.column)
+        if rest:
+            # Reflowed pages run REF or Classified By onto the subject line ("... INSTALLATIONS
+            # REF: BRASILIA 861", 07TRIPOLI1039).
+            self._spilled_front_matter(rest, block)
+        self.subject = subject or None
+        self.subject_classification = portion
+        return None
+
+    def _spilled_front_matter(self, rest: str, block: Block) -> None:
+        head = rest.lstrip()[:20].lower()
+        if head.startswith("ref"):
+            self.refs_texts.append(strip_refs_label(rest))
+        elif head.startswith("classified") and self.classified_by is None:
+            self.classified_by = read_classified_by(rest)
+
+    def _refs(self, block: Block, in_front: bool) -> None:
+        if not in_front:
+            return self._text(block, in_front)
+        self.refs_texts.append(strip_refs_label(block.text))
+        return None
+
+    def _classified_by(self, block: Block, in_front: bool) -> None:
+        if not in_front:
+            return self._text(block, in_front)
+        if self.classified_by is not None and self.classified_by.reasons:
+            return None
+        self.classified_by = read_classified_by(block.text)
+        return None
+
+    def _paragraph(self, block: Block, in_front: bool) -> None:
+        number, portion, text = split_paragraph(block.text)
+        if self.drafts and _wrapped_number(self.drafts[-1], number):
+            # 04CARACAS1508: "... (TSJ) April\n30. The bill ...": a date wrapped onto the next
+            # line, not paragraph 30 after paragraph 1.
+            self.drafts[-1].pieces[-1] += "\n" + clean_text(block.text)
+            return
+        self.drafts.append(_Draft(number, portion, [text]))
+
+    def _text(self, block: Block, in_front: bool) -> None:
+        if in_front:
+            self.passing.extend(line.strip() for line in block.text.splitlines() if line.strip())
+            return
+        cleaned = clean_text(block.text)
+        if not cleaned:
+            return
+        if self.drafts and self.drafts[-1].number is not None:
+            # Text after a numbered paragraph, up to the next number, belongs to it.
+            self.drafts[-1].pieces.append(cleaned)
+        else:
+            # Unnumbered text: one paragraph per blank-line separated part (08MEXICO23).
+            self.drafts.extend(_Draft(None, None, [part]) for part in cleaned.split("\n\n"))
+
+
+def _wrapped_number(previous: _Draft, number: int | None) -> bool:
+    """Whether a paragraph number is a number wrapped onto a new line inside the previous
+    paragraph: out of sequence, after a line that ends mid-sentence."""
+    if previous.number is None or number is None or number in (previous.number, previous.number + 1):
+        return False
+    tail = previous.pieces[-1].rstrip()
+    return bool(tail) and tail[-1] not in ".:;!?\"')]"
+
+
+def _front_and_banner(blocks: Sequence[Block]) -> tuple[int, int | None]:
+    """Index of the last front-matter block and of the classification line.
+
+    The front matter ends with the last E.O./TAGS/SUBJECT/REF/Classified By block before the
+    first numbered paragraph; a block of those kinds later on is quoted text.
+    """
+    front_end = -1
+    banner_index = None
+    for index, block in enumerate(blocks):
+        if block.kind == "paragraph":
+            break
+        if block.kind in FRONT_KINDS:
+            front_end = index
+        elif block.kind == "banner" and banner_index is None:
+            banner_index = index
+    if banner_index is None:
+        banner_index = next((i for i, b in enumerate(blocks) if b.kind == "banner"), None)
+    if banner_index is not None and front_end >= 0 and banner_index > front_end:
+        banner_index = None  # a "banner" after the front matter is text that looks like one
+    return front_end, banner_index
+
+
+# --- SUBJECT ----------------------------------------------------------------------------------
+
+# Where a subject line stops on a reflowed page: the next front-matter label, paragraph 1, or a
+# rule line (08LONDON2683 style pages put "-----" around a Summary heading).
+_SUBJECT_END = re.compile(
+    r"(?:\s+|^)(?=(?:REF(?:S|TELS?|ERENCES?)?|Refs?|Ref\(s\)|RETELS?|Reftels?)\s*:|(?i:classified\s+by)\b"
+    r"|1\.\s+(?:\(\w{1,6}(?://\w{1,6})?\)\s*)?[A-Z]|(?:E\.O\.|TAGS:)\s)"
+    r"|\n[ \t]*(?:[-=_*]{3,})[ \t]*(?:\n|$)"
+)
+
+
+def read_subject(text: str) -> tuple[str, str | None, str, str]:
+    """A SUBJECT block: label as written, portion mark, subject on one line, and what follows it
+    on the same block that is not subject (front matter run onto the line by a reflowed page)."""
+    rest = ""
+    # The label itself is not searched for an end: "SUBJECT: REF ..." is rare but a subject.
+    end = _SUBJECT_END.search(text, 8)
+    if end is not None:
+        text, rest = text[: end.start()], text[end.start() :].strip()
+    label, portion, subject = interpret_subject(text)
+    if "&" in subject:
+        # csv rows keep some HTML entities that pages decode (04BRASILIA2513: "&amp;").
+        subject = html.unescape(subject)
+    return label, portion, subject, rest
+
+
+# --- Classified By inside the text ------------------------------------------------------------
+
+_CLASSIFIED_IN_TEXT = re.compile(r"(?i)\bclassified\s+by\b")
+
+
+def _classified_by_in_text(text: str) -> ClassifiedBy | None:
+    """A Classified By line inside paragraph 1 (``1. (C) CONFIDENTIAL - ENTIRE TEXT. CLASSIFIED
+    BY ...``); only its first 400 characters are looked at."""
+    match = _CLASSIFIED_IN_TEXT.search(text, 0, 400)
+    if match is None:
+        return None
+    end = text.find("\n\n", match.start())
+    found = read_classified_by(text[match.start() : end if end >= 0 else None])
+    return found if found.name or found.reasons else None
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+# Searched in lower-cased text, so that each pattern starts with a literal the regex engine
+# finds by a fast scan.
+_SUMMARY_LABEL = re.compile(
+    r"(?:\d{1,2}\.?\s+)?(?:\(\s*[a-z/]{1,8}\s*\)\s*)?(?:begin\s+)?(?:executive\s+)?summ?ary"
+    r"(?:\s*(?:and|&|/)\s*(?:comments?|action\s+requests?|recommendations?|introduction))?"
+    r"\s*(?:[:.\-]+|\n|$)\s*(?:\(\s*[a-z/]{1,8}\s*\)\s*)?"
+)
+_END_SUMMARY = re.compile(r"end\s+(?:of\s+)?(?:executive\s+)?summ?ary\b")
+# Rule lines around a "Summary" heading (04CARACAS1508: "-------\nSUMMARY\n-------").
+_RULES = re.compile(r"^(?:[ \t]*[-=_*]{3,}[ \t]*(?:\n|$)|[ \t]*\n)+")
+_SUMMARY_SEARCH_PARAGRAPHS = 8
+
+
+def _after_label(text: str) -> int | None:
+    """Where the summary starts in ``text`` when it opens with a Summary label or heading."""
+    start = _RULES.match(text)
+    offset = start.end() if start else 0
+    label = _SUMMARY_LABEL.match(text.lower(), offset)
+    if label is None:
+        return None
+    rules = _RULES.match(text, label.end())
+    return rules.end() if rules else label.end()
+
+
+def find_summary(paragraphs: Sequence[Paragraph]) -> str | None:
+    """The summary: text after a ``Summary:`` label (or heading) up to ``End Summary``, else to
+    the end of its paragraph; without paragraph number and portion mark, spaces collapsed.
+
+    Without a label, the paragraph that ends in ``End Summary`` is the summary (spec 2.9).
+    """
+    texts = [p.text for p in paragraphs[:_SUMMARY_SEARCH_PARAGRAPHS]]
+    for index, text in enumerate(texts):
+        start = _after_label(text)
+        if start is None:
+            continue
+        if not text[start:].strip():
+            # A "Summary" heading: the summary is the next paragraph(s), up to End Summary.
+            return _summary_from(texts, index + 1, whole=True)
+        return _summary_from(texts, index, start=start)
+    for index, text in enumerate(texts):
+        if _END_SUMMARY.search(text.lower()):
+            return _summary_from(texts, index)
+    return None
+
+
+def _summary_from(texts: Sequence[str], index: int, *, start: int = 0, whole: bool = False) -> str | None:
+    """From ``texts[index][start:]`` to End Summary; past the paragraph only when End Summary
+    follows within a few paragraphs (or ``whole``, after a heading)."""
+    if index >= len(texts):
+        return None
+    if start == 0:
+        start = _after_label(texts[index]) or 0  # "Begin summary:" after a heading
+    if not whole:
+        ends = [i for i in range(index, min(index + 4, len(texts))) if _END_SUMMARY.search(texts[i].lower())]
+        whole = bool(ends)
+    pieces: list[str] = []
+    for position in range(index, len(texts)):
+        text = texts[position][start if position == index else 0 :]
+        end = _END_SUMMARY.search(text.lower())
+        if end is not None:
+            pieces.append(_strip_end_mark(text[: end.start()]))
+            break
+        pieces.append(text)
+        if not whole:
+            break
+    summary = collapse(" ".join(piece for piece in pieces if not _RULE_LINE.match(piece.strip())))
+    summary = re.sub(r"^\(\s*[A-Za-z/]{1,8}\s*\)\s*", "", summary)
+    return summary or None
+
+
+_RULE_LINE = re.compile(r"^[-=_* ]{3,}$")
+
+
+def _strip_end_mark(text: str) -> str:
+    """Text before ``End Summary`` without the opening bracket or dash of the mark."""
+    return text.rstrip().rstrip("(-[ ").rstrip()
+
+
+# --- signature --------------------------------------------------------------------------------
+
+# Lines after the signature that are not part of it: a trailing classification line, the
+# end-of-message signs, the "2004CARACA01080 - CONFIDENTIAL" footer of some dumps, quote and
+# rule lines, a scraper's version stamp.
+_TRAILING = re.compile(
+    r"^(?:(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|NOFORN|SIPDIS|SENSITIVE|"
+    r"CLASSIFICATION:?)\b.*|NNNN|BT|#\d{1,5}|[\"'>.\-=_*~ ]*|\d{4}[A-Z]{2,10}\d{5}\s*-.*|v\d+(?:\.\d+)+|"
+    r".*CABLE ENDS.*|.*Classified Website:\s*X+)$"
+)
+_PARTICLE = r"(?:[Vv]an|[Vv]on|[Dd]e|[Dd]el|[Dd]i|[Dd]u|[Ll]a|[Ll]e|[Dd]er|[Tt]en)"
+# A signature line: surnames in capitals ("BASSETT", "VAN VOORST", "Leslie BASSETT") or one
+# capitalised name without a full stop ("Whitehead", "van Voorst", "LeBaron").
+_CAPS_NAME = re.compile(r"[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+){0,2}")
+_MIXED_NAME = re.compile(rf"(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+")
+# A reflowed page ends the last sentence and the signature on one line: "... an exchange. SCOBEY".
+_REFLOWED_SIGNATURE = re.compile(
+    rf"(?<=[.!?\"')\]])\s+((?:{_PARTICLE}\s+)?[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?|(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+)\s*$"
+)
+_NOT_SIGNERS = frozenset(
+    """UNCLASSIFIED UNCLAS CONFIDENTIAL SECRET NOFORN SIPDIS SENSITIVE EXDIS NODIS LIMDIS END COMMENT
+    SUMMARY TEXT NOTE BT NNNN STATE THANKS REGARDS CLASSIFICATION""".split()
+)
+
+
+_CAPS_WORD = re.compile(r"[A-Z][A-Z'\-]+")
+_FIRST_NAME = re.compile(r"[A-Z][a-z'\-]*\.?|[A-Z]\.")
+
+
+def _signature_of(line: str) -> tuple[str, ...] | None:
+    """The signer names of a whole signature line, ``None`` when it is no signature."""
+    written = line.strip()
+    bare = written.rstrip(" .")
+    words = bare.split()
+    if not words or len(words) > 4 or len(bare) > 40:
+        return None
+    capitals = [word for word in words if _CAPS_WORD.fullmatch(word)]
+    if capitals:
+        others = [word for word in words if not _CAPS_WORD.fullmatch(word)]
+        # "Leslie BASSETT" gives BASSETT; "VAN VOORST" and "LA LIME" are one surname.
+        if len(others) > 2 or not all(_FIRST_NAME.fullmatch(word) for word in others):
+            return None
+        return _real_names(_join_particles(capitals))
+    if len(words) <= 3 and not written.endswith(".") and _MIXED_NAME.fullmatch(bare):
+        return _real_names((bare,))
+    return None
+
+
+_CAPS_PARTICLES = frozenset({"VAN", "VON", "DE", "DEL", "DELLA", "DI", "DU", "LA", "LE", "DER", "TEN", "ST", "ST."})
+
+
+def _join_particles(capitals: list[str]) -> tuple[str, ...]:
+    """Surnames of a signature line: a particle joins the word after it ("VAN VOORST",
+    "LA LIME"), other words are signers of their own ("BERRY GOLDRICH", 06TRIPOLI198), and a
+    repeated name counts once ("PARDEW PARDEW")."""
+    names: list[str] = []
+    pending = ""
+    for word in capitals:
+        if word in _CAPS_PARTICLES:
+            pending = f"{pending}{word} "
+            continue
+        names.append(pending + word)
+        pending = ""
+    if pending:
+        names.append(pending.strip())
+    return tuple(dict.fromkeys(names))
+
+
+def _real_names(names: tuple[str, ...]) -> tuple[str, ...] | None:
+    kept = tuple(name for name in names if not set(name.upper().split()) & _NOT_SIGNERS)
+    return kept or None
+
+
+def _bare(line: str) -> str:
+    # 06BERN1971: a page that ends every line with a backslash.
+    return line.strip().rstrip("\\").rstrip()
+
+
+def take_signers(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], tuple[str, ...]]:
+    """The signature at the end of the text, and the paragraphs without it.
+
+    The last line that is not a trailing mark (see ``_TRAILING``) is the signature when it is a
+    name line; on reflowed pages the name ends the last sentence's line.
+    """
+    # The signature ends the last paragraph, or the one before a paragraph of trailing marks
+    # only (02VATICAN5296: "NICHOLSON", then "UNCLASSIFIED", ">" and a dump's footer).
+    for index in range(len(paragraphs) - 1, max(len(paragraphs) - 4, -1), -1):
+        signed = _signed(paragraphs[index])
+        if signed is None:
+            continue
+        paragraph, signers = signed
+        if not signers:
+            return paragraphs, ()
+        kept = [*paragraphs[:index], *([paragraph] if paragraph is not None else []), *paragraphs[index + 1 :]]
+        return kept, signers
+    return paragraphs, ()
+
+
+def _signed(paragraph: Paragraph) -> tuple[Paragraph | None, tuple[str, ...]] | None:
+    """The paragraph without its signature (``None`` when nothing else is left) and the
+    signers; ``None`` when the paragraph is trailing marks only."""
+    raw_lines = paragraph.text.split("\n")
+    end = len(raw_lines)
+    while end > 0 and _TRAILING.match(_bare(raw_lines[end - 1])):
+        end -= 1
+    if end == 0:
+        return None if paragraph.number is None else (paragraph, ())
+    line = _bare(raw_lines[end - 1])
+    found = _signature_of(line)
+    kept_lines = raw_lines[: end - 1]
+    if found is None:
+        match = _REFLOWED_SIGNATURE.search(line)
+        if match is None or not (names := _real_names((match.group(1),))):
+            return paragraph, ()
+        found = names
+        kept_lines = [*raw_lines[: end - 1], line[: match.start()].rstrip()]
+    elif end == 1 and paragraph.number is not None:
+        return paragraph, ()  # a numbered paragraph that is one short line is text
+    rest = "\n".join(kept_lines).rstrip()
+    if paragraph.number is None and not rest:
+        return None, found  # a paragraph that was only the signature
+    return attrs.evolve(paragraph, text=rest), found

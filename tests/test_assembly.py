@@ -1,0 +1,182 @@
+"""Body assembly: summary, signature, subject and paragraph roles as the drafter meant them.
+
+Each case is the shape of a real cable (cited); the corpus cables themselves are checked in
+tests/test_corpus_fields.py where ../shared is present.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import cableparse
+
+FRONT = "CONFIDENTIAL SECTION 01 OF 02 CARACAS 001508\n\nSIPDIS\n\nE.O. 12958: DECL: 05/03/2014\nTAGS: PGOV, VE\nSUBJECT: THE SUPREME COURT LAW\n\n"
+
+
+def body(text: str) -> cableparse.Body:
+    cable = cableparse.parse(FRONT + text, format="text")
+    assert cable.body is not None
+    return cable.body
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The paragraph number and portion mark are not part of the summary.
+        ("1. (C) Summary: The Assembly voted. End Summary.\n\n2. (C) More.\n", "The Assembly voted."),
+        # 03GUATEMALA307: "Summary and Action Request:" is a label too.
+        ("1. Summary and Action Request: Post requests authority.\n\n2. Text.\n", "Post requests authority."),
+        # 04SANAA256: "Summary/comment:".
+        ("1. Summary/comment: DCM delivered the note.\n\n2. Text.\n", "DCM delivered the note."),
+        # 03SANAA2741: "Begin Summary:", and End Summary in any case, without a period.
+        ("1. Begin Summary: Charge convened the EAC. end summary\n\n2. Text.\n", "Charge convened the EAC."),
+        # No End Summary: the summary ends with its paragraph.
+        ("1. (SBU) SUMMARY: One paragraph only.\n\n2. (SBU) Not the summary.\n", "One paragraph only."),
+        # End Summary a few paragraphs on: the summary runs to it.
+        ("1. (C) Summary: First part.\n\n2. (C) Second part. End Summary.\n\n3. Text.\n", "First part. Second part."),
+        # 04CARACAS1508: a "Summary" heading between rule lines; the summary is the next paragraph.
+        ("-------\nSUMMARY\n-------\n\n1. The Assembly voted.\n(TSJ) April\n30. The bill passed. END SUMMARY.\n\n2. Text.\n",
+         "The Assembly voted. (TSJ) April 30. The bill passed."),
+        # 02VATICAN5296: heading inside paragraph 1.
+        ("1. -------\nSUMMARY\n-------\nA DELEGATION RETURNED. END SUMMARY.\n\n2. TEXT.\n", "A DELEGATION RETURNED."),
+        # "(End Summary)": the bracket is not part of the text.
+        ("1. (C) Summary: The vote was close (End Summary).\n\n2. Text.\n", "The vote was close"),
+        # Without a label, the paragraph that ends in End Summary.
+        ("1. (C) The Assembly voted. End Summary.\n\n2. Text.\n", "The Assembly voted."),
+    ],
+)
+def test_summary(text: str, expected: str) -> None:
+    assert body(text).summary == expected
+
+
+def test_no_summary_without_label_or_end_mark() -> None:
+    assert body("1. (C) The Assembly voted.\n\n2. (C) It adjourned.\n").summary is None
+
+
+# --- signers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1. Text of the cable.\n\nBASSETT\n", ("BASSETT",)),
+        # A two-word surname is one signer (06REYKJAVIK120, 04MAPUTO1447), also in mixed case.
+        ("1. Text of the cable.\n\nVAN VOORST\n", ("VAN VOORST",)),
+        ("1. Text of the cable.\n\nLA LIME\n", ("LA LIME",)),
+        ("1. Text of the cable.\n\nvan Voorst\n", ("van Voorst",)),
+        # Two surnames of two people (06TRIPOLI198).
+        ("1. Text of the cable.\n\nBERRY GOLDRICH\n", ("BERRY", "GOLDRICH")),
+        # A first name before the surname in capitals.
+        ("1. Text of the cable.\n\nLeslie BASSETT\n", ("BASSETT",)),
+        # Trailing classification lines, end signs and a dump's footer are skipped
+        # (92ZAGREB1869, 02VATICAN5296, 04CARACAS1080).
+        ("1. Text of the cable.\n\nNEITZKE\n\nUNCLASSIFIED\n", ("NEITZKE",)),
+        ("1. Text of the cable.\n\nNICHOLSON\n\nUNCLASSIFIED\n\n>\n\n 2002VATICA05296 - Classification: UNCLASSIFIED\n",
+         ("NICHOLSON",)),
+        ("1. Text of the cable.\n\nSHAPIRO\n\n2004CARACA01080 - CONFIDENTIAL\n", ("SHAPIRO",)),
+        ("1. Text of the cable.\n\nHARDT\nNNNN\n", ("HARDT",)),
+        # Reflowed pages end the last sentence and the signature on one line (09CAIRO1261).
+        ("1. Text of the cable. Egypt declined such an exchange. SCOBEY\n", ("SCOBEY",)),
+        ("1. Text of the cable. END COMMENT. Scobey\n", ("Scobey",)),
+        # 06BERN1971: every line ends with a backslash.
+        ("1. Text of the cable. \\\nCONEWAY \\\n", ("CONEWAY",)),
+    ],
+)
+def test_signers(text: str, expected: tuple[str, ...]) -> None:
+    found = body(text)
+    assert found.signers == expected
+    # The signature is not left in the text of the last paragraph.
+    assert not found.paragraphs[-1].text.rstrip(" \\").endswith(expected[-1])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A classification word is never a signer.
+        "1. Text of the cable.\n\nCONFIDENTIAL\n",
+        "1. Text of the cable.\n\nEND TEXT.\n",
+        # The last words of a sentence are no signature.
+        "1. The tone was positive and may help prompt quick action.\n",
+        "1. Text of the cable.\n\nThanks.\n",
+    ],
+)
+def test_no_signer(text: str) -> None:
+    assert body(text).signers == ()
+
+
+def test_signer_search_is_bounded() -> None:
+    # Trailing marks after the signature belong to the last numbered paragraph and are skipped.
+    assert body("1. Text.\n\nBASSETT\n" + "\n--\n" * 5000).signers == ("BASSETT",)
+    # Thousands of unnumbered trailing-mark paragraphs neither recurse nor reach a name far back.
+    assert body("Text.\n\nBASSETT\n" + "\n--\n" * 5000).signers == ()
+
+
+# --- paragraphs -------------------------------------------------------------------------------
+
+
+def test_a_wrapped_number_is_not_a_paragraph() -> None:
+    # 04CARACAS1508: "April\n30. The bill" is a date wrapped onto the next line.
+    paragraphs = body("1. The law passed in April\n30. The bill now goes to committee.\n\n2. Next.\n").paragraphs
+    assert [p.number for p in paragraphs] == [1, 2]
+    assert "April\n30. The bill" in paragraphs[0].text
+
+
+def test_numbers_in_sequence_stay_paragraphs() -> None:
+    paragraphs = body("1. First point\n2. Second point\n\n3. Third.\n").paragraphs
+    assert [p.number for p in paragraphs] == [1, 2, 3]
+
+
+# --- subject ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "subject"),
+    [
+        # Reflowed pages run the next front-matter item onto the subject line.
+        ("SUBJECT: BRAZIL INSTALLATIONS REF: BRASILIA 861", "BRAZIL INSTALLATIONS"),
+        ("SUBJECT: BRAZIL INSTALLATIONS Ref(s): BRASILIA 861", "BRAZIL INSTALLATIONS"),
+        ("SUBJECT: BRAZIL INSTALLATIONS REFTELS: A. BRASILIA 861", "BRAZIL INSTALLATIONS"),
+        ("SUBJECT: LIBYA TALKS Classified By: CDA Stevens, reason 1.4 (b)", "LIBYA TALKS"),
+        ("SUBJECT: LIBYA TALKS 1. (C) Summary: text", "LIBYA TALKS"),
+        # Continuation lines are kept; a rule line ends the subject.
+        ("SUBJECT: CARITAS PREPARES FOR WAR IN IRAQ;\nCRITICIZES SANCTIONS\n-------", "CARITAS PREPARES FOR WAR IN IRAQ; CRITICIZES SANCTIONS"),
+        # HTML entities left in a csv row are decoded.
+        ("SUBJECT: TRADE &amp; INVESTMENT", "TRADE & INVESTMENT"),
+    ],
+)
+def test_subject(line: str, subject: str) -> None:
+    text = "UNCLAS BRASILIA 000861\n\nE.O. 12958: N/A\nTAGS: ETRD, BR\n" + line + "\n\n1. Text.\n"
+    found = cableparse.parse(text, format="text").body
+    assert found is not None
+    assert found.subject == subject
+
+
+def test_ref_run_onto_subject_line_is_read() -> None:
+    text = "UNCLAS BRASILIA 000861\n\nTAGS: ETRD, BR\nSUBJECT: BRAZIL INSTALLATIONS REF: BRASILIA 861\n\n1. Text.\n"
+    found = cableparse.parse(text, format="text", reference_id="04BRASILIA900").body
+    assert found is not None
+    assert [ref.cable_id for ref in found.refs] == ["04BRASILIA861"]
+
+
+# --- Classified By inside paragraph 1 ---------------------------------------------------------
+
+
+def test_classified_by_inside_paragraph_one() -> None:
+    found = body("1. (C) CONFIDENTIAL - ENTIRE TEXT. CLASSIFIED BY AMBASSADOR JOHN SMITH, REASONS 1.5 (B) AND (D).\n\n2. Text.\n")
+    assert found.classified_by is not None
+    assert found.classified_by.reasons == ("1.5(b)", "1.5(d)")
+    assert found.classified_by.name is not None and "SMITH" in found.classified_by.name
+
+
+# --- hostile repetition -----------------------------------------------------------------------
+
+
+def test_repeated_front_matter_lines_are_all_kept() -> None:
+    # Issue 13: repeated TAGS and REF lines were concatenated quadratically.
+    lines = "".join(f"TAGS: T{i}\n" for i in range(2000))
+    found = cableparse.parse("UNCLAS MEXICO 000023\n\n" + lines + "\n1. Text.\n", format="text").body
+    assert found is not None
+    assert len(found.tags) == 2000
