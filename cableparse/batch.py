@@ -50,7 +50,7 @@ from .pipeline import (
     SHARD_BYTES as SHARD_BYTES,
 )
 from .serialize import to_plain
-from .sinks import Sink, SinkKind, open_sink, part_suffix, sink_kind
+from .sinks import OUTPUT_FORMATS, Sink, SinkKind, open_sink, part_suffix, sink_kind
 from .sinks._atomic import remove_tree, temp_directory_for
 from .sinks.jsonl import JsonLinesFile
 
@@ -226,6 +226,7 @@ def convert(
     rejects: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
     kind: SinkKind | None = None,
+    to: str | None = None,
 ) -> Summary:
     """Convert every cable of ``inputs`` into ``output``; return what was done.
 
@@ -241,6 +242,9 @@ def convert(
     - ``progress``: a progress bar on stderr (default: when stderr is a terminal).
     - ``kind``: the sink, when not chosen by the output's extension (``"graph"``:
       :func:`cableparse.graph.write_graph`).
+    - ``to``: ``"jsonl"``, ``"parquet"`` or ``"sqlite"`` whatever the output's extension
+      (default: from the extension: ``.jsonl``, ``.ndjson``, ``.jsonl.gz``, ``.parquet``,
+      ``.sqlite``, ``.sqlite3``, ``.db``).
 
     Workers are started with ``spawn``: a script that calls ``convert`` with ``jobs > 1`` must
     do so under ``if __name__ == "__main__":``, as with any multiprocessing code.
@@ -258,8 +262,10 @@ def convert(
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     output_text = None if output is None else os.fspath(output)
+    if to is not None and to not in OUTPUT_FORMATS:
+        raise ValueError(f"unknown output format {to!r} (use one of {', '.join(OUTPUT_FORMATS)})")
     if kind is None:
-        kind = "null" if output_text is None else sink_kind(output_text)
+        kind = "null" if output_text is None else OUTPUT_FORMATS[to] if to else sink_kind(output_text)
     paths = expand_inputs(inputs)
     if "-" in paths and len(paths) > 1:
         raise ValueError("standard input ('-') cannot be combined with other inputs")

@@ -1,6 +1,8 @@
 """The ``cableparse`` command line: convert, show, check, graph, ri.
 
-Exit codes: 0 ok, 1 some records rejected (or, for ``check``, unreadable), 2 usage or I/O error.
+Exit codes: 0 ok, 1 some records rejected or no cable found at all, 2 usage or I/O error;
+141 (128 + SIGPIPE, as a shell reports a tool killed by a closed pipe) when the reader of
+standard output went away (``cableparse convert dump.csv -o - | head``), without a message.
 Each sub-command's work lives in its own module; this file only wires arguments.
 """
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -16,7 +19,7 @@ from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor
 from typing import Any, TextIO
 
-from .models import Cable, Recipient
+from .models import Cable, CableError, Recipient
 
 EXIT_OK = 0
 """Everything was read."""
@@ -24,6 +27,8 @@ EXIT_REJECTS = 1
 """Some records could not be read (they are in ``--rejects FILE`` when given)."""
 EXIT_ERROR = 2
 """Usage error, missing input, unwritable output."""
+EXIT_BROKEN_PIPE = 141
+"""Standard output was closed by its reader (128 + SIGPIPE): ends quietly."""
 
 _FORMATS = ("auto", "csv", "html", "text", "page")
 
@@ -38,17 +43,32 @@ def _jobs(text: str) -> int:
     return value
 
 
+JOBS_VARIABLE = "CABLEPARSE_JOBS"
+"""Environment variable giving the default ``--jobs`` (a CI job on a shared machine sets 1)."""
+
+
+def _default_jobs() -> int | None:
+    text = os.environ.get(JOBS_VARIABLE, "").strip()
+    if not text:
+        return None
+    try:
+        return _jobs(text)
+    except argparse.ArgumentTypeError as error:
+        print(f"cableparse: error: {JOBS_VARIABLE}={text!r}: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR) from None
+
+
 def _add_batch_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "-j",
         "--jobs",
         type=_jobs,
-        default=None,
+        default=_default_jobs(),
         metavar="N",
-        help="worker processes (default: the number of CPUs; 1 = no workers)",
+        help=f"worker processes (default: ${JOBS_VARIABLE}, else the number of CPUs; 1 = no workers)",
     )
     command.add_argument(
-        "--format", choices=_FORMATS, default="auto", help="input format (default: detect)"
+        "--format", choices=_FORMATS, default="auto", help="input format of every INPUT (default: detect each)"
     )
     command.add_argument(
         "--rejects",
@@ -65,21 +85,38 @@ def _add_batch_options(command: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cableparse`` command."""
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="cableparse", description="Parse US diplomatic cables into typed records."
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"cableparse {__version__}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     convert = sub.add_parser(
         "convert",
         help="convert cables to JSON Lines, Parquet or SQLite",
         description="Convert every cable of the inputs (cables.csv, HTML pages, text files, "
-        "directories of them, '-' for stdin) into OUT, chosen by its extension: .jsonl "
-        "('-' = stdout), .parquet, a directory/ (Parquet dataset) or .sqlite. OUT appears "
-        "only when the conversion succeeded. Exit 0 ok, 1 some records rejected, 2 error.",
+        "directories of them, '-' for stdin) into OUT, chosen by its extension: .jsonl or "
+        ".ndjson ('-' = stdout; .jsonl.gz is compressed), .parquet, a directory/ (Parquet "
+        "dataset), .sqlite, .sqlite3 or .db; or by --to. OUT appears only when the conversion "
+        "succeeded. Exit 0 ok, 1 some records rejected or no cable found, 2 error.",
     )
-    convert.add_argument("inputs", nargs="+", metavar="INPUT")
-    convert.add_argument("-o", "--output", required=True, metavar="OUT")
+    convert.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="cables.csv (or .csv.gz), HTML page, text file, directory of them, or '-' for stdin",
+    )
+    convert.add_argument("-o", "--output", required=True, metavar="OUT", help="output file, directory/ or '-' (stdout)")
+    convert.add_argument(
+        "--to", choices=("jsonl", "parquet", "sqlite"), default=None,
+        help="output format, whatever OUT's extension says (default: from the extension)",
+    )
+    convert.add_argument(
+        "--datasette", action="store_true",
+        help="with a SQLite OUT: also write metadata.json beside it (facets, labels, search) "
+        "for 'datasette OUT -m metadata.json' (pip install 'cableparse[web]')",
+    )
     _add_batch_options(convert)
     convert.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     convert.add_argument(
@@ -98,22 +135,27 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser(
         "show",
         help="show one cable",
-        description="Parse one cable (a text file, HTML page, csv row or page; the first "
-        "record of a cables.csv) and print a summary, or its to_dict JSON with --json.",
+        description="Parse one cable and print a summary, or its to_dict JSON with --json. "
+        "INPUT is a text file, HTML page, csv row or page, a cables.csv or a directory (the "
+        "cable --id names, else the first readable one), gzip-compressed or not, or '-'.",
     )
-    show.add_argument("input", metavar="INPUT")
+    show.add_argument("input", metavar="INPUT", help="a file, a cables.csv, a directory, or '-' for stdin")
     show.add_argument("--json", action="store_true", help="print to_dict(cable) as JSON")
-    show.add_argument("--format", choices=_FORMATS, default="auto", help="input format")
-    show.add_argument("--id", metavar="REFERENCE_ID", help="pick this cable from a multi-cable input")
+    show.add_argument("--format", choices=_FORMATS, default="auto", help="input format (default: detect)")
+    show.add_argument("--id", metavar="REFID", help="the reference id of the cable to show (08MEXICO23)")
 
     check = sub.add_parser(
         "check",
         help="parse everything and report defects by code",
-        description="Parse every cable of the inputs, print the defects by code and the "
-        "counts. Exit 1 if any record could not be read.",
+        description="Parse every cable of the inputs, print the counts and the defects by "
+        "code. Exit 1 if any record was rejected or no cable was found.",
     )
-    check.add_argument("inputs", nargs="+", metavar="INPUT")
+    check.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="cables.csv (or .csv.gz), HTML page, text file, directory of them, or '-' for stdin",
+    )
     _add_batch_options(check)
+    check.add_argument("-q", "--quiet", action="store_true", help="print nothing; the exit code tells")
 
     graph = sub.add_parser(
         "graph",
@@ -126,13 +168,16 @@ def build_parser() -> argparse.ArgumentParser:
         "with edges/ and nodes/), or graph.graphml (both in one file). Exit 0 ok, 1 some "
         "records rejected, 2 error.",
     )
-    graph.add_argument("inputs", nargs="+", metavar="INPUT")
-    graph.add_argument("-o", "--output", required=True, metavar="OUT")
+    graph.add_argument("inputs", nargs="+", metavar="INPUT", help="cables.csv (.gz), HTML pages, text files or directories")
+    graph.add_argument(
+        "-o", "--output", required=True, metavar="OUT",
+        help="edges file (.csv, .parquet, .graphml; nodes beside it) or a directory for a Parquet dataset",
+    )
     _add_batch_options(graph)
     graph.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
 
     ri = sub.add_parser("ri", help="decode and resolve routing indicators")
-    ri.add_argument("codes", nargs="+", metavar="CODE")
+    ri.add_argument("codes", nargs="+", metavar="CODE", help="routing indicators (RUEHME)")
     ri.add_argument("--json", action="store_true", help="one JSON object per line")
     return parser
 
@@ -161,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated:
         print("cableparse: terminated; no output written", file=sys.stderr)
         return 128 + signal.SIGTERM
+    except BrokenPipeError:
+        return _broken_pipe()
     except (OSError, ValueError, ImportError) as error:
         # Missing input, unwritable output, unknown output kind, pyarrow missing: no traceback,
         # one line naming the problem (SinkError and CableParseError are ValueErrors).
@@ -203,6 +250,23 @@ def _on_sigterm() -> Any:
     return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
+def _broken_pipe() -> int:
+    """The reader of stdout went away (``| head``): end quietly, as Unix tools do."""
+    # Python flushes sys.stdout at exit; with the pipe gone that flush fails again and prints
+    # "Exception ignored ... BrokenPipeError". Point stdout at /dev/null so it cannot.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def _no_cables(args: argparse.Namespace) -> None:
+    print(f"cableparse {args.command}: warning: no cable found in {' '.join(args.inputs)}", file=sys.stderr)
+
+
 def _describe(error: BaseException) -> str:
     if isinstance(error, OSError) and error.filename is not None:
         return f"{error.filename}: {error.strerror or error}"
@@ -211,6 +275,7 @@ def _describe(error: BaseException) -> str:
 
 def _convert(args: argparse.Namespace) -> int:
     from .batch import convert
+    from .sinks import OUTPUT_FORMATS, sink_kind
 
     if args.scheduler is not None and args.engine != "dask":
         raise ValueError("--scheduler needs --engine dask")
@@ -219,6 +284,12 @@ def _convert(args: argparse.Namespace) -> int:
     from .pipeline import check_paths, expand_inputs
 
     check_paths([*args.inputs, *expand_inputs(args.inputs)], args.output, args.rejects)
+
+    kind = OUTPUT_FORMATS[args.to] if args.to else sink_kind(args.output)
+    if args.datasette and kind != "sqlite":
+        raise ValueError("--datasette needs a SQLite output (OUT ending in .db, .sqlite or .sqlite3, or --to sqlite)")
+    if args.engine == "dask" and args.to not in (None, "parquet"):
+        raise ValueError("--engine dask writes Parquet only")
     if args.engine == "dask":
         # Imported only here: Dask is an optional extra (ImportError -> exit 2, naming it).
         from .dask import convert as convert_with_dask
@@ -240,11 +311,21 @@ def _convert(args: argparse.Namespace) -> int:
             format=args.format,
             rejects=args.rejects,
             progress=args.progress,
+            to=args.to,
         )
+    if args.datasette:
+        from .sqlite import write_datasette_metadata
+
+        written = write_datasette_metadata(args.output)
+        if not args.quiet:
+            print(f"wrote {written}: browse with  datasette {args.output} -m {written}", file=sys.stderr)
     if not args.quiet:
         print(summary.report(top=10), file=sys.stderr)
         if summary.rejects and not args.rejects:
             print("(use --rejects FILE to keep the rejected records)", file=sys.stderr)
+    if summary.cables == 0:
+        _no_cables(args)
+        return EXIT_REJECTS
     return EXIT_REJECTS if summary.rejects else EXIT_OK
 
 
@@ -279,53 +360,50 @@ def _check(args: argparse.Namespace) -> int:
         rejects=args.rejects,
         progress=args.progress,
     )
-    out = sys.stdout
-    out.write(
-        f"{summary.cables} cables, {summary.rejects} unreadable, "
-        f"{summary.cables_with_defects} with defects\n"
-    )
-    for code, count in summary.top_defects(len(summary.defects)):
-        out.write(f"{count:>9}  {code}\n")
+    if not args.quiet:
+        out = sys.stdout
+        out.write(summary.headline() + "\n")
+        for code, count in summary.top_defects(len(summary.defects)):
+            out.write(f"{count:>9,}  {code}\n")
+        out.flush()  # a closed pipe shows up here, inside main's handler
+    if summary.cables == 0:
+        _no_cables(args)
+        return EXIT_REJECTS
     return EXIT_REJECTS if summary.rejects else EXIT_OK
 
 
 def _show(args: argparse.Namespace) -> int:
-    from . import iter_cables, parse
+    from . import iter_cables
     from .normalize import canonical_id
 
-    cable: Cable | None = None
     path: str = args.input
-    multi = path.lower().endswith((".csv", ".csv.gz")) and args.format in ("auto", "csv")
-    if args.id is not None or multi:
-        wanted = {args.id, canonical_id(args.id)} if args.id is not None else None
-        for record in iter_cables(path, format=args.format, errors="skip"):
-            if isinstance(record, Cable) and (
-                wanted is None or record.reference_id in wanted or record.canonical_id in wanted
-            ):
-                cable = record
-                break
-        if cable is None:
-            what = f"no cable {args.id}" if args.id else "no readable cable"
-            print(f"cableparse show: {what} in {path}", file=sys.stderr)
-            return EXIT_REJECTS
-    else:
-        from .containers import open_regular
-        from .containers._common import MAX_RECORD_BYTES
-
-        if path == "-":
-            data = sys.stdin.buffer.read(MAX_RECORD_BYTES + 1)
+    if path != "-" and not os.path.exists(path):
+        raise FileNotFoundError(2, "No such file or directory", path)
+    wanted = {args.id, canonical_id(args.id)} if args.id is not None else None
+    cable: Cable | None = None
+    first_error: CableError | None = None
+    # iter_cables streams: the first cable of a 1.6 GB cables.csv (or the one --id names)
+    # comes without reading the rest; directories, gzip (by content) and stdin alike.
+    for record in iter_cables(path, format=args.format, errors="yield"):
+        if isinstance(record, CableError):
+            first_error = first_error or record
+        elif wanted is None or record.reference_id in wanted or record.canonical_id in wanted:
+            cable = record
+            break
+    if cable is None:
+        if args.id is not None:
+            what = f"no cable {args.id}"
         else:
-            with open_regular(path) as file:  # a FIFO would block show forever
-                data = file.read(MAX_RECORD_BYTES + 1)
-        if len(data) > MAX_RECORD_BYTES:
-            raise ValueError(f"{path}: more than the {MAX_RECORD_BYTES}-byte record limit")
-        cable = parse(data, format=args.format)
+            what = "no readable cable" + (f" ({first_error.message})" if first_error else "")
+        print(f"cableparse show: {what} in {path}", file=sys.stderr)
+        return EXIT_REJECTS
     if args.json:
         from .serialize import to_dict
 
         sys.stdout.write(json.dumps(to_dict(cable), ensure_ascii=False, indent=2) + "\n")
     else:
         write_cable(cable, sys.stdout)
+    sys.stdout.flush()  # a closed pipe shows up here, inside main's handler
     return EXIT_OK
 
 

@@ -7,7 +7,9 @@ transformer (``parse_header``, ``parse_body``) -> normalization -> ``Cable``.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -339,6 +341,18 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
             defects.add("reference-id-invalid", f"references column entry {reference!r} is not a cable id")
         references.append(value)
 
+    if _no_cable_structure(envelope, header, body):
+        # README.md converted as a cable gave "1 cables, 0 with defects" (issue 16): text with
+        # nothing of a cable in it must say so, or a batch silently fills up with non-cables.
+        line = envelope.body_line if envelope.body_text and envelope.body_text.strip() else envelope.header_line
+        defects.add(
+            "no-cable-structure",
+            "no cable structure found (no header, classification line, TAGS, SUBJECT or DTG)",
+            1 if defects.flat else line,
+            1,
+            placed=True,
+        )
+
     return Cable(
         reference_id=published or derived,
         canonical_id=canonical,
@@ -355,13 +369,24 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
     )
 
 
+def _no_cable_structure(envelope: Envelope, header: Header | None, body: Body | None) -> bool:
+    """Whether the envelope had text but nothing that makes it a cable (nor container metadata)."""
+    if not ((envelope.header_text and envelope.header_text.strip()) or (envelope.body_text and envelope.body_text.strip())):
+        return False  # empty input has its own defect
+    if envelope.reference_id is not None or envelope.row_id is not None or envelope.created is not None:
+        return False  # the container (a cables.csv row, a Cablegate page) says it is a cable
+    if header is not None and (header.dtg is not None or header.station or header.sender or header.to):
+        return False
+    return body is None or (body.banner is None and not body.tags and body.subject is None)
+
+
 # --- public entry points ------------------------------------------------------------------
 
 FORMATS = ("auto", "text", "csv", "html", "page")
 
 
 def parse(
-    source: str | bytes,
+    source: str | bytes | os.PathLike[str],
     *,
     format: FormatName = "auto",
     strict: bool = False,
@@ -369,18 +394,28 @@ def parse(
 ) -> Cable:
     """Parse one cable from raw text, a cables.csv row, a Cablegate HTML page or a page.
 
+    ``source`` is the document itself (``str`` or ``bytes``), or an :class:`os.PathLike`
+    (a :class:`pathlib.Path`), which is read as :func:`parse_file` reads it. A ``str`` is
+    always text, never a file name: a one-line ``str`` naming an existing file is parsed as
+    text but gets a ``source-is-a-path`` defect and a :class:`UserWarning` (see docs/api.md).
+
     Lenient by default: returns whatever could be read, with ``defects`` for the rest. With
     ``strict=True`` the first defect raises :class:`CableParseError`, the only exception this
-    function raises (in lenient mode only for input that is not text at all).
+    function raises for text (in lenient mode only for input that is not text at all).
     """
     from .containers import detect_format, extract
 
+    if isinstance(source, os.PathLike):
+        return parse_file(source, format=format, strict=strict, reference_id=reference_id)
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
     if not isinstance(source, (str, bytes, bytearray, memoryview)):
-        raise TypeError(f"cannot parse a {type(source).__name__}; give str or bytes")
+        raise TypeError(f"cannot parse a {type(source).__name__}; give str or bytes (the document), or a path")
     if isinstance(source, (bytearray, memoryview)):
         source = bytes(source)
+    path_defect = _looks_like_a_path(source)
+    if path_defect is not None and strict:
+        raise CableParseError(path_defect.message, code=path_defect.code, line=1, column=1)
     if format == "auto":
         format = detect_format(source, None)
     try:
@@ -394,6 +429,8 @@ def parse(
         text = source if isinstance(source, str) else source.decode("utf-8", errors="replace")
         problem = Defect(code="container-error", message=f"{format} container could not be read ({error}); parsed as text")
         envelope = Envelope(container="text", body_text=text, defects=(problem,))
+    if path_defect is not None:
+        envelope = attrs.evolve(envelope, defects=(path_defect, *envelope.defects))
     try:
         return parse_envelope(envelope, strict=strict, reference_id=reference_id)
     except CableParseError:
@@ -416,6 +453,59 @@ def parse(
             origin=envelope.origin,
             defects=(*envelope.defects, Defect(code="internal-error", message=message[:500])),
         )
+
+
+def _looks_like_a_path(source: str | bytes) -> Defect | None:
+    """A defect when ``source`` is a one-line ``str`` that names an existing file.
+
+    ``parse("fixtures/x.txt")`` used to parse the file *name* as a cable, with no defect at
+    all (issue 16). Reading the file instead would make the meaning of a ``str`` depend on the
+    current directory, and would open files whose names arrive as text from elsewhere; so the
+    text is still parsed as text, and the caller is told loudly.
+    """
+    if not isinstance(source, str) or not source or len(source) > 4096 or "\n" in source or "\x00" in source:
+        return None
+    try:
+        exists = os.path.isfile(source)
+    except (OSError, ValueError):  # a name too long or undecodable for this file system
+        return None
+    if not exists:
+        return None
+    message = (
+        f"the text {source!r} is the name of an existing file; parse() takes the document itself: "
+        "use cableparse.parse_file(path) or pass a pathlib.Path to read the file"
+    )
+    warnings.warn(message, UserWarning, stacklevel=3)
+    return Defect(code="source-is-a-path", message=message, line=1, column=1)
+
+
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    format: FormatName = "auto",
+    strict: bool = False,
+    reference_id: str | None = None,
+) -> Cable:
+    """Parse the one cable in the file at ``path`` (text, a cables.csv row, an HTML page or a page).
+
+    Gzip is recognized by content, whatever the name. ``format="auto"`` looks at the name
+    first (``.csv``, ``.csv-row``, ``.html``, with or without ``.gz``) and then at the content.
+    A cables.csv with many rows gives its first; use :func:`iter_cables` for whole dumps. A
+    missing or unreadable path raises the :class:`OSError` that :func:`open` raises; the
+    other arguments are those of :func:`parse`.
+    """
+    from .containers import detect_format, gunzip_bounded
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"parse_file() takes a path, not a {type(path).__name__}")
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+    with open(path, "rb") as file:
+        data = file.read()
+    data = gunzip_bounded(data)  # gzip by content, bounded like every other entry point
+    if format == "auto":
+        format = detect_format(data, os.path.basename(os.fspath(path)))
+    return parse(data, format=format, strict=strict, reference_id=reference_id)
 
 
 def iter_cables(

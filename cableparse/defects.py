@@ -31,6 +31,10 @@ DefectCode = Literal[
     "invalid-utf8",
     "decoded-cp1252",
     "container-error",
+    "no-cable-structure",
+    "source-is-a-path",
+    "internal-error",
+    "integer-out-of-range",
     # cables.csv rows
     "csv-column-count",
     "csv-unterminated-quote",
@@ -87,6 +91,8 @@ ErrorCode = Literal[
     "bad-source",
     "unreadable-record",
     "container-error",
+    "internal-error",
+    "record-too-large",
 ]
 """Codes a :class:`~cableparse.CableParseError` carries besides defect codes (strict mode)."""
 
@@ -145,6 +151,13 @@ DEFECT_CODES: Mapping[str, CodeInfo] = _table([
     ("decoded-cp1252", "the document is 8-bit text, not UTF-8, and was decoded as Windows-1252", "3.1"),
     ("container-error", "the container reader failed (a cableparse bug); the input was parsed as plain text",
      "6"),
+    ("no-cable-structure", "the input has text but nothing of a cable: no header, classification line, TAGS, "
+     "SUBJECT or DTG, and no container metadata (a README converted as a cable)", "6"),
+    ("source-is-a-path", "parse() was given a one-line str that names an existing file: the name was parsed as "
+     "text (use parse_file or a pathlib.Path to read the file)", None),
+    ("internal-error", "a bug in cableparse stopped the parse; the container's metadata is kept (please report it)",
+     "6"),
+    ("integer-out-of-range", "a number does not fit in 64 bits; the SQLite and Parquet sinks store it as null", "3.2"),
     ("csv-column-count", "a cables.csv row does not have 8 fields; missing fields are empty", "3.2"),
     ("csv-unterminated-quote", "a quoted cables.csv field is never closed; it runs to the end of the input",
      "3.6"),
@@ -201,6 +214,8 @@ ERROR_CODES: Mapping[str, CodeInfo] = _table([
     ("bad-source", "the source is neither a path, an open file nor '-'", None),
     ("unreadable-record", "a record of a stream cannot be read (errors='raise')", "3.5"),
     ("container-error", "the container reader failed (a cableparse bug), in strict mode", "6"),
+    ("internal-error", "a bug in cableparse stopped the parse, in strict mode (please report it)", "6"),
+    ("record-too-large", "a record is over the 128 MiB record limit (also after decompression)", "3.5"),
 ])
 """Codes that only :class:`~cableparse.CableParseError` carries, with meaning and spec section."""
 

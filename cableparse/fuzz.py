@@ -6,8 +6,9 @@ Run::
 
 Each property is a Hypothesis test over the strategies of :mod:`cableparse.strategies`. A
 failing input (after Hypothesis shrank it) is written to ``fixtures/regressions/<sha1>.txt``
-with a JSON sidecar ``<sha1>.json`` naming the property, and ``tests/test_regressions.py``
-replays every file there through :func:`check` forever after.
+under the current directory (``--out DIR`` elsewhere) with a JSON sidecar ``<sha1>.json``
+naming the property; run from the project checkout, ``tests/test_regressions.py`` replays
+every file there through :func:`check` forever after.
 
 The ``check_*`` functions are the laws themselves (API.md): lenient parsing never raises and
 places defects inside the input; strict parsing raises only ``CableParseError``;
@@ -171,8 +172,10 @@ def check(name: str, source: str | bytes) -> None:
 
 # --- regressions --------------------------------------------------------------------------
 
-REGRESSIONS = Path(__file__).resolve().parent.parent / "fixtures" / "regressions"
-"""Where failing inputs are kept (the project checkout's ``fixtures/regressions``)."""
+REGRESSIONS = Path("fixtures") / "regressions"
+"""Where failing inputs are written by default: ``fixtures/regressions`` under the current
+directory. Relative on purpose: next to the package would be site-packages when cableparse
+is installed from a wheel (issue 16); from the project root it is the checkout's folder."""
 
 
 def write_regression(source: str | bytes, prop: str, message: str, *, directory: Path = REGRESSIONS,
@@ -285,7 +288,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=1000, help="examples per property and round")
     parser.add_argument("--minutes", type=float, default=None, help="keep running new rounds (seed+1, ...) this long")
     parser.add_argument("--properties", default=",".join(PROPERTIES), help="comma-separated subset of " + ", ".join(PROPERTIES))
-    parser.add_argument("--out", type=Path, default=REGRESSIONS, help="directory for failing inputs")
+    parser.add_argument("--out", type=Path, default=REGRESSIONS,
+                        help="directory for failing inputs (default: fixtures/regressions under the current directory)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     names = [n.strip() for n in args.properties.split(",") if n.strip()]
     unknown = [n for n in names if n not in PROPERTIES]

@@ -222,14 +222,20 @@ class Summary:
         """The ``n`` most frequent defect codes with their counts (ties by code)."""
         return sorted(self.defects.items(), key=lambda item: (-item[1], item[0]))[:n]
 
+    def headline(self) -> str:
+        """The counts line that ``convert`` and ``check`` both print: "1 cable, 2 rejected, ..."."""
+        # One wording for both commands ("rejected", not "unreadable" in one of them), and
+        # "1 cable" rather than "1 cables" (issue 16).
+        return (
+            f"{_count(self.cables, 'cable')}, {self.rejects:,} rejected, "
+            f"{self.cables_with_defects:,} with defects "
+            f"({_count(sum(self.defects.values()), 'defect')} of {_count(len(self.defects), 'kind')})"
+        )
+
     def report(self, top: int = 10) -> str:
         """A short human-readable summary (what the command line prints on stderr)."""
         lines = [
-            (
-                f"{self.cables:,} cables, {self.rejects:,} rejected, "
-                f"{self.cables_with_defects:,} with defects "
-                f"({sum(self.defects.values()):,} defects of {len(self.defects)} kinds)"
-            ),
+            self.headline(),
             (
                 f"{self.seconds:.1f} s, {self.cables_per_second:,.0f} cables/s, "
                 f"{self.megabytes_per_second:.1f} MB/s, "
@@ -243,6 +249,10 @@ class Summary:
         if len(self.defects) > top:
             lines.append(f"  ({len(self.defects) - top} more defect codes)")
         return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 # --- inputs and plan -------------------------------------------------------------------------

@@ -17,8 +17,9 @@ text is drawn from a fixed vocabulary that can never start a front-matter line (
 generated cable *means* is known: :func:`cable_parts` returns that meaning next to the text.
 
 Importing :mod:`cableparse` never imports this module (it needs hypothesis); Hypothesis
-calls :func:`_hypothesis_setup_hook` through the entry point in ``pyproject.toml``, which
-makes ``st.from_type(Cable)`` draw from :func:`cables`.
+calls :func:`cableparse._hypothesis.setup` through the entry point in ``pyproject.toml``,
+which makes ``st.from_type(Cable)`` draw from :func:`cables` (importing this module on the
+first draw only).
 """
 
 from __future__ import annotations
@@ -30,18 +31,17 @@ from typing import Any
 
 
 def _hypothesis_setup_hook() -> None:
-    """Called by Hypothesis through the ``hypothesis`` entry point; registers type strategies.
+    """Register ``st.from_type(Cable)``; the old entry point target, kept for older installs.
 
-    After it, ``st.from_type(Cable)`` draws from :func:`cables`. Defined before this module
-    imports hypothesis: when a user imports ``cableparse.strategies`` first, the hypothesis
-    import runs the entry point while this module is still half-initialized, so the hook
-    must exist already and must resolve :func:`cables` only when a Cable is drawn.
+    The entry point now names :func:`cableparse._hypothesis.setup`, which does not import this
+    module at all. Defined before this module imports hypothesis: when a user imports
+    ``cableparse.strategies`` first, the hypothesis import runs the entry point while this
+    module is still half-initialized, so the hook must exist already and resolve
+    :func:`cables` only when a Cable is drawn (``setup`` defers it).
     """
-    from hypothesis import strategies as _st
+    from ._hypothesis import setup
 
-    from .models import Cable as _Cable
-
-    _st.register_type_strategy(_Cable, _st.deferred(lambda: cables()))
+    setup()
 
 
 import attrs  # noqa: E402 - after the hook, see above

@@ -2,10 +2,13 @@
 
 ================  ===========================================================
 ``*.jsonl``, -    JSON Lines, one :func:`~cableparse.to_dict` record per line
+``*.ndjson``      the same (``*.jsonl.gz``, ``*.ndjson.gz``: gzip-compressed while written)
 ``*.parquet``     one Parquet file (needs pyarrow)
 ``dir/``          a Parquet dataset: a directory of ``part-NNNNN.parquet`` files
-``*.sqlite``      a SQLite database with child tables and FTS5
+``*.sqlite``      a SQLite database with child tables and FTS5 (also ``.db``, ``.sqlite3``)
 ================  ===========================================================
+
+:data:`OUTPUT_FORMATS` names the formats for ``--to``, which overrides the extension.
 
 Every file sink writes to a hidden temporary file in the output's directory, syncs it and
 renames it into place when closed, so an interrupted run never leaves a complete-looking file.
@@ -24,6 +27,7 @@ from .sqlite import SqliteSink, read_sqlite
 
 __all__ = [
     "SINK_KINDS",
+    "OUTPUT_FORMATS",
     "NullSink",
     "Sink",
     "SinkError",
@@ -40,10 +44,18 @@ citation graph of ``cableparse graph``, never chosen by extension: see :mod:`.gr
 
 SINK_KINDS: dict[str, SinkKind] = {
     ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonl.gz": "jsonl",
+    ".ndjson.gz": "jsonl",
     ".parquet": "parquet",
     ".sqlite": "sqlite",
+    ".sqlite3": "sqlite",
+    ".db": "sqlite",
 }
-"""Output extension -> sink kind."""
+"""Output extension -> sink kind (``.gz`` JSON Lines are compressed by the sink)."""
+
+OUTPUT_FORMATS: dict[str, SinkKind] = {"jsonl": "jsonl", "parquet": "parquet", "sqlite": "sqlite"}
+"""``--to`` names -> sink kind, for output names whose extension says nothing (``-o cables``)."""
 
 
 def sink_kind(path: str | os.PathLike[str]) -> SinkKind:
@@ -53,11 +65,13 @@ def sink_kind(path: str | os.PathLike[str]) -> SinkKind:
         return "jsonl"
     if text.endswith(("/", os.sep)) or Path(text).is_dir():
         return "parquet-dataset"
-    kind = SINK_KINDS.get(Path(text).suffix.lower())
-    if kind is None:
-        known = ", ".join(sorted(SINK_KINDS))
-        raise SinkError(f"{text}: unknown output format (use {known}, '-' or a directory/)")
-    return kind
+    name = Path(text).name.lower()
+    # Longest extension first, so that ".jsonl.gz" is not taken for an unknown ".gz".
+    for suffix in sorted(SINK_KINDS, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return SINK_KINDS[suffix]
+    known = ", ".join(sorted(SINK_KINDS))
+    raise SinkError(f"{text}: unknown output format (use {known}, '-' or a directory/; or --to jsonl|parquet|sqlite)")
 
 
 def part_suffix(kind: SinkKind) -> str:

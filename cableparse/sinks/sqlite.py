@@ -11,7 +11,12 @@ output, because published reference ids are neither always present nor unique):
 - ``citations``: the citation edges of :func:`cableparse.graph.cable_citations`, with foreign
   keys to the citing cable and (when the database holds it) the cited one.
 - ``cables_fts``: an FTS5 index over ``subject`` and ``body_text`` (skipped, with a warning,
-  when the sqlite3 library lacks FTS5).
+  when the sqlite3 library lacks FTS5), declared ``content="cables"`` with double quotes:
+  sqlite-utils and Datasette find a table's FTS index by that exact spelling.
+
+The child tables declare ``cable_id`` as a foreign key to ``cables(id)`` (not enforced while
+loading; Datasette follows it to link rows), and ``PRAGMA user_version`` holds
+:data:`SCHEMA_VERSION`.
 
 Inserts are committed in batches; indexes and the FTS index are built once at the end (much
 faster than maintaining them row by row). The database is built under a temporary name and
@@ -34,7 +39,17 @@ from ..serialize import from_dict, to_dict
 from ._atomic import AtomicPath
 from .base import Sink, parent_must_exist
 
-__all__ = ["CITATIONS_SCHEMA", "SCHEMA", "SqliteSink", "has_fts5", "read_sqlite"]
+__all__ = ["CITATIONS_SCHEMA", "SCHEMA", "SCHEMA_VERSION", "SqliteSink", "has_fts5", "read_sqlite"]
+
+SCHEMA_VERSION = 1
+"""``PRAGMA user_version`` of the databases this sink writes.
+
+Raised whenever a query written against the previous version could break or change meaning:
+a table or column added, removed or renamed, a column's encoding changed (a separator, a date
+format), a declared key changed. Adding an index or changing how fast things are written does
+not change it. 0 (SQLite's default) is the schema before versions were recorded: no foreign
+keys, FTS declared with ``content='cables'``, no ``year`` or ``tag_codes`` columns.
+"""
 
 BATCH_SIZE = 2000
 """Cables per transaction."""
@@ -47,6 +62,7 @@ _CABLE_COLUMNS: tuple[str, ...] = (
     "row_id",
     "created",
     "released",
+    "year",
     "origin",
     "classification",
     "caveats",
@@ -80,6 +96,7 @@ _CABLE_COLUMNS: tuple[str, ...] = (
     "summary",
     "signers",
     "body_text",
+    "tag_codes",
     "defect_count",
     "json",
 )
@@ -111,6 +128,7 @@ CREATE TABLE IF NOT EXISTS cables (
     row_id INTEGER,                  -- cables.csv column 1
     created TEXT,                    -- ISO 8601 with offset
     released TEXT,
+    year INTEGER,                    -- of created (for facets)
     origin TEXT,                     -- "Embassy Mexico"
     classification TEXT,             -- level: "UNCLASSIFIED", "SECRET" ...
     caveats TEXT,                    -- "//"-joined: "NOFORN", "FOR OFFICIAL USE ONLY"
@@ -144,11 +162,12 @@ CREATE TABLE IF NOT EXISTS cables (
     summary TEXT,
     signers TEXT,                    -- space-joined
     body_text TEXT,
+    tag_codes TEXT,                  -- JSON array of the TAGS codes, '["PTER", "MX"]' (for facets)
     defect_count INTEGER NOT NULL,
     json TEXT NOT NULL               -- to_dict(cable): the lossless record
 );
 CREATE TABLE IF NOT EXISTS recipients (
-    cable_id INTEGER NOT NULL,       -- cables.id
+    cable_id INTEGER NOT NULL REFERENCES cables (id),
     role TEXT NOT NULL,              -- to | info | exempted
     position INTEGER NOT NULL,       -- 0-based within the role
     routing_indicator TEXT,
@@ -158,13 +177,13 @@ CREATE TABLE IF NOT EXISTS recipients (
     office TEXT
 );
 CREATE TABLE IF NOT EXISTS tags (
-    cable_id INTEGER NOT NULL,
+    cable_id INTEGER NOT NULL REFERENCES cables (id),
     position INTEGER NOT NULL,
     code TEXT NOT NULL,
     kind TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS refs (
-    cable_id INTEGER NOT NULL,
+    cable_id INTEGER NOT NULL REFERENCES cables (id),
     position INTEGER NOT NULL,
     bullet TEXT,
     kind TEXT NOT NULL,
@@ -172,7 +191,7 @@ CREATE TABLE IF NOT EXISTS refs (
     cable_ref TEXT                   -- canonical id of the cited cable
 );
 CREATE TABLE IF NOT EXISTS defects (
-    cable_id INTEGER NOT NULL,
+    cable_id INTEGER NOT NULL REFERENCES cables (id),
     position INTEGER NOT NULL,
     code TEXT NOT NULL,
     message TEXT NOT NULL,
@@ -223,7 +242,7 @@ UPDATE citations SET cited_cable = (SELECT min(id) FROM cables WHERE canonical_i
 
 _FTS = """
 CREATE VIRTUAL TABLE cables_fts USING fts5(
-    subject, body_text, content='cables', content_rowid='id'
+    subject, body_text, content="cables", content_rowid="id"
 )
 """
 
@@ -275,6 +294,7 @@ def _cable_row(cable_id: int, cable: Cable, record: str) -> tuple[Any, ...]:
         cable.row_id,
         _iso(cable.created),
         _iso(cable.released),
+        cable.created.year if cable.created else None,
         cable.origin,
         classification.level if classification else None,
         _joined(classification.caveats, "//") if classification else None,
@@ -308,6 +328,7 @@ def _cable_row(cable_id: int, cable: Cable, record: str) -> tuple[Any, ...]:
         body.summary if body else None,
         _joined(body.signers) if body else None,
         body.text if body else None,
+        json.dumps([tag.code for tag in body.tags], ensure_ascii=False) if body and body.tags else None,
         len(cable.defects),
         record,
     )
@@ -362,6 +383,7 @@ class SqliteSink(Sink):
             self._db.execute("PRAGMA page_size = 8192")
             self._db.executescript(SCHEMA)
             self._db.executescript(CITATIONS_SCHEMA)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._fts = not part and has_fts5()
             self._fts_upto = 0  # cables.id up to which cables_fts is filled
             if self._fts:

@@ -96,7 +96,7 @@ def test_check(broken_csv: tuple[Path, int], clean_csv: tuple[Path, int], capsys
     source, rows = broken_csv
     assert main(["check", str(source), "-j", "1"]) == 1
     out = capsys.readouterr().out
-    assert out.startswith(f"{rows} cables, 1 unreadable")
+    assert out.startswith(f"{rows:,} cables, 1 rejected")  # the word convert uses too
     assert main(["check", str(clean_csv[0]), "-j", "1"]) == 0
 
 
