@@ -55,15 +55,22 @@ def speedups() -> dict[str, Any]:
 
 
 def build_parser(
-    name: str, transformer: Transformer[Any, Any] | None = None, *, debug: bool = False, fast: bool = True
+    name: str,
+    transformer: Transformer[Any, Any] | None = None,
+    *,
+    debug: bool = False,
+    fast: bool = True,
+    start: str | list[str] = "start",
 ) -> Lark:
     """A new LALR parser with the contextual lexer for grammar ``name``.
 
     With ``transformer`` the parser builds no tree: each rule's callback runs as the rule is
     reduced, which roughly halves the cost per cable. ``fast`` uses :func:`speedups`.
+    ``start`` names the start rule, or several (a field grammar has one per field).
     """
     return Lark(
         grammar_text(name),
+        start=start,
         parser="lalr",
         import_paths=[str(grammar_dir())],
         lexer="contextual",
