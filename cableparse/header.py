@@ -106,30 +106,26 @@ class FieldTransformer(Transformer[Token, Any]):
             indicators.extend(str(token).split())
         return {"precedence": str(tokens[0]), "routing_indicators": tuple(indicators)}, []
 
-    def serial(self, tokens: list[Token]) -> tuple[str, str | None]:
-        digits = str(tokens[0]).lstrip("# \t")
-        section = str(tokens[1])[1:] if len(tokens) > 1 else None
-        return digits, section
-
-    def fl3(self, children: list[Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        values: dict[str, Any] = {"station": str(children[1])}
+    def fl3(self, tokens: list[Token]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        values: dict[str, Any] = {"station": str(tokens[1]), "station_serial": None, "section": None, "filed": None}
         defects: list[tuple[str, str]] = []
-        rest = children[2:]
-        serial: tuple[str, str | None] | None = None
-        if rest and isinstance(rest[0], tuple):
-            serial = rest.pop(0)
-        if serial is not None:
-            digits, section = serial
-            values["station_serial"] = _number(digits)
-            values["section"] = _number(section) if section else None
-            if values["station_serial"] is None or (section and values["section"] is None):
-                # A damaged line can hold thousands of digits; int() would refuse them.
-                defects.append(("fl3-number-too-long", "FL3 serial or section is too long to be a number"))
-        else:
-            values["station_serial"] = values["section"] = None
-        filed = [token for token in rest if token.type in ("DIGITS", "FILED_WORD")]
-        values["filed"] = str(filed[0]) if filed else None
-        if serial is None:
+        serial = False
+        for token in tokens[2:]:
+            kind = token.type
+            if kind == "SERIAL":
+                serial = True
+                values["station_serial"] = number = _number(str(token).lstrip("# \t"))
+                if number is None:
+                    # A damaged line can hold thousands of digits; int() would refuse them.
+                    defects.append(("fl3-number-too-long", "FL3 serial is too long to be a number"))
+            elif kind == "SECTION_NUMBER":
+                digits = str(token)[1:]
+                values["section"] = number = _number(digits)
+                if number is None and digits:
+                    defects.append(("fl3-number-too-long", "FL3 section is too long to be a number"))
+            elif kind in ("DIGITS", "FILED_WORD"):
+                values["filed"] = str(token)
+        if not serial:
             defects.append(("fl3-irregular", "lacks a station serial"))
         return values, defects
 
@@ -137,7 +133,7 @@ class FieldTransformer(Transformer[Token, Any]):
         return {}, []
 
     def fl5(self, tokens: list[Token]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        letters = [str(t) for t in tokens if t.type == "PRECEDENCE_LETTERS"]
+        letters = str(tokens[0]).split() if tokens[0].type == "PRECEDENCE_LETTERS" else []
         group = next(t for t in tokens if t.type == "DTG_GROUP")
         signals = tuple(str(t) for t in tokens if t.type in ("SIGNAL", "SIGNAL_GROUP"))
         # DTG_GROUP is "DDHHMM[Z] MON[TH] YY[YY]": the terminal fixed the pieces' shapes.
@@ -299,7 +295,8 @@ def _addressees_by_line(tokens: list[Token]) -> tuple[list[Recipient], list[Pend
 
 # --- the header grammar's transformer ---------------------------------------------------------
 
-_MARKS = {"fl2": "\x1e2", "fl3": "\x1e3", "fl4": "\x1e4", "fl5": "\x1e5", "addressees": "\x1eA"}
+_ADDRESS_MARKS = {"action": "\x1eT", "info": "\x1eI", "exempt": "\x1eX"}
+_MARKS = {"fl2": "\x1e2", "fl3": "\x1e3", "fl4": "\x1e4", "fl5": "\x1e5"}
 _ADDRESS_FIELDS = {"action": "to", "info": "info", "exempt": "exempted"}
 
 
@@ -309,12 +306,13 @@ class _Segment(NamedTuple):
     start: str
     part: int
     tokens: list[Token]
+    mark: str
 
 
 def _read_fields(segments: list[_Segment]) -> list[tuple[Any, int]]:
     """The field values of every segment and the line of the parsed text it started on: all
     in one parse, or segment by segment where that fails."""
-    text = "".join(_MARKS[segment.start] + _text(segment.tokens) for segment in segments)
+    text = "".join(segment.mark + _text(segment.tokens) for segment in segments)
     combined = _field("fields", text)
     if combined is not None and len(combined) == len(segments):
         lines: list[int] = []
@@ -409,12 +407,16 @@ def _with_fields(parts: list[HeaderPart]) -> list[HeaderPart]:
         if part.name == "routing":
             fl2 = [token for token in part.tokens if token.type in ("FL2", "RI_LINE")]
             if fl2:
-                segments.append(_Segment("fl2", index, fl2))
-            segments.extend(_Segment(token.type.lower(), index, [token]) for token in part.tokens if token.type in ("FL3", "FL4"))
+                segments.append(_Segment("fl2", index, fl2, _MARKS["fl2"]))
+            segments.extend(
+                _Segment(token.type.lower(), index, [token], _MARKS[token.type.lower()])
+                for token in part.tokens
+                if token.type in ("FL3", "FL4")
+            )
         elif part.name == "dtg":
-            segments.append(_Segment("fl5", index, list(part.tokens)))
+            segments.append(_Segment("fl5", index, list(part.tokens), _MARKS["fl5"]))
         elif part.name in _ADDRESS_FIELDS:
-            segments.append(_Segment("addressees", index, list(part.tokens)))
+            segments.append(_Segment("addressees", index, list(part.tokens), _ADDRESS_MARKS[part.name]))
     if not segments:
         return parts
     found = _read_fields(segments)
