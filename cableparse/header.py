@@ -392,7 +392,8 @@ class HeaderTransformer(Transformer[Token, Any]):
             kind = "acp127"
         elif partial:
             kind = "partial"
-        elif names & {"dtg", "sender", "action"}:
+        elif names & {"dtg", "sender", "action", "info", "exempt"}:
+            # ACP 126 style, or a fragment of the address list ("INFO AMEMBASSY PANAMA").
             kind = "acp126"
         else:
             kind = "other"
