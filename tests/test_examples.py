@@ -14,6 +14,8 @@ One fixture per cable, named by its reference id, in the container it came in; t
 - 09STATE37566.html: State-originated ACP 126 variant, page line inside the addressees, offices
 - 10BRASILIA49.html: Cablegate page with its header in a <pre>
 - 92ZAGREB1869.csv-row: 1992 cable, E.O. 12356, old-format markers between sections
+- 91BOGOTA8074.csv-row: ACP 126 address lists without routing indicators, a precedence on an
+  INFO entry, an office suffix (CDR4THPSYOPG FT BRAGG NC//AORC-POG-F//)
 
 A failing comparison shows the field that changed. After a deliberate change, regenerate with
 ``CABLEPARSE_UPDATE_GOLDEN=1 pytest tests/test_examples.py`` and review the diff.
