@@ -49,10 +49,14 @@ def _cpu(function: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
+def _time_one(text: str) -> float:
+    return _cpu(lambda: core.parse_header(text, Defects()))
+
+
 def hostile(n: int = 10_000) -> None:
     print(f"{'family':38} {'n':>9} {'2n':>9} {'4n':>9}  2n/n 4n/2n")
     for name, make in FAMILIES.items():
-        times = [_cpu(lambda text=make(size): core.parse_header(text, Defects())) for size in (n, 2 * n, 4 * n)]
+        times = [_time_one(make(size)) for size in (n, 2 * n, 4 * n)]
         ratios = [b / a if a > 0 else float("nan") for a, b in zip(times, times[1:])]
         print(f"{name:38} {times[0]:8.4f}s {times[1]:8.4f}s {times[2]:8.4f}s  {ratios[0]:4.1f} {ratios[1]:4.1f}")
 

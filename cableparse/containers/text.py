@@ -5,7 +5,10 @@ Nothing here interprets the lines beyond recognising their shape. The rules (spe
 *Is there a header?* Look at the first :data:`LOOKAHEAD` lines after leading blank lines for an
 *anchor*: a transmission id ``VZCZC...``, the partial-extract sentence, an FL2/FL3/FL4 line
 (``RR RUEH...``, ``DE RUEH... #``, ``ZNY CCCCC``), an FL5 line (``R 042201Z JAN 08``), a bare DTG,
-or ``FM``/``TO``/``XMT``. ``VZCZC`` and the partial-extract sentence count wherever they are
+``FM``, or a ``TO``/``INFO`` line whose entry is an address (``INFO RUEHBO/AMEMBASSY BOGOTA``,
+``INFO AMEMBASSY PANAMA``, not ``TO THE MINISTER``): a fragment of the address list is a
+header. The line shapes are terminals of ``grammars/terminals.lark`` (``FL2_ANCHOR`` ...), built
+from the same pieces as the header grammar's lines. ``VZCZC`` and the partial-extract sentence count wherever they are
 (post printouts put a page of preamble before ``VZCZC``: 03ABUDHABI2641, spec 1.12 d); the
 weaker anchors only count when no body front matter (``E.O.``, ``TAGS:``, ``SUBJECT:``) comes
 before them, so a body that quotes another telegram's ``FM`` line is not taken for a header.
@@ -21,6 +24,9 @@ belong to the header as its preamble.
 - a blank line once the addressee block (``FM``/``TO``/``INFO``/``XMT``) has begun, or a blank
   line before it unless more format lines follow before anything that opens a body (partial
   extracts carry a DTG, a NARA id line and a printout between blank lines: 01HOCHIMINHCITY1082).
+  Inside the addressee block, an old-format page header (``PAGE 02  LAGOS  01234  271108Z``,
+  with its lone classification line and blank lines) followed by more addresses does not end
+  the header (spec 1.10).
 
 The blank lines between header and body stay at the end of ``header_text`` (as in cables.csv,
 whose partial-extract header field ends with ``\\n\\n``), so ``header_text + body_text`` is the
