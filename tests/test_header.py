@@ -178,6 +178,14 @@ def test_continuation_lines(lines: str, expected: list[tuple[str | None, str, st
     assert [(r.routing_indicator, r.address, r.precedence, r.serial) for r in header.info] == expected
 
 
+def test_slashes_as_written_and_xmt_slash() -> None:
+    header = header_of(ACP126 + "TO //\nINFO ////\nRUEHZL/EUROPEAN POLITICAL COLLECTIVE\nXMT/AMEMBASSY SOFIA\nAMEMBASSY BUCHAREST\n")
+    assert [r.address for r in header.to] == ["//"]
+    assert [r.address for r in header.info] == ["////", "EUROPEAN POLITICAL COLLECTIVE"]
+    # Spec 1.11: XMT/ and the line after it are both exempted.
+    assert [r.address for r in header.exempted] == ["AMEMBASSY SOFIA", "AMEMBASSY BUCHAREST"]
+
+
 def test_office_between_double_slashes() -> None:
     header = header_of(ACP126 + "TO RUEKJCS/JOINT STAFF WASHDC//J-3/J-5// IMMEDIATE\n\nUNCLAS BOGOTA 001234\n")
     assert header.to == (
