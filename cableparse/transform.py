@@ -1,4 +1,4 @@
-"""Tree-to-model transformers for the header and body grammars.
+"""Tree-to-model transformers for the body grammar (the header's are in :mod:`cableparse.header`).
 
 The transformers are passed to the ``Lark`` constructor, so they run while the LALR parser
 reduces and no parse tree is built. They are pure: each callback turns the tokens of one rule
@@ -9,237 +9,45 @@ context (strictness, position offsets, the citing cable's year for REF ids) is a
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from typing import Any, NamedTuple
 
 from lark import Token, Transformer
 
-from .defects import DefectCode
-from .models import Banner, ClassifiedBy, ExecutiveOrder, Header, HeaderKind, Recipient
+from .header import HeaderPart, HeaderTransformer, Pending, dtg_of, parse_dtg, parse_recipient
+from .models import Banner, ClassifiedBy, ExecutiveOrder
 from .normalize import (
-    MONTHS,
-    UTC,
     collapse,
-    full_year,
     level_from_marking,
     parse_decl_date,
     parse_reasons,
 )
 
-Pending = tuple[DefectCode, str, int | None, int | None]
-"""A defect not yet placed in a parse: code, message, line, column (1-based, in the part)."""
-
+__all__ = [
+    "TRANSFORMERS",
+    "Block",
+    "BodyTransformer",
+    "HeaderPart",
+    "HeaderTransformer",
+    "Pending",
+    "clean_text",
+    "dtg_of",
+    "has_inline_marker",
+    "interpret_banner",
+    "interpret_classified_by",
+    "interpret_eo",
+    "interpret_refs",
+    "interpret_subject",
+    "interpret_tags",
+    "parse_dtg",
+    "parse_recipient",
+    "remove_inline_markers",
+    "split_paragraph",
+]
 
 # --- header -------------------------------------------------------------------------------
-
-_FL3 = re.compile(r"\s*DE\s+([A-Z][A-Z0-9]*)\s*(?:#\s*)?(\d+)?(?:/(\d+))?\s*(\S+)?")
-_FL5 = re.compile(
-    r"\s*((?:[A-Z]\s+){0,4})((\d\d)(\d\d)(\d\d)Z?\s+([A-Za-z]{3})[A-Za-z]*\s+(\d{2,4}))\s*(.*?)\s*$"
-)
-_SIGNAL = re.compile(r"\([^)]*\)?|[^\s(]+")
-_ADDRESS_RI = re.compile(r"([QRU][A-Z0-9]{3,7})\s*/\s*(.*)$")
-# Office suffixes sit between the first and the last "//": 09STATE37561 has two,
-# "DIA WASHINGTON DC//DHI-1B/CLM//DP//". A lone trailing "//" is kept as written.
-_OFFICE = re.compile(r"^(.*?)\s*//(.+)//\s*(.*)$")
-_TAIL = re.compile(
-    r"^(.*?)(?:\s+(FLASH|NIACT\s+IMMEDIATE|IMMEDIATE|PRIORITY|ROUTINE|PRIOITY|PRORITY|IMMEDIAT))?(?:\s+(\d{3,4}))?\s*$"
-)
-# State-originated cables repeat the page header inside the address list (spec 1.10).
-_PAGE_LINE = re.compile(r"^PAGE\s+\d{1,3}\s+\S+")
-
-
-class HeaderPart(NamedTuple):
-    """One part of the header as the grammar found it."""
-
-    name: str
-    values: dict[str, Any]
-    defects: list[Pending]
-    line: int | None = None
-    """Line of the part's first token, where a later check may point."""
-
-
-def parse_recipient(line: str) -> Recipient:
-    """One addressee line without its TO/INFO/XMT keyword (spec 1.10)."""
-    text = collapse(line)
-    routing_indicator = None
-    match = _ADDRESS_RI.match(text)
-    if match:
-        routing_indicator, text = match.group(1), match.group(2)
-    office = None
-    match = _OFFICE.match(text)
-    if match:
-        text, office = match.group(1), match.group(2)
-        if match.group(3):
-            text = f"{text} {match.group(3)}"
-    match = _TAIL.match(text)
-    precedence = serial = None
-    if match:
-        text, precedence, serial = match.group(1), match.group(2), match.group(3)
-        if precedence:
-            precedence = collapse(precedence)
-    return Recipient(
-        routing_indicator=routing_indicator,
-        address=text.strip(),
-        precedence=precedence,
-        serial=serial,
-        office=office,
-    )
-
-
-def dtg_of(group: str) -> _dt.datetime | None:
-    """The aware UTC datetime of a date-time group (``042201Z JAN 08``), ``None`` if it is no date."""
-    values, _ = parse_dtg(group, None, None)
-    return values.get("dtg")
-
-
-def parse_dtg(value: str, line: int | None, column: int | None) -> tuple[dict[str, Any], list[Pending]]:
-    """FL5: precedence letters, date-time group (aware UTC), operating signals."""
-    match = _FL5.match(value)
-    if match is None:
-        return {}, [("dtg-unreadable", f"cannot read the date-time group {value.strip()!r}", line, column)]
-    letters, group, day, hour, minute, month, year, rest = match.groups()
-    values: dict[str, Any] = {
-        "precedences": tuple(letters.split()),
-        "dtg_text": collapse(group),
-        "operating_signals": tuple(_SIGNAL.findall(rest)),
-    }
-    defects: list[Pending] = []
-    month_number = MONTHS.get(month.upper())
-    try:
-        if month_number is None:
-            raise ValueError(month)
-        values["dtg"] = _dt.datetime(
-            full_year(int(year)), month_number, int(day), int(hour), int(minute), tzinfo=UTC
-        )
-    except ValueError:
-        defects.append(("dtg-invalid", f"date-time group {value.strip()!r} is not a real date", line, column))
-    if month != month.upper() and letters.strip():
-        # Partial extracts write a bare "291359Z Nov 00" (00HARARE6677): normal for them, odd
-        # on a real FL5 line.
-        defects.append(("dtg-mixed-case-month", f"month {month!r} is not upper case", line, column))
-    return values, defects
-
-
-_KEYWORD = {word: re.compile(rf"^{word}\b[\s/]*") for word in ("TO", "INFO", "XMT")}
-
-
-def _addressees(tokens: list[Token], keyword: str) -> tuple[list[Recipient], list[Pending]]:
-    recipients: list[Recipient] = []
-    defects: list[Pending] = []
-    for index, token in enumerate(tokens):
-        text = str(token).strip()
-        if index == 0:
-            text = _KEYWORD[keyword].sub("", text, count=1)
-        if _PAGE_LINE.match(text):
-            defects.append(("page-line-in-addressees", f"page header line dropped: {text!r}", token.line, token.column))
-            continue
-        if not text:
-            continue
-        recipients.append(parse_recipient(text))
-    return recipients, defects
-
-
-class HeaderTransformer(Transformer[Token, Any]):
-    """Turns header grammar reductions into :class:`HeaderPart` values and a :class:`Header`."""
-
-    def preamble(self, tokens: list[Token]) -> HeaderPart:
-        partial = any(token.type == "PARTIAL" for token in tokens)
-        text = "\n".join(str(token).rstrip() for token in tokens)
-        return HeaderPart("preamble", {"preamble": text, "partial": partial}, [])
-
-    def fl2(self, tokens: list[Token]) -> HeaderPart:
-        words = str(tokens[0]).split()
-        indicators = words[1:]
-        for token in tokens[1:]:
-            indicators.extend(str(token).split())
-        return HeaderPart("fl2", {"precedence": words[0], "routing_indicators": tuple(indicators)}, [])
-
-    def routing(self, children: list[Any]) -> HeaderPart:
-        values: dict[str, Any] = {}
-        defects: list[Pending] = []
-        for child in children:
-            if isinstance(child, HeaderPart):
-                values.update(child.values)
-                continue
-            token: Token = child
-            text = str(token).strip()
-            if token.type == "FL1":
-                values["transmission_id"] = text
-            elif token.type == "FL3":
-                match = _FL3.match(text)
-                if match:
-                    station, serial, section, filed = match.groups()
-                    values["station"] = station
-                    values["station_serial"] = int(serial) if serial else None
-                    values["section"] = int(section) if section else None
-                    values["filed"] = filed
-                if not match or not match.group(2):
-                    defects.append(("fl3-irregular", f"FL3 {text!r} lacks a station serial", token.line, token.column))
-            elif token.type == "FL4":
-                values["security"] = text
-        return HeaderPart("routing", values, defects)
-
-    def dtg(self, tokens: list[Token]) -> HeaderPart:
-        token = tokens[0]
-        values, defects = parse_dtg(str(token), token.line, token.column)
-        return HeaderPart("dtg", values, defects, token.line)
-
-    def sender(self, tokens: list[Token]) -> HeaderPart:
-        return HeaderPart("sender", {"sender": collapse(re.sub(r"^\s*FM\s+", "", str(tokens[0])))}, [])
-
-    def action(self, tokens: list[Token]) -> HeaderPart:
-        recipients, defects = _addressees(tokens, "TO")
-        return HeaderPart("action", {"to": tuple(recipients)}, defects)
-
-    def info(self, tokens: list[Token]) -> HeaderPart:
-        recipients, defects = _addressees(tokens, "INFO")
-        return HeaderPart("info", {"info": tuple(recipients)}, defects)
-
-    def exempt(self, tokens: list[Token]) -> HeaderPart:
-        recipients: list[Recipient] = []
-        defects: list[Pending] = []
-        group: list[Token] = []
-        for token in [*tokens, None]:
-            if token is None or token.type == "XMT":
-                if group:
-                    found, problems = _addressees(group, "XMT")
-                    recipients.extend(found)
-                    defects.extend(problems)
-                group = []
-            if token is not None:
-                group.append(token)
-        return HeaderPart("exempt", {"exempted": tuple(recipients)}, defects)
-
-    def start(self, parts: list[HeaderPart]) -> tuple[Header, list[Pending], dict[str, int | None]]:
-        values: dict[str, Any] = {}
-        defects: list[Pending] = []
-        names = set()
-        preambles: list[str] = []
-        partial = False
-        for part in parts:
-            names.add(part.name)
-            defects.extend(part.defects)
-            if part.name == "preamble":
-                # A partial extract can have two: before and after its bare DTG line.
-                preambles.append(part.values["preamble"])
-                partial = partial or part.values["partial"]
-                continue
-            values.update(part.values)
-        if preambles:
-            values["preamble"] = "\n".join(preambles)
-        kind: HeaderKind
-        if "routing" in names:
-            kind = "acp127"
-        elif partial:
-            kind = "partial"
-        elif names & {"dtg", "sender", "action"}:
-            kind = "acp126"
-        else:
-            kind = "other"
-        lines: dict[str, int | None] = {part.name: part.line for part in parts if part.line is not None}
-        return Header(kind=kind, **values), defects, lines
-
+# The header half lives in cableparse/header.py (block transformer and field grammars); its
+# names stay importable from here, where render.py, strategies.py and older callers look.
 
 # --- body ---------------------------------------------------------------------------------
 
