@@ -1,11 +1,83 @@
-"""The E.O. line (spec 2.4)."""
+"""The E.O. line (spec 2.4), read by ``grammars/eo.lark``."""
 
 from __future__ import annotations
 
+import functools
+from typing import Any, NamedTuple
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError
+
+from ..grammar import build_parser
 from ..models import ExecutiveOrder
-from ..transform import interpret_eo
+from ..normalize import collapse, parse_decl_date
+
+
+class _Line(NamedTuple):
+    order: str | None
+    decl_start: int | None
+    """Offset of the first token of the instruction, ``None`` when there is none."""
+    decl_end: int
+    """Offset where the instruction ends: the end of the text or a following label."""
+    date: str | None
+    """The first date token, as written."""
+
+
+class _EoTransformer(Transformer[Token, Any]):
+    """Reduces an E.O. line to its order, the span of its instruction and its date."""
+
+    def start(self, tokens: list[Token]) -> _Line:
+        order = None
+        decl_start: int | None = None
+        decl_end: int | None = None
+        date = None
+        for token in tokens:
+            kind = token.type
+            if kind == "ORDER":
+                order = str(token).strip(" \t()")
+            elif kind == "FOLLOWING":
+                decl_end = token.start_pos
+            elif kind in ("DATE", "WORD_DATE", "DECL", "WORD"):
+                if decl_start is None:
+                    decl_start = token.start_pos
+                if date is None and kind in ("DATE", "WORD_DATE"):
+                    date = str(token)
+        return _Line(order, decl_start, -1 if decl_end is None else decl_end, date)
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return build_parser("eo", _EoTransformer())
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _read(text: str) -> tuple[ExecutiveOrder, str]:
+    try:
+        parsed: Any = _parser().parse(text)
+        line: _Line = parsed
+    except LarkError:
+        return ExecutiveOrder(declassify=collapse(text) or None), ""
+    if line.decl_start is None:
+        declassify = None
+    else:
+        end = len(text) if line.decl_end < 0 else line.decl_end
+        declassify = collapse(text[line.decl_start : end]) or None
+    following = text[line.decl_end :] if line.decl_end >= 0 else ""
+    date = parse_decl_date(line.date) if line.date else None
+    return ExecutiveOrder(order=line.order, declassify=declassify, declassify_on=date), following
 
 
 def read_eo(text: str) -> ExecutiveOrder:
-    """Order number, declassification instruction and date of an E.O. block."""
-    return interpret_eo(text)
+    """Order number, declassification instruction and date of an E.O. block.
+
+    ``declassify`` is the instruction as written after the order (``"DECL: 01/31/2016"``,
+    ``"N/A"``), spaces collapsed; ``declassify_on`` the first date written in it, wherever it
+    sits. Text that is no E.O. line comes back whole as ``declassify``.
+    """
+    return _read(text)[0]
+
+
+def split_eo(text: str) -> tuple[ExecutiveOrder, str]:
+    """:func:`read_eo`, and the text from a TAGS or SUBJECT label that a reflowed page ran onto
+    the E.O. line (``"TAGS: EWWT AORC ..."`` of 09LONDON67), or ``""``."""
+    return _read(text)
