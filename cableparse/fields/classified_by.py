@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
-from ..grammar import build_parser
+from ..grammar import build_parser, terminal_regex
 from ..models import ClassifiedBy
 from ..normalize import collapse
 from ._tokens import is_token
@@ -37,7 +37,7 @@ _TITLE_WORDS = frozenset(
     EXECUTIVE ASSISTANT EXEC PRESIDENT VICE TEAM LEADER LEAD STAFF DESK CHAIR CHAIRMAN MEMBER CHG. AMB.
     THE FOR AND OF TO AT ON IN & -
     PA P/E E/P PE EP POL/C ECON/C AIT USEU USNATO USUN USOSCE NAS WHA EAP EUR NEA SCA AF ISN INR IPC OPS CTC
-    SCI NSC DOS USG OES PM DRL IO CA S/CT CT ECA IIP USAID AID DEA FBI DHS ICE DAO DIA MLO ODC OMC NCIS
+    SCI NSC OES PM DRL IO CA S/CT CT ECA IIP USAID AID DEA FBI DHS ICE DAO DIA MLO ODC OMC NCIS
     """.split()
 )
 # Words after a name that belong to it (04NEWDELHI7091 "Robert O. Blake, Jr.").
@@ -99,7 +99,7 @@ class _ClassifiedByTransformer(Transformer[Token, Any]):
     def groups(self, children: list[list[str]]) -> _Reasons:
         return _Reasons(tuple(dict.fromkeys(reason for group in children for reason in group)))
 
-    def tail(self, children: list[list[Token]]) -> None:
+    def filler(self, children: list[Token]) -> None:
         return None
 
     def reasons(self, children: list[Any]) -> _Reasons:
@@ -116,7 +116,8 @@ class _ClassifiedByTransformer(Transformer[Token, Any]):
                 for token in child:
                     if token.type == "PUNCT" and str(token) in ",;:":
                         segments.append([])
-                    elif token.type == "WORD":
+                    elif token.type == "WORD" and any(c.isalnum() for c in str(token)):
+                        # Dashes and dots are no part of a name or title ("AF/C - John Doe").
                         segments[-1].append(str(token))
                 who = _Who(
                     tuple(tuple(segment) for segment in segments if segment),
@@ -136,6 +137,12 @@ def _parser() -> Lark:
     return build_parser("classified_by", _ClassifiedByTransformer())
 
 
+@functools.lru_cache(maxsize=1)
+def _label_regex() -> re.Pattern[str]:
+    # Built from the grammar's own terminal: the same label shape, written once.
+    return re.compile(terminal_regex("terminals", "CLASSIFIED_BY_LABEL"))
+
+
 def _name_and_title(segments: tuple[tuple[str, ...], ...]) -> tuple[str | None, str | None]:
     """The name and the title of who, from its comma-separated segments."""
     name_index = None
@@ -146,7 +153,7 @@ def _name_and_title(segments: tuple[tuple[str, ...], ...]) -> tuple[str | None, 
             if index == name_index + 1 and len(segment) == 1 and _strip(segment[0]).rstrip(".") in _SUFFIXES:
                 name[-1] += ","
                 name.append(segment[0])
-            elif any(_is_title(word) and _strip(word) not in _CONNECTIVES for word in segment):
+            elif any(_is_title(word) and _strip(word) not in _CONNECTIVES and any(c.isalnum() for c in word) for word in segment):
                 titles.append(" ".join(segment))
             continue
         if segment[0].upper().startswith("DERIVED"):
@@ -189,6 +196,17 @@ def read_classified_by(text: str) -> ClassifiedBy:
     try:
         parsed: Any = _parser().parse(text)
     except LarkError:
+        parsed = None
+    if parsed is None or not parsed[2]:
+        # Text before the label that the grammar took for a Classified By of its own (a
+        # paragraph that says "for reasons" before "CLASSIFIED BY"): read from the label.
+        label = _label_regex().search(text, 1)
+        if label is not None:
+            try:
+                parsed, text = _parser().parse(text[label.start() :]), text[label.start() :]
+            except LarkError:
+                pass
+    if parsed is None:
         return ClassifiedBy(text=text)
     who: _Who | None = parsed[0]
     reasons: _Reasons = parsed[1]

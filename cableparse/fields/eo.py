@@ -18,7 +18,9 @@ class _Line(NamedTuple):
     decl_start: int | None
     """Offset of the first token of the instruction, ``None`` when there is none."""
     decl_end: int
-    """Offset where the instruction ends: the end of the text or a following label."""
+    """Offset where the instruction ends: after its last word."""
+    following: int | None
+    """Offset of a TAGS or SUBJECT label run onto the line, ``None`` when there is none."""
     date: str | None
     """The first date token, as written."""
 
@@ -29,20 +31,24 @@ class _EoTransformer(Transformer[Token, Any]):
     def start(self, tokens: list[Token]) -> _Line:
         order = None
         decl_start: int | None = None
-        decl_end: int | None = None
+        decl_end = 0
+        following: int | None = None
         date = None
         for token in tokens:
             kind = token.type
             if kind == "ORDER":
                 order = str(token).strip(" \t()")
             elif kind == "FOLLOWING":
-                decl_end = token.start_pos
+                following = token.start_pos
             elif kind in ("DATE", "WORD_DATE", "DECL", "WORD"):
                 if decl_start is None:
                     decl_start = token.start_pos
+                if any(c.isalnum() for c in str(token)):
+                    # Up to the last word: not a page's stray backslash (06BERN1971.html).
+                    decl_end = token.end_pos or decl_end
                 if date is None and kind in ("DATE", "WORD_DATE"):
                     date = str(token)
-        return _Line(order, decl_start, -1 if decl_end is None else decl_end, date)
+        return _Line(order, decl_start, decl_end, following, date)
 
 
 @functools.lru_cache(maxsize=1)
@@ -57,12 +63,11 @@ def _read(text: str) -> tuple[ExecutiveOrder, str]:
         line: _Line = parsed
     except LarkError:
         return ExecutiveOrder(declassify=collapse(text) or None), ""
-    if line.decl_start is None:
+    if line.decl_start is None or line.decl_end <= line.decl_start:
         declassify = None
     else:
-        end = len(text) if line.decl_end < 0 else line.decl_end
-        declassify = collapse(text[line.decl_start : end]) or None
-    following = text[line.decl_end :] if line.decl_end >= 0 else ""
+        declassify = collapse(text[line.decl_start : line.decl_end]) or None
+    following = text[line.following :] if line.following is not None else ""
     date = parse_decl_date(line.date) if line.date else None
     return ExecutiveOrder(order=line.order, declassify=declassify, declassify_on=date), following
 

@@ -70,9 +70,10 @@ def _known(word: str) -> bool:
     return tag_kind(word) != "unknown"
 
 
-def _code_shaped(word: str) -> bool:
-    """A word that is a code by its looks in a space-separated list: known, or short upper case."""
-    return _known(word) or (len(word) <= 6 and word.isalnum() and word.isupper())
+def _code_shaped(code: str, written: str) -> bool:
+    """A word that is a code by its looks in a space-separated list: known, or written short
+    and upper case ("War Crimes" is no code, "IIP" is)."""
+    return _known(code) or (len(code) <= 6 and code.isalnum() and written.strip(_EDGE).isupper())
 
 
 @functools.lru_cache(maxsize=1)
@@ -181,7 +182,7 @@ def _codes(words: list[tuple[str, Token]], *, spaced: bool) -> list[_Entry]:
         if person_next and not _known(code):
             run.append((word, token))
             continue
-        if _code_shaped(code) or split_run_together(code) is not None or not spaced:
+        if _code_shaped(code, word) or split_run_together(code) is not None or not spaced:
             flush()
             entries.append(_Entry(code, "tag", token))
             person_next = code in _PERSON_CODES
@@ -191,37 +192,53 @@ def _codes(words: list[tuple[str, Token]], *, spaced: bool) -> list[_Entry]:
     return entries
 
 
-def _segment(pieces: list[tuple[str, Token] | _Group], *, spaced: bool) -> list[_Entry]:
-    """The entries of one comma-separated segment (or of a whole space-separated line)."""
-    words = [piece for piece in pieces if not isinstance(piece, _Group)]
-    groups = [piece for piece in pieces if isinstance(piece, _Group)]
+def _words(words: list[tuple[str, Token]], *, spaced: bool) -> list[_Entry]:
+    """The entries of a run of words: a whole space-separated line, or the words between two
+    commas (or between a comma and a parenthesised group)."""
+    if not words:
+        return []
     codes = [_clean(word) for word, _ in words]
     meaningful = [code for code in codes if code and not _is_noise(code)]
-    entries: list[_Entry]
     if spaced or all(_known(code) or split_run_together(code) is not None for code in meaningful):
-        entries = _codes(words, spaced=spaced)
-    elif meaningful and meaningful[0] in _PERSON_CODES:
+        return _codes(words, spaced=spaced)
+    if meaningful and meaningful[0] in _PERSON_CODES:
         # "OVIP RICE CONDOLEEZZA" between commas: the code and a person.
-        first = next(i for i, code in enumerate(codes) if code == meaningful[0])
+        first = codes.index(meaningful[0])
         entries = [_Entry(meaningful[0], "tag", words[first][1])]
         name = _term([word for word, _ in words[first + 1 :]])
         if name:
             entries.append(_Entry(name, "person", words[first + 1][1]))
-    else:
-        term = _term([word for word, _ in words])
-        entries = [_Entry(term, "term", words[0][1])] if term else []
-    for group in groups:
-        single = group.words[0] if len(group.words) == 1 else ""
-        code = _clean(single)
-        if code and (_known(code) or (code.isalnum() and code.isupper() and len(code) <= 8)):
-            if any(entry.kind == "term" for entry in entries):
-                # "Fee Trade Agreement of America (FTAA)": the code names the spelled-out term.
-                entries = [entry for entry in entries if entry.kind != "term"]
-            entries.append(_Entry(code, "tag", group.token))
-            continue
-        name = " ".join(group.text.split()).upper().strip(" ,;")
-        if name:
-            entries.append(_Entry(name, "person", group.token))
+        return entries
+    term = _term([word for word, _ in words])
+    return [_Entry(term, "term", words[0][1])] if term else []
+
+
+def _group(group: _Group, entries: list[_Entry]) -> None:
+    """Add what a parenthesised group holds to ``entries`` (those of its segment so far)."""
+    code = _clean(group.words[0]) if len(group.words) == 1 else ""
+    if code and (_known(code) or (code.isalnum() and code.isupper() and len(code) <= 8)):
+        if entries and entries[-1].kind == "term":
+            # "Fee Trade Agreement of America (FTAA)": the code names the spelled-out term.
+            entries.pop()
+        entries.append(_Entry(code, "tag", group.token))
+        return
+    name = " ".join(group.text.split()).upper().strip(" ,;")
+    if name:
+        entries.append(_Entry(name, "person", group.token))
+
+
+def _segment(pieces: list[tuple[str, Token] | _Group], *, spaced: bool) -> list[_Entry]:
+    """The entries of one comma-separated segment (or of a whole space-separated line), in order."""
+    entries: list[_Entry] = []
+    words: list[tuple[str, Token]] = []
+    for piece in pieces:
+        if isinstance(piece, _Group):
+            entries.extend(_words(words, spaced=spaced))
+            words = []
+            _group(piece, entries)
+        else:
+            words.append(piece)
+    entries.extend(_words(words, spaced=spaced))
     return entries
 
 
