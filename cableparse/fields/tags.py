@@ -215,12 +215,12 @@ def _words(words: list[tuple[str, Token]], *, spaced: bool) -> list[_Entry]:
 
 def _group(group: _Group, entries: list[_Entry]) -> None:
     """Add what a parenthesised group holds to ``entries`` (those of its segment so far)."""
-    code = _clean(group.words[0]) if len(group.words) == 1 else ""
-    if code and (_known(code) or (code.isalnum() and code.isupper() and len(code) <= 8)):
+    inner = _clean(group.words[0]) if len(group.words) == 1 else None
+    if inner and (_known(inner) or (inner.isalnum() and inner.isupper() and len(inner) <= 8)):
         if entries and entries[-1].kind == "term":
             # "Fee Trade Agreement of America (FTAA)": the code names the spelled-out term.
             entries.pop()
-        entries.append(_Entry(code, "tag", group.token))
+        entries.append(_Entry(inner, "tag", group.token))
         return
     name = " ".join(group.text.split()).upper().strip(" ,;")
     if name:
