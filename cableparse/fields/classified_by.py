@@ -137,6 +137,18 @@ def _parser() -> Lark:
     return build_parser("classified_by", _ClassifiedByTransformer())
 
 
+# A Classified By line with its reasons is at most a few hundred characters; the words of a
+# paragraph that runs on after it are not read one by one (a megabyte costs a copy).
+_READ_CHARACTERS = 1500
+
+
+def _parse(text: str) -> Any:
+    try:
+        return _parser().parse(text)
+    except LarkError:
+        return None
+
+
 @functools.lru_cache(maxsize=1)
 def _label_regex() -> re.Pattern[str]:
     # Built from the grammar's own terminal: the same label shape, written once.
@@ -193,19 +205,14 @@ def read_classified_by(text: str) -> ClassifiedBy:
     """
     # Words cut by a line end ("1.4 (b) a\nnd (d)") are read on one line.
     text = collapse(text)
-    try:
-        parsed: Any = _parser().parse(text)
-    except LarkError:
-        parsed = None
+    parsed = _parse(text[:_READ_CHARACTERS])
     if parsed is None or not parsed[2]:
         # Text before the label that the grammar took for a Classified By of its own (a
         # paragraph that says "for reasons" before "CLASSIFIED BY"): read from the label.
         label = _label_regex().search(text, 1)
-        if label is not None:
-            try:
-                parsed, text = _parser().parse(text[label.start() :]), text[label.start() :]
-            except LarkError:
-                pass
+        retried = _parse(text[label.start() : label.start() + _READ_CHARACTERS]) if label is not None else None
+        if label is not None and retried is not None:
+            parsed, text = retried, text[label.start() :]
     if parsed is None:
         return ClassifiedBy(text=text)
     who: _Who | None = parsed[0]

@@ -56,18 +56,33 @@ def _parser() -> Lark:
     return build_parser("eo", _EoTransformer())
 
 
+# An E.O. line wraps onto a line or two at most; what the block holds beyond this (text that
+# continues it without a blank line) is kept in the instruction as written but not read word by
+# word, so a megabyte of it costs a copy, not a parse (the linear-time property tests).
+_HEAD_LINES = 4
+_HEAD_CHARACTERS = 1000
+
+
 @functools.lru_cache(maxsize=1 << 12)
 def _read(text: str) -> tuple[ExecutiveOrder, str]:
+    head = "\n".join(text.split("\n", _HEAD_LINES)[:_HEAD_LINES])[:_HEAD_CHARACTERS]
+    tail = text[len(head) :]
     try:
-        parsed: Any = _parser().parse(text)
+        parsed: Any = _parser().parse(head)
         line: _Line = parsed
     except LarkError:
         return ExecutiveOrder(declassify=collapse(text) or None), ""
-    if line.decl_start is None or line.decl_end <= line.decl_start:
-        declassify = None
+    if line.following is not None:
+        following = text[line.following :]
+        tail = ""
     else:
-        declassify = collapse(text[line.decl_start : line.decl_end]) or None
-    following = text[line.following :] if line.following is not None else ""
+        following = ""
+    if line.decl_start is None or (line.decl_end <= line.decl_start and not tail.strip()):
+        declassify = collapse(tail) or None
+    elif tail.strip():
+        declassify = collapse(head[line.decl_start :] + tail) or None
+    else:
+        declassify = collapse(head[line.decl_start : line.decl_end]) or None
     date = parse_decl_date(line.date) if line.date else None
     return ExecutiveOrder(order=line.order, declassify=declassify, declassify_on=date), following
 

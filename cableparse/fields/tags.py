@@ -62,6 +62,7 @@ def _tag(code: str) -> Tag:
     return Tag(code=code, kind=tag_kind(code))
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _is_noise(word: str) -> bool:
     return word in _STOPWORDS or not any(c.isalnum() for c in word)
 
@@ -127,23 +128,22 @@ def split_run_together(code: str) -> tuple[str, ...] | None:
 class _Group(NamedTuple):
     text: str
     words: tuple[str, ...]
-    token: Token
+    column: int
 
 
 class _Entry(NamedTuple):
     code: str
     kind: str  # "tag", "person" or "term"
-    token: Token
+    column: int
 
 
 class _Line(NamedTuple):
     entries: tuple[_Entry, ...]
     ends_with_separator: bool
     all_known: bool
-    start: int | None
-    """Offset of the line's first token."""
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _clean(word: str) -> str:
     return word.upper().strip(_EDGE)
 
@@ -158,12 +158,12 @@ def _term(words: list[str]) -> str:
     return " ".join(cleaned).strip(_EDGE + " ")
 
 
-def _codes(words: list[tuple[str, Token]], *, spaced: bool) -> list[_Entry]:
+def _codes(words: list[tuple[str, int]], *, spaced: bool) -> list[_Entry]:
     """Entries of words that are separate codes (a space-separated list, or a comma segment
     of known codes): runs of words that are not code-shaped make one term, a name after OVIP
     one person."""
     entries: list[_Entry] = []
-    run: list[tuple[str, Token]] = []
+    run: list[tuple[str, int]] = []
     person_next = False
 
     def flush() -> None:
@@ -175,24 +175,24 @@ def _codes(words: list[tuple[str, Token]], *, spaced: bool) -> list[_Entry]:
             run.clear()
         person_next = False
 
-    for word, token in words:
+    for word, column in words:
         code = _clean(word)
         if not code or _is_noise(code):
             continue
         if person_next and not _known(code):
-            run.append((word, token))
+            run.append((word, column))
             continue
         if _code_shaped(code, word) or split_run_together(code) is not None or not spaced:
             flush()
-            entries.append(_Entry(code, "tag", token))
+            entries.append(_Entry(code, "tag", column))
             person_next = code in _PERSON_CODES
             continue
-        run.append((word, token))
+        run.append((word, column))
     flush()
     return entries
 
 
-def _words(words: list[tuple[str, Token]], *, spaced: bool) -> list[_Entry]:
+def _words(words: list[tuple[str, int]], *, spaced: bool) -> list[_Entry]:
     """The entries of a run of words: a whole space-separated line, or the words between two
     commas (or between a comma and a parenthesised group)."""
     if not words:
@@ -220,17 +220,17 @@ def _group(group: _Group, entries: list[_Entry]) -> None:
         if entries and entries[-1].kind == "term":
             # "Fee Trade Agreement of America (FTAA)": the code names the spelled-out term.
             entries.pop()
-        entries.append(_Entry(inner, "tag", group.token))
+        entries.append(_Entry(inner, "tag", group.column))
         return
     name = " ".join(group.text.split()).upper().strip(" ,;")
     if name:
-        entries.append(_Entry(name, "person", group.token))
+        entries.append(_Entry(name, "person", group.column))
 
 
-def _segment(pieces: list[tuple[str, Token] | _Group], *, spaced: bool) -> list[_Entry]:
+def _segment(pieces: list[tuple[str, int] | _Group], *, spaced: bool) -> list[_Entry]:
     """The entries of one comma-separated segment (or of a whole space-separated line), in order."""
     entries: list[_Entry] = []
-    words: list[tuple[str, Token]] = []
+    words: list[tuple[str, int]] = []
     for piece in pieces:
         if isinstance(piece, _Group):
             entries.extend(_words(words, spaced=spaced))
@@ -242,8 +242,21 @@ def _segment(pieces: list[tuple[str, Token] | _Group], *, spaced: bool) -> list[
     return entries
 
 
+def _words_of(token: Token) -> list[tuple[str, int]]:
+    """The words of a SEGMENT token with their columns."""
+    text = str(token)
+    column = token.column or 1
+    found = []
+    position = 0
+    for word in text.split():
+        position = text.index(word, position)
+        found.append((word, column + position))
+        position += len(word)
+    return found
+
+
 class _TagsTransformer(Transformer[Token, Any]):
-    """Reduces each TAGS line to its entries, and the block to label, lines and entries."""
+    """Reduces each TAGS line to its entries, and the block to its label and lines."""
 
     def group(self, children: list[Token]) -> _Group:
         parts: list[str] = []
@@ -251,21 +264,22 @@ class _TagsTransformer(Transformer[Token, Any]):
         for token in children[1:-1]:
             if token.type == "SEPARATOR" and parts:
                 parts[-1] += str(token)
-            elif token.type == "WORD":
-                parts.append(str(token))
-                words.append(str(token))
-        return _Group(" ".join(parts), tuple(words), children[0])
+            elif token.type == "SEGMENT":
+                segment = str(token).split()
+                parts.extend(segment)
+                words.extend(segment)
+        return _Group(" ".join(parts), tuple(words), children[0].column or 1)
 
     def line(self, children: list[Token | _Group]) -> _Line:
         spaced = not any(not isinstance(c, _Group) and c.type == "SEPARATOR" for c in children)
-        segments: list[list[tuple[str, Token] | _Group]] = [[]]
+        segments: list[list[tuple[str, int] | _Group]] = [[]]
         for child in children:
             if isinstance(child, _Group):
                 segments[-1].append(child)
             elif child.type == "SEPARATOR":
                 segments.append([])
-            elif child.type == "WORD":
-                segments[-1].append((str(child), child))
+            elif child.type == "SEGMENT":
+                segments[-1].extend(_words_of(child))
         entries: list[_Entry] = []
         for segment in segments:
             if segment:
@@ -276,9 +290,7 @@ class _TagsTransformer(Transformer[Token, Any]):
             entry.kind == "tag" and (_known(entry.code) or split_run_together(entry.code) is not None)
             for entry in entries
         )
-        first = children[0] if children else None
-        start = None if first is None else (first.token if isinstance(first, _Group) else first).start_pos
-        return _Line(tuple(entries), ends, all_known, start)
+        return _Line(tuple(entries), ends, all_known)
 
     def start(self, children: list[Any]) -> tuple[Token | None, list[_Line]]:
         label = next((c for c in children if is_token(c) and c.type == "LABEL"), None)
@@ -290,26 +302,49 @@ def _parser() -> Lark:
     return build_parser("tags", _TagsTransformer())
 
 
+# A TAGS line is some seventy characters; a longer line after the first is text that runs on
+# without a blank line, and is not read word by word (a megabyte of it costs a copy).
+_CONTINUATION_CHARACTERS = 400
+
+
+def _parse_line(text: str) -> tuple[Token | None, _Line]:
+    try:
+        parsed: Any = _parser().parse(text)
+    except LarkError:  # pragma: no cover - every character lexes; the text is kept for safety
+        return None, _Line((), False, False)
+    lines: list[_Line] = parsed[1]
+    return parsed[0], lines[0]
+
+
 @functools.lru_cache(maxsize=1 << 12)
 def _read(block: str) -> tuple[tuple[Tag, ...], str, str, tuple[Pending, ...]]:
-    try:
-        parsed: Any = _parser().parse(block)
-    except LarkError:  # pragma: no cover - every character lexes; the text is kept for safety
-        return (), "", block, ()
-    label_token: Token | None = parsed[0]
-    lines: list[_Line] = parsed[1]
+    # One line at a time: whether a line continues the TAGS depends on the line before it, and
+    # the lines after the TAGS end are not read at all.
     pending: list[Pending] = []
-    label = str(label_token) if label_token is not None else ""
-    if label_token is not None and label not in ("TAGS", "Tags", "tags"):
-        # 07BUENOSAIRES1673: 'AGS:'; also TAG, TAGE.
-        pending.append(("tags-label-typo", f"TAGS label written {label!r}", label_token.line, label_token.column))
     tags: list[Tag] = []
+    label = ""
     rest = ""
-    for index, line in enumerate(lines):
-        if index and line.entries and not (lines[index - 1].ends_with_separator or not lines[index - 1].entries or line.all_known):
-            # The TAGS ended on the line before: 04VATICAN3196-like passing text after it.
-            rest = block[line.start :] if line.start is not None else ""
+    offset = 0
+    previous: _Line | None = None
+    for index, text in enumerate(block.split("\n")):
+        start, offset = offset, offset + len(text) + 1
+        if not text.strip():
+            continue
+        if previous is not None and len(text) > _CONTINUATION_CHARACTERS:
+            rest = block[start:]
             break
+        label_token, line = _parse_line(text)
+        if previous is None and label_token is not None:
+            label = str(label_token)
+            if label not in ("TAGS", "Tags", "tags"):
+                # 07BUENOSAIRES1673: 'AGS:'; also TAG, TAGE.
+                pending.append(("tags-label-typo", f"TAGS label written {label!r}", index + 1, label_token.column))
+        if previous is not None and previous.entries and not (previous.ends_with_separator or line.all_known):
+            # Spec 2.5: a line continues the TAGS only after a separator or when it is made of
+            # known codes; this one is passing text, and so is what follows it.
+            rest = block[start:]
+            break
+        previous = line
         for entry in line.entries:
             if entry.kind == "person":
                 tags.append(Tag(code=entry.code, kind="person"))
@@ -319,9 +354,8 @@ def _read(block: str) -> tuple[tuple[Tag, ...], str, str, tuple[Pending, ...]]:
                 tags.append(_tag(entry.code))
                 continue
             # 02VATICAN5296: "VTPREL"; 06SANJOSE2041: "ETRDEINVECINPGOVCS".
-            pending.append(
-                ("tags-run-together", f"TAGS entry {entry.code!r} read as {' '.join(pieces)}", entry.token.line, entry.token.column)
-            )
+            message = f"TAGS entry {entry.code!r} read as {' '.join(pieces)}"
+            pending.append(("tags-run-together", message, index + 1, entry.column))
             tags.extend(_tag(piece) for piece in pieces)
     return tuple(dict.fromkeys(tags)), label, rest, tuple(pending)
 
