@@ -15,13 +15,7 @@ from typing import Any, NamedTuple
 from lark import Token, Transformer
 
 from .header import HeaderPart, HeaderTransformer, Pending, dtg_of, parse_dtg, parse_recipient
-from .models import Banner, ClassifiedBy, ExecutiveOrder
-from .normalize import (
-    collapse,
-    level_from_marking,
-    parse_decl_date,
-    parse_reasons,
-)
+from .normalize import collapse
 
 __all__ = [
     "TRANSFORMERS",
@@ -33,12 +27,8 @@ __all__ = [
     "clean_text",
     "dtg_of",
     "has_inline_marker",
-    "interpret_banner",
-    "interpret_classified_by",
-    "interpret_eo",
     "interpret_refs",
     "interpret_subject",
-    "interpret_tags",
     "parse_dtg",
     "parse_recipient",
     "remove_inline_markers",
@@ -230,61 +220,6 @@ TRANSFORMERS: dict[str, type[Transformer[Any, Any]]] = {"header": HeaderTransfor
 
 # --- block interpretation (used by the body assembler) ------------------------------------
 
-_BANNER = re.compile(
-    r"^\s*(?P<marking>.+?)(?:\s+(?P<caveat>E ?F ?T ?O|NOFORN|SENSITIVE))?"
-    r"(?:\s+(?i:SECTION)\s+(?P<n>\d{1,2})\s+(?i:OF)\s+(?P<m>\d{1,2}))?"
-    r"\s+(?P<origin>(?:[A-Za-z][A-Za-z.'\-]*\s+){0,3}[A-Za-z][A-Za-z.'\-]*)\s+(?P<serial>\d{2,8})\b(?P<rest>[^\n]*)"
-)
-_MARKING_WORD = re.compile(
-    r"^(?:(?:[CS] ?)?(?:S ?)?E ?C ?R ?E ?T|S e c r e t|(?:C ?)?(?:C ?)?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|"
-    r"C o n f i d e n t i a l|U ?U?N ?C ?L ?A ?S(?: ?S ?I ?F ?I ?E ?D)?|U n c l a s(?:s i f i e d)?|"
-    r"T ?O ?P +S ?E ?C ?R ?E ?T|L ?I ?M ?I ?T ?E ?D +O ?F ?F ?I ?C ?I ?A ?L +U ?S ?E)"
-)
-
-
-def interpret_banner(text: str) -> tuple[Banner, str, str]:
-    """The banner of a classification block, the rest of its first line, and its other lines."""
-    first, _, others = text.partition("\n")
-    marking_match = _MARKING_WORD.match(first.strip())
-    marking = marking_match.group(0) if marking_match else first.split()[0]
-    after = first.strip()[len(marking) :]
-    match = _BANNER.match("X" + after) if after.strip() else None
-    if match is None:
-        return Banner(level=level_from_marking(marking), marking=marking), after.strip(), others
-    section = (int(match.group("n")), int(match.group("m"))) if match.group("n") else None
-    banner = Banner(
-        level=level_from_marking(marking),
-        marking=marking,
-        section=section,
-        origin=collapse(match.group("origin")).upper(),
-        serial=match.group("serial"),
-    )
-    return banner, match.group("rest").strip(), others
-
-
-_EO = re.compile(r"(?is)^\s*E\.?\s?O\.?\s*\(?(\d{3,5})\)?\s*[:;,.]?\s*(.*)$")
-
-
-def interpret_eo(text: str) -> ExecutiveOrder:
-    """The E.O. line: order number, declassification instruction and its date."""
-    match = _EO.match(text)
-    if match is None:
-        return ExecutiveOrder(declassify=collapse(text) or None)
-    order, rest = match.group(1), collapse(match.group(2))
-    return ExecutiveOrder(order=order, declassify=rest or None, declassify_on=parse_decl_date(rest) if rest else None)
-
-
-_TAGS_LABEL = re.compile(r"^\s*(TAGS?|Tags|TAGE|AGS)\b\s*(:?)\s*")
-
-
-def interpret_tags(text: str) -> tuple[str, str, str]:
-    """The TAGS label as written, its colon, and the tag text."""
-    match = _TAGS_LABEL.match(text)
-    if match is None:
-        return "", "", text
-    return match.group(1), match.group(2), text[match.end() :]
-
-
 _SUBJECT_LABEL = re.compile(r"^\s*(SUBJECT|Subject|SUBJ|Subj|UBJECT)\s*[:.]?\s*")
 _PORTION = re.compile(r"^\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\)\s*")
 
@@ -310,45 +245,6 @@ def interpret_refs(text: str) -> str:
     """The REF block without its label."""
     match = _REFS_LABEL.match(text)
     return text[match.end() :] if match else text
-
-
-_CLASSIFIED_LABEL = re.compile(r"(?i)^\s*(?:\(U\)\s*)?(?:classi\w*\s+by\s*:?\s*)+")
-_REASON_START = re.compile(r"(?i)[,;.]?\s*\b(?:for\s+)?(?:reasons?|based upon reasons|under section|per)\b|\s\b1\s*[.,]\s*[245]\b")
-_TITLE_WORDS = frozenset(
-    """AMBASSADOR AMB DCM CHARGE CHARGÉ D'AFFAIRES A.I. AI DEPUTY CHIEF OF MISSION COUNSELOR COUNSELLOR POLITICAL
-    ECONOMIC ECONOMICS POLITICAL/ECONOMIC OFFICER CONSUL GENERAL ACTING DIRECTOR SECRETARY ASSISTANT PRINCIPAL
-    POLCOUNS ECONCOUNS POLOFF ECONOFF SECTION HEAD MINISTER MINISTER-COUNSELOR UNDER DAS A/S PDAS SENIOR ADVISOR
-    DEFENSE ATTACHE PUBLIC AFFAIRS MANAGEMENT REGIONAL AFFAIRS THE FOR AND CHIEF, POL ECON POL/ECON P/E E/P PA
-    RSO DATT CDA CG PO DEPUTY, EXECUTIVE""".split()
-)
-
-
-def interpret_classified_by(text: str) -> ClassifiedBy:
-    """Name, title and reasons of a Classified By block (spec 2.8)."""
-    body = collapse(_CLASSIFIED_LABEL.sub("", text, count=1))
-    reasons = parse_reasons(body)
-    cut = _REASON_START.search(body)
-    who = (body[: cut.start()] if cut else body).strip(" ,;.:")
-    name: str | None = who or None
-    title: str | None = None
-    if who:
-        if "," in who:
-            left, right = (part.strip() for part in who.split(",", 1))
-            left_titles = sum(word.upper().strip(",.") in _TITLE_WORDS for word in left.split())
-            right_titles = sum(word.upper().strip(",.") in _TITLE_WORDS for word in right.split())
-            name, title = (right, left) if left_titles > right_titles else (left, right)
-        else:
-            words = who.split()
-            count = 0
-            while count < len(words) - 1 and (
-                words[count].upper().strip(",.:") in _TITLE_WORDS or "/" in words[count]
-            ):
-                count += 1
-            if count:
-                title, name = " ".join(words[:count]), " ".join(words[count:])
-        name = name or None
-        title = title or None
-    return ClassifiedBy(name=name, title=title, reasons=reasons, text=body)
 
 
 _PARAGRAPH = re.compile(r"\s*[¶\ufffd]?(\d{1,2})\s*\.\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*")
