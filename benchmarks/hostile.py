@@ -52,6 +52,14 @@ FAMILIES: dict[str, tuple[int, str]] = {
     "csv-gz-bomb": (256, "a .csv.gz of n MB of zeros"),
     "txt-gz-bomb": (256, "a .txt.gz of n MB of zeros, read by iter_cables"),
     "parse-gz-bomb": (256, "parse(bytes) of a gzip of n MB of zeros"),
+    # Once the timed property tests of tests/property (no timed tests: the machine is shared).
+    "megabyte-line": (250_000, "a body line of n characters (4n = 1 MB)"),
+    "header-lines": (25_000, "n addressee continuation lines"),
+    "tags-parentheses": (1_250, "a TAGS line with n nested parentheses"),
+    "long-ref-line": (1_000, "n REF entries on one line"),
+    "paragraph-lines": (10_000, "a paragraph of n lines before its signature"),
+    "early-line-blanks": (2_000, "an early body line with a run of n blanks (the reflowed-line search)"),
+    "hyphenated-ref": (10, "a REF entry of n hyphenated letters and no serial"),
 }
 
 _CHILD = r'''
@@ -147,6 +155,21 @@ def build(n):
             except cableparse.CableParseError:
                 pass
         return run
+    front = "UNCLAS MEXICO 000023\n\nE.O. 12958: N/A\n"
+    header = ("VZCZCXRO5183\nRR RUEHC\nDE RUEHME #0023 0042201\nZNR UUUUU ZZH\nR 042201Z JAN 08\n"
+              "FM AMEMBASSY MEXICO\nTO RUEHC/SECSTATE WASHDC 0049\n")
+    texts = {
+        "megabyte-line": lambda: front + "word " * (n // 5) + "\n",
+        "header-lines": lambda: header + "RUEHC/SECSTATE WASHDC\n" * n + "\n" + front + "Text.\n",
+        "tags-parentheses": lambda: front + "TAGS: PREL " + "(" * n + "X" + ")" * n + "\n\nText.\n",
+        "long-ref-line": lambda: front + "REF: " + " ".join(f"{chr(65 + i % 26)}. STATE {i}" for i in range(n)) + "\n\nText.\n",
+        "paragraph-lines": lambda: front + "\n1. (C) " + "the embassy said so\n" * n + "\nBASSETT\n",
+        "early-line-blanks": lambda: front + "\nSome a" + " " * n + "b text.\n",
+        "hyphenated-ref": lambda: front + "REF: " + "-".join("A" * n) + " X\n\nText.\n",
+    }
+    if family in texts:
+        text = texts[family]()
+        return lambda: cableparse.parse(text, format="text")
     raise SystemExit(f"unknown family {family}")
 
 cableparse.parse(PAGE_TEXT)  # first use loads the grammars and tables: not part of any timing

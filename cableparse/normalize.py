@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from importlib import resources
-from typing import TypeVar
 
 from dateutil import parser as _dateparser
 
-from .models import LEVELS, Classification, Tag, TagKind
+from ._cache import bounded_cache
+from .models import LEVELS, Classification, TagKind
 
 UTC = _dt.timezone.utc
 
@@ -69,30 +69,6 @@ def _station_key(origin: str) -> str:
     return key
 
 
-_R = TypeVar("_R")
-
-_CACHED_KEY_CHARS = 64
-"""Keys longer than this are computed, not cached. Real ids and tags are under 30 characters;
-hostile input with thousands of distinct 50 KB "ids" grew a count-bounded cache to 148 MB
-(issue 13), so the caches are bounded by size: at most maxsize keys of at most this length."""
-
-
-def _short_key_cache(maxsize: int) -> Callable[[Callable[[str], _R]], Callable[[str], _R]]:
-    """Like ``functools.lru_cache(maxsize)``, but only for keys of at most ``_CACHED_KEY_CHARS``."""
-
-    def wrap(function: Callable[[str], _R]) -> Callable[[str], _R]:
-        cached = functools.lru_cache(maxsize=maxsize)(function)
-
-        @functools.wraps(function)
-        def call(key: str) -> _R:
-            return cached(key) if len(key) <= _CACHED_KEY_CHARS else function(key)
-
-        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
-        return call
-
-    return wrap
-
-
 def canonical_station(origin: str) -> str:
     """The canonical spelling of a station (MRN origin with spaces removed): ``SECSTATE`` -> ``STATE``,
     ``EMBASSY VIENNA`` -> ``VIENNA``."""
@@ -116,7 +92,7 @@ def known_stations() -> frozenset[str]:
     return frozenset(names)
 
 
-@_short_key_cache(1 << 12)
+@bounded_cache(1 << 12)
 def origin_suffix(origin: str) -> str:
     """The origin among the words before a serial: the longest run of last words that is a
     known station (``SEE STATE`` -> ``STATE``, ``PORT AU PRINCE`` kept whole), else all of
@@ -130,7 +106,7 @@ def origin_suffix(origin: str) -> str:
     return origin
 
 
-@_short_key_cache(1 << 16)
+@bounded_cache(1 << 16)
 def canonical_id(reference_id: str) -> str:
     """The id a cable should have: ``"08SECSTATE145633"`` -> ``"08STATE145633"``.
 
@@ -138,7 +114,7 @@ def canonical_id(reference_id: str) -> str:
     the rules of ``data/id-noise.tsv`` (a section part, typos included: ``07SETION02OF02BAKU1501``
     -> ``07BAKU1501``), the station is mapped through the alias table and the serial loses its
     leading zeros. A string that is not an id comes back without white space and upper cased,
-    never raising. Only short ids are cached (``_short_key_cache``).
+    never raising. Only short ids are cached (``bounded_cache``).
     """
     value = "".join(reference_id.split()).upper()
     fixed = _pairs("malformed-ids.tsv").get(value)
@@ -211,22 +187,6 @@ def parse_decl_date(text: str) -> _dt.date | None:
 _LEVEL_OF_FL4 = {"U": "UNCLASSIFIED", "E": "UNCLASSIFIED", "C": "CONFIDENTIAL", "S": "SECRET", "T": "TOP SECRET"}
 
 
-def level_from_marking(marking: str) -> str | None:
-    """The level named by a (possibly spaced or damaged) classification marking."""
-    letters = re.sub(r"[^A-Z]", "", marking.upper())
-    if "UNCLAS" in letters or letters.startswith("UNCL") or letters.endswith("NCLAS"):
-        return "UNCLASSIFIED"
-    if "LIMITED" in letters:
-        return "LIMITED OFFICIAL USE"
-    if letters.startswith("TOP"):
-        return "TOP SECRET"
-    if "ONFIDENTIAL" in letters:
-        return "CONFIDENTIAL"
-    if "ECRET" in letters:
-        return "SECRET"
-    return None
-
-
 def level_from_security(security: str) -> str | None:
     """The level that FL4's classification characters give (``ZNY CCCCC`` -> CONFIDENTIAL)."""
     match = re.match(r"\s*ZN[RY]\s+([A-Z])", security)
@@ -238,6 +198,9 @@ def parse_classification(text: str) -> Classification | None:
     parts = [p.strip() for p in text.upper().split("//") if p.strip()]
     if not parts:
         return None
+    # Imported here: the fields package imports this module (tag kinds, ids, dates).
+    from .fields.banner import level_from_marking
+
     level = parts[0] if parts[0] in LEVELS else (level_from_marking(parts[0]) or parts[0])
     return Classification(level=level, caveats=tuple(parts[1:]))
 
@@ -247,7 +210,7 @@ def parse_classification(text: str) -> Classification | None:
 _AREA_LETTERS = frozenset("ACEMOPSBT")
 
 
-@_short_key_cache(1 << 14)
+@bounded_cache(1 << 14)
 def tag_kind(code: str) -> TagKind:
     """The kind of a TAGS entry from the shipped tables and the tag shapes of spec 2.5."""
     if code in _word_set("tags-subject.txt"):
@@ -264,96 +227,6 @@ def tag_kind(code: str) -> TagKind:
         if code[0] in _AREA_LETTERS:
             return "subject"
     return "unknown"
-
-
-@functools.lru_cache(maxsize=None)
-def _four_letter_tags() -> frozenset[str]:
-    return _word_set("tags-subject.txt") | _word_set("tags-program.txt")
-
-
-def split_run_together(code: str) -> tuple[str, ...] | None:
-    """Tags written without separators (spec 2.5), split: ``PHUMBA`` -> ``("PHUM", "BA")``.
-
-    Pieces are known subject and program tags (four letters), known organization tags, and
-    two-letter country codes; there must be at least one known four-letter tag and no more
-    country codes than those, so free text (``HUMANR``) is left alone. ``None`` when ``code``
-    is no such run.
-    """
-    if len(code) < 6 or not code.isalpha() or tag_kind(code) != "unknown":
-        return None
-    subject = _four_letter_tags()
-    organization = _word_set("tags-organization.txt")
-    # rest[i]: a split of code[i:], filled from the end; sizes tried longest known first.
-    rest: list[tuple[str, ...] | None] = [None] * len(code) + [()]
-    for start in range(len(code) - 1, -1, -1):
-        for size in (4, 5, 6, 3, 2):
-            piece = code[start : start + size]
-            after = rest[start + size] if start + size <= len(code) else None
-            if len(piece) != size or after is None:
-                continue
-            if (size == 4 and piece in subject) or (size != 2 and piece in organization) or size == 2:
-                rest[start] = (piece, *after)
-                break
-    pieces = rest[0]
-    if not pieces:
-        return None
-    tags = sum(1 for piece in pieces if len(piece) == 4 and piece in subject)
-    countries = sum(1 for piece in pieces if len(piece) == 2)
-    return pieces if tags >= 1 and countries <= tags else None
-
-
-@_short_key_cache(1 << 14)
-def _tag(code: str) -> Tag:
-    # Tags are frozen, and a dump repeats a few thousand codes: share one object per code.
-    return Tag(code=code, kind=tag_kind(code))
-
-
-_PERSON = re.compile(r"\(([^()]*)\)")
-_TAG_SPLIT = re.compile(r"[\s,;]+")
-
-
-def parse_tags(text: str) -> tuple[Tag, ...]:
-    """TAGS entries in order; parenthesised names (``OVIP (KISSINGER, HENRY A.)``) are persons."""
-    tags: list[Tag] = []
-    seen: set[str] = set()
-    position = 0
-    pieces: list[tuple[str, bool]] = []
-    for match in _PERSON.finditer(text):
-        pieces.append((text[position : match.start()], False))
-        pieces.append((match.group(1), True))
-        position = match.end()
-    pieces.append((text[position:], False))
-    for piece, is_person in pieces:
-        if is_person:
-            name = " ".join(piece.split()).upper()
-            if name and name not in seen:
-                seen.add(name)
-                tags.append(Tag(code=name, kind="person"))
-            continue
-        for word in _TAG_SPLIT.split(piece.upper()):
-            word = word.strip(".:")
-            if word and word not in seen:
-                seen.add(word)
-                tags.append(_tag(word))
-    return tuple(tags)
-
-
-# --- classified-by reasons ----------------------------------------------------------------
-
-_REASON_GROUP = re.compile(r"(?i)\b1\s*[.,]\s*([245])\s*\.?\s*((?:\(?\s*[a-h]\s*\)?(?:\s*(?:,|and|&|\+|/|or)?\s*)?)+)")
-_REASON_LETTER = re.compile(r"(?i)(?<![a-z])([a-h])(?![a-z])")
-
-
-def parse_reasons(text: str) -> tuple[str, ...]:
-    """Reasons like ``1.4 (b) and (d)``, ``1.4(B/D)``, ``1.5.D`` as ``("1.4(b)", "1.4(d)")``."""
-    reasons: list[str] = []
-    for match in _REASON_GROUP.finditer(text):
-        section = f"1.{match.group(1)}"
-        for letter in _REASON_LETTER.findall(match.group(2)):
-            reason = f"{section}({letter.lower()})"
-            if reason not in reasons:
-                reasons.append(reason)
-    return tuple(reasons)
 
 
 def collapse(text: str) -> str:

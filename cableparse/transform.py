@@ -1,4 +1,4 @@
-"""Tree-to-model transformers for the header and body grammars.
+"""Tree-to-model transformers for the body grammar (the header's are in :mod:`cableparse.header`).
 
 The transformers are passed to the ``Lark`` constructor, so they run while the LALR parser
 reduces and no parse tree is built. They are pure: each callback turns the tokens of one rule
@@ -9,237 +9,35 @@ context (strictness, position offsets, the citing cable's year for REF ids) is a
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from typing import Any, NamedTuple
 
 from lark import Token, Transformer
 
-from .defects import DefectCode
-from .models import Banner, ClassifiedBy, ExecutiveOrder, Header, HeaderKind, Recipient
-from .normalize import (
-    MONTHS,
-    UTC,
-    collapse,
-    full_year,
-    level_from_marking,
-    parse_decl_date,
-    parse_reasons,
-)
+from .header import HeaderPart, HeaderTransformer, Pending, dtg_of, parse_dtg, parse_recipient
+from .normalize import collapse
 
-Pending = tuple[DefectCode, str, int | None, int | None]
-"""A defect not yet placed in a parse: code, message, line, column (1-based, in the part)."""
-
+__all__ = [
+    "TRANSFORMERS",
+    "Block",
+    "BodyTransformer",
+    "HeaderPart",
+    "HeaderTransformer",
+    "Pending",
+    "clean_text",
+    "dtg_of",
+    "has_inline_marker",
+    "interpret_refs",
+    "interpret_subject",
+    "parse_dtg",
+    "parse_recipient",
+    "remove_inline_markers",
+    "split_paragraph",
+]
 
 # --- header -------------------------------------------------------------------------------
-
-_FL3 = re.compile(r"\s*DE\s+([A-Z][A-Z0-9]*)\s*(?:#\s*)?(\d+)?(?:/(\d+))?\s*(\S+)?")
-_FL5 = re.compile(
-    r"\s*((?:[A-Z]\s+){0,4})((\d\d)(\d\d)(\d\d)Z?\s+([A-Za-z]{3})[A-Za-z]*\s+(\d{2,4}))\s*(.*?)\s*$"
-)
-_SIGNAL = re.compile(r"\([^)]*\)?|[^\s(]+")
-_ADDRESS_RI = re.compile(r"([QRU][A-Z0-9]{3,7})\s*/\s*(.*)$")
-# Office suffixes sit between the first and the last "//": 09STATE37561 has two,
-# "DIA WASHINGTON DC//DHI-1B/CLM//DP//". A lone trailing "//" is kept as written.
-_OFFICE = re.compile(r"^(.*?)\s*//(.+)//\s*(.*)$")
-_TAIL = re.compile(
-    r"^(.*?)(?:\s+(FLASH|NIACT\s+IMMEDIATE|IMMEDIATE|PRIORITY|ROUTINE|PRIOITY|PRORITY|IMMEDIAT))?(?:\s+(\d{3,4}))?\s*$"
-)
-# State-originated cables repeat the page header inside the address list (spec 1.10).
-_PAGE_LINE = re.compile(r"^PAGE\s+\d{1,3}\s+\S+")
-
-
-class HeaderPart(NamedTuple):
-    """One part of the header as the grammar found it."""
-
-    name: str
-    values: dict[str, Any]
-    defects: list[Pending]
-    line: int | None = None
-    """Line of the part's first token, where a later check may point."""
-
-
-def parse_recipient(line: str) -> Recipient:
-    """One addressee line without its TO/INFO/XMT keyword (spec 1.10)."""
-    text = collapse(line)
-    routing_indicator = None
-    match = _ADDRESS_RI.match(text)
-    if match:
-        routing_indicator, text = match.group(1), match.group(2)
-    office = None
-    match = _OFFICE.match(text)
-    if match:
-        text, office = match.group(1), match.group(2)
-        if match.group(3):
-            text = f"{text} {match.group(3)}"
-    match = _TAIL.match(text)
-    precedence = serial = None
-    if match:
-        text, precedence, serial = match.group(1), match.group(2), match.group(3)
-        if precedence:
-            precedence = collapse(precedence)
-    return Recipient(
-        routing_indicator=routing_indicator,
-        address=text.strip(),
-        precedence=precedence,
-        serial=serial,
-        office=office,
-    )
-
-
-def dtg_of(group: str) -> _dt.datetime | None:
-    """The aware UTC datetime of a date-time group (``042201Z JAN 08``), ``None`` if it is no date."""
-    values, _ = parse_dtg(group, None, None)
-    return values.get("dtg")
-
-
-def parse_dtg(value: str, line: int | None, column: int | None) -> tuple[dict[str, Any], list[Pending]]:
-    """FL5: precedence letters, date-time group (aware UTC), operating signals."""
-    match = _FL5.match(value)
-    if match is None:
-        return {}, [("dtg-unreadable", f"cannot read the date-time group {value.strip()!r}", line, column)]
-    letters, group, day, hour, minute, month, year, rest = match.groups()
-    values: dict[str, Any] = {
-        "precedences": tuple(letters.split()),
-        "dtg_text": collapse(group),
-        "operating_signals": tuple(_SIGNAL.findall(rest)),
-    }
-    defects: list[Pending] = []
-    month_number = MONTHS.get(month.upper())
-    try:
-        if month_number is None:
-            raise ValueError(month)
-        values["dtg"] = _dt.datetime(
-            full_year(int(year)), month_number, int(day), int(hour), int(minute), tzinfo=UTC
-        )
-    except ValueError:
-        defects.append(("dtg-invalid", f"date-time group {value.strip()!r} is not a real date", line, column))
-    if month != month.upper() and letters.strip():
-        # Partial extracts write a bare "291359Z Nov 00" (00HARARE6677): normal for them, odd
-        # on a real FL5 line.
-        defects.append(("dtg-mixed-case-month", f"month {month!r} is not upper case", line, column))
-    return values, defects
-
-
-_KEYWORD = {word: re.compile(rf"^{word}\b[\s/]*") for word in ("TO", "INFO", "XMT")}
-
-
-def _addressees(tokens: list[Token], keyword: str) -> tuple[list[Recipient], list[Pending]]:
-    recipients: list[Recipient] = []
-    defects: list[Pending] = []
-    for index, token in enumerate(tokens):
-        text = str(token).strip()
-        if index == 0:
-            text = _KEYWORD[keyword].sub("", text, count=1)
-        if _PAGE_LINE.match(text):
-            defects.append(("page-line-in-addressees", f"page header line dropped: {text!r}", token.line, token.column))
-            continue
-        if not text:
-            continue
-        recipients.append(parse_recipient(text))
-    return recipients, defects
-
-
-class HeaderTransformer(Transformer[Token, Any]):
-    """Turns header grammar reductions into :class:`HeaderPart` values and a :class:`Header`."""
-
-    def preamble(self, tokens: list[Token]) -> HeaderPart:
-        partial = any(token.type == "PARTIAL" for token in tokens)
-        text = "\n".join(str(token).rstrip() for token in tokens)
-        return HeaderPart("preamble", {"preamble": text, "partial": partial}, [])
-
-    def fl2(self, tokens: list[Token]) -> HeaderPart:
-        words = str(tokens[0]).split()
-        indicators = words[1:]
-        for token in tokens[1:]:
-            indicators.extend(str(token).split())
-        return HeaderPart("fl2", {"precedence": words[0], "routing_indicators": tuple(indicators)}, [])
-
-    def routing(self, children: list[Any]) -> HeaderPart:
-        values: dict[str, Any] = {}
-        defects: list[Pending] = []
-        for child in children:
-            if isinstance(child, HeaderPart):
-                values.update(child.values)
-                continue
-            token: Token = child
-            text = str(token).strip()
-            if token.type == "FL1":
-                values["transmission_id"] = text
-            elif token.type == "FL3":
-                match = _FL3.match(text)
-                if match:
-                    station, serial, section, filed = match.groups()
-                    values["station"] = station
-                    values["station_serial"] = int(serial) if serial else None
-                    values["section"] = int(section) if section else None
-                    values["filed"] = filed
-                if not match or not match.group(2):
-                    defects.append(("fl3-irregular", f"FL3 {text!r} lacks a station serial", token.line, token.column))
-            elif token.type == "FL4":
-                values["security"] = text
-        return HeaderPart("routing", values, defects)
-
-    def dtg(self, tokens: list[Token]) -> HeaderPart:
-        token = tokens[0]
-        values, defects = parse_dtg(str(token), token.line, token.column)
-        return HeaderPart("dtg", values, defects, token.line)
-
-    def sender(self, tokens: list[Token]) -> HeaderPart:
-        return HeaderPart("sender", {"sender": collapse(re.sub(r"^\s*FM\s+", "", str(tokens[0])))}, [])
-
-    def action(self, tokens: list[Token]) -> HeaderPart:
-        recipients, defects = _addressees(tokens, "TO")
-        return HeaderPart("action", {"to": tuple(recipients)}, defects)
-
-    def info(self, tokens: list[Token]) -> HeaderPart:
-        recipients, defects = _addressees(tokens, "INFO")
-        return HeaderPart("info", {"info": tuple(recipients)}, defects)
-
-    def exempt(self, tokens: list[Token]) -> HeaderPart:
-        recipients: list[Recipient] = []
-        defects: list[Pending] = []
-        group: list[Token] = []
-        for token in [*tokens, None]:
-            if token is None or token.type == "XMT":
-                if group:
-                    found, problems = _addressees(group, "XMT")
-                    recipients.extend(found)
-                    defects.extend(problems)
-                group = []
-            if token is not None:
-                group.append(token)
-        return HeaderPart("exempt", {"exempted": tuple(recipients)}, defects)
-
-    def start(self, parts: list[HeaderPart]) -> tuple[Header, list[Pending], dict[str, int | None]]:
-        values: dict[str, Any] = {}
-        defects: list[Pending] = []
-        names = set()
-        preambles: list[str] = []
-        partial = False
-        for part in parts:
-            names.add(part.name)
-            defects.extend(part.defects)
-            if part.name == "preamble":
-                # A partial extract can have two: before and after its bare DTG line.
-                preambles.append(part.values["preamble"])
-                partial = partial or part.values["partial"]
-                continue
-            values.update(part.values)
-        if preambles:
-            values["preamble"] = "\n".join(preambles)
-        kind: HeaderKind
-        if "routing" in names:
-            kind = "acp127"
-        elif partial:
-            kind = "partial"
-        elif names & {"dtg", "sender", "action"}:
-            kind = "acp126"
-        else:
-            kind = "other"
-        lines: dict[str, int | None] = {part.name: part.line for part in parts if part.line is not None}
-        return Header(kind=kind, **values), defects, lines
-
+# The header half lives in cableparse/header.py (block transformer and field grammars); its
+# names stay importable from here, where render.py, strategies.py and older callers look.
 
 # --- body ---------------------------------------------------------------------------------
 
@@ -422,61 +220,6 @@ TRANSFORMERS: dict[str, type[Transformer[Any, Any]]] = {"header": HeaderTransfor
 
 # --- block interpretation (used by the body assembler) ------------------------------------
 
-_BANNER = re.compile(
-    r"^\s*(?P<marking>.+?)(?:\s+(?P<caveat>E ?F ?T ?O|NOFORN|SENSITIVE))?"
-    r"(?:\s+(?i:SECTION)\s+(?P<n>\d{1,2})\s+(?i:OF)\s+(?P<m>\d{1,2}))?"
-    r"\s+(?P<origin>(?:[A-Za-z][A-Za-z.'\-]*\s+){0,3}[A-Za-z][A-Za-z.'\-]*)\s+(?P<serial>\d{2,8})\b(?P<rest>[^\n]*)"
-)
-_MARKING_WORD = re.compile(
-    r"^(?:(?:[CS] ?)?(?:S ?)?E ?C ?R ?E ?T|S e c r e t|(?:C ?)?(?:C ?)?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|"
-    r"C o n f i d e n t i a l|U ?U?N ?C ?L ?A ?S(?: ?S ?I ?F ?I ?E ?D)?|U n c l a s(?:s i f i e d)?|"
-    r"T ?O ?P +S ?E ?C ?R ?E ?T|L ?I ?M ?I ?T ?E ?D +O ?F ?F ?I ?C ?I ?A ?L +U ?S ?E)"
-)
-
-
-def interpret_banner(text: str) -> tuple[Banner, str, str]:
-    """The banner of a classification block, the rest of its first line, and its other lines."""
-    first, _, others = text.partition("\n")
-    marking_match = _MARKING_WORD.match(first.strip())
-    marking = marking_match.group(0) if marking_match else first.split()[0]
-    after = first.strip()[len(marking) :]
-    match = _BANNER.match("X" + after) if after.strip() else None
-    if match is None:
-        return Banner(level=level_from_marking(marking), marking=marking), after.strip(), others
-    section = (int(match.group("n")), int(match.group("m"))) if match.group("n") else None
-    banner = Banner(
-        level=level_from_marking(marking),
-        marking=marking,
-        section=section,
-        origin=collapse(match.group("origin")).upper(),
-        serial=match.group("serial"),
-    )
-    return banner, match.group("rest").strip(), others
-
-
-_EO = re.compile(r"(?is)^\s*E\.?\s?O\.?\s*\(?(\d{3,5})\)?\s*[:;,.]?\s*(.*)$")
-
-
-def interpret_eo(text: str) -> ExecutiveOrder:
-    """The E.O. line: order number, declassification instruction and its date."""
-    match = _EO.match(text)
-    if match is None:
-        return ExecutiveOrder(declassify=collapse(text) or None)
-    order, rest = match.group(1), collapse(match.group(2))
-    return ExecutiveOrder(order=order, declassify=rest or None, declassify_on=parse_decl_date(rest) if rest else None)
-
-
-_TAGS_LABEL = re.compile(r"^\s*(TAGS?|Tags|TAGE|AGS)\b\s*(:?)\s*")
-
-
-def interpret_tags(text: str) -> tuple[str, str, str]:
-    """The TAGS label as written, its colon, and the tag text."""
-    match = _TAGS_LABEL.match(text)
-    if match is None:
-        return "", "", text
-    return match.group(1), match.group(2), text[match.end() :]
-
-
 _SUBJECT_LABEL = re.compile(r"^\s*(SUBJECT|Subject|SUBJ|Subj|UBJECT)\s*[:.]?\s*")
 _PORTION = re.compile(r"^\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\)\s*")
 
@@ -502,45 +245,6 @@ def interpret_refs(text: str) -> str:
     """The REF block without its label."""
     match = _REFS_LABEL.match(text)
     return text[match.end() :] if match else text
-
-
-_CLASSIFIED_LABEL = re.compile(r"(?i)^\s*(?:\(U\)\s*)?(?:classi\w*\s+by\s*:?\s*)+")
-_REASON_START = re.compile(r"(?i)[,;.]?\s*\b(?:for\s+)?(?:reasons?|based upon reasons|under section|per)\b|\s\b1\s*[.,]\s*[245]\b")
-_TITLE_WORDS = frozenset(
-    """AMBASSADOR AMB DCM CHARGE CHARGÉ D'AFFAIRES A.I. AI DEPUTY CHIEF OF MISSION COUNSELOR COUNSELLOR POLITICAL
-    ECONOMIC ECONOMICS POLITICAL/ECONOMIC OFFICER CONSUL GENERAL ACTING DIRECTOR SECRETARY ASSISTANT PRINCIPAL
-    POLCOUNS ECONCOUNS POLOFF ECONOFF SECTION HEAD MINISTER MINISTER-COUNSELOR UNDER DAS A/S PDAS SENIOR ADVISOR
-    DEFENSE ATTACHE PUBLIC AFFAIRS MANAGEMENT REGIONAL AFFAIRS THE FOR AND CHIEF, POL ECON POL/ECON P/E E/P PA
-    RSO DATT CDA CG PO DEPUTY, EXECUTIVE""".split()
-)
-
-
-def interpret_classified_by(text: str) -> ClassifiedBy:
-    """Name, title and reasons of a Classified By block (spec 2.8)."""
-    body = collapse(_CLASSIFIED_LABEL.sub("", text, count=1))
-    reasons = parse_reasons(body)
-    cut = _REASON_START.search(body)
-    who = (body[: cut.start()] if cut else body).strip(" ,;.:")
-    name: str | None = who or None
-    title: str | None = None
-    if who:
-        if "," in who:
-            left, right = (part.strip() for part in who.split(",", 1))
-            left_titles = sum(word.upper().strip(",.") in _TITLE_WORDS for word in left.split())
-            right_titles = sum(word.upper().strip(",.") in _TITLE_WORDS for word in right.split())
-            name, title = (right, left) if left_titles > right_titles else (left, right)
-        else:
-            words = who.split()
-            count = 0
-            while count < len(words) - 1 and (
-                words[count].upper().strip(",.:") in _TITLE_WORDS or "/" in words[count]
-            ):
-                count += 1
-            if count:
-                title, name = " ".join(words[:count]), " ".join(words[count:])
-        name = name or None
-        title = title or None
-    return ClassifiedBy(name=name, title=title, reasons=reasons, text=body)
 
 
 _PARAGRAPH = re.compile(r"\s*[¶\ufffd]?(\d{1,2})\s*\.\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*")

@@ -118,14 +118,17 @@ def source_codes(source: str) -> Iterator[tuple[str, int]]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if node.value is not None and any(isinstance(t, ast.Name) and t.id == "code" for t in targets):
                 yield from _constant_codes(node.value)
-        elif isinstance(node, ast.Tuple) and len(node.elts) == 4:
+        elif isinstance(node, ast.Tuple) and (
+            len(node.elts) == 4 or (len(node.elts) == 2 and isinstance(node.elts[1], (ast.Constant, ast.JoinedStr)))
+        ):
+            # Pending defects (code, message, line, column) and (code, message) pairs.
             for value, line in _constant_codes(node.elts[0]):
                 if HYPHENATED.match(value):
                     yield value, line
 
 
 # First arguments of calls that look like codes but are not (encodings, sink kinds ...).
-NOT_CODES = {"utf-8", "utf-16", "utf-8-sig"}
+NOT_CODES = {"utf-8", "utf-16", "utf-8-sig", "csv-range"}
 
 
 def test_every_code_in_the_source_is_registered() -> None:

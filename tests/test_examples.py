@@ -19,6 +19,8 @@ One fixture per cable, named by its reference id, in the container it came in; t
 - 04MAPUTO1447.csv-row: a two-word surname as signer (LA LIME)
 - 06REYKJAVIK120.html: VAN VOORST signs
 - 09CAIRO1261.html: reflowed page, the signer ends the last sentence's line
+- 91BOGOTA8074.csv-row: ACP 126 address lists without routing indicators, a precedence on an
+  INFO entry, an office suffix (CDR4THPSYOPG FT BRAGG NC//AORC-POG-F//)
 
 A failing comparison shows the field that changed. After a deliberate change, regenerate with
 ``CABLEPARSE_UPDATE_GOLDEN=1 pytest tests/test_examples.py`` and review the diff.

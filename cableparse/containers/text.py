@@ -5,7 +5,10 @@ Nothing here interprets the lines beyond recognising their shape. The rules (spe
 *Is there a header?* Look at the first :data:`LOOKAHEAD` lines after leading blank lines for an
 *anchor*: a transmission id ``VZCZC...``, the partial-extract sentence, an FL2/FL3/FL4 line
 (``RR RUEH...``, ``DE RUEH... #``, ``ZNY CCCCC``), an FL5 line (``R 042201Z JAN 08``), a bare DTG,
-or ``FM``/``TO``/``XMT``. ``VZCZC`` and the partial-extract sentence count wherever they are
+``FM``, or a ``TO``/``INFO`` line whose entry is an address (``INFO RUEHBO/AMEMBASSY BOGOTA``,
+``INFO AMEMBASSY PANAMA``, not ``TO THE MINISTER``): a fragment of the address list is a
+header. The line shapes are terminals of ``grammars/terminals.lark`` (``FL2_ANCHOR`` ...), built
+from the same pieces as the header grammar's lines. ``VZCZC`` and the partial-extract sentence count wherever they are
 (post printouts put a page of preamble before ``VZCZC``: 03ABUDHABI2641, spec 1.12 d); the
 weaker anchors only count when no body front matter (``E.O.``, ``TAGS:``, ``SUBJECT:``) comes
 before them, so a body that quotes another telegram's ``FM`` line is not taken for a header.
@@ -21,6 +24,9 @@ belong to the header as its preamble.
 - a blank line once the addressee block (``FM``/``TO``/``INFO``/``XMT``) has begun, or a blank
   line before it unless more format lines follow before anything that opens a body (partial
   extracts carry a DTG, a NARA id line and a printout between blank lines: 01HOCHIMINHCITY1082).
+  Inside the addressee block, an old-format page header (``PAGE 02  LAGOS  01234  271108Z``,
+  with its lone classification line and blank lines) followed by more addresses does not end
+  the header (spec 1.10).
 
 The blank lines between header and body stay at the end of ``header_text`` (as in cables.csv,
 whose partial-extract header field ends with ``\\n\\n``), so ``header_text + body_text`` is the
@@ -30,11 +36,13 @@ text from the header's first line on. Leading blank lines are skipped and ``head
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Final
+from typing import Final, NamedTuple
 
 import attrs
 
+from ..grammar import terminal_regexes
 from ..models import Defect
 
 __all__ = ["LOOKAHEAD", "TextSplit", "is_classification_line", "split_text"]
@@ -44,16 +52,42 @@ LOOKAHEAD: Final = 60
 
 _VZCZC = re.compile(r"\s*VZCZC")
 _PARTIAL = re.compile(r"\s*This record is a partial extract of the original cable", re.IGNORECASE)
-# FL2: precedence prosign then routing indicators only (``OR RATHER`` in a body is not one).
-_FL2 = re.compile(r"[ZOPRMW]{1,2}(?:\s+[RQ][A-Z]{3,6})+\s*$")
-_FL3 = re.compile(r"DE\s+[A-Z]{4,7}\s*#")
-_FL4 = re.compile(r"ZN[RY]\s")
-_FL5 = re.compile(r"[ZOPRM](?:\s+[ZOPRM])?\s+\d{6}Z\s+[A-Za-z]{3}\s+\d{2}\b")
-_DTG = re.compile(r"\d{6}Z\s+[A-Za-z]{3}\s+\d{2}\s*$")
-_FM = re.compile(r"FM\s+[A-Z]")
-_ADDRESS = re.compile(r"(?:FM|TO|XMT)\s+\S")
-# FL8 INFO, not the printout's office list ``INFO  LOG-00   AF-00`` (spec 1.12 c).
-_INFO = re.compile(r"INFO\s+(?![A-Z0-9]+-\d\d(?:\s|$))\S")
+
+
+class _Anchors(NamedTuple):
+    """The header line shapes, compiled from ``grammars/terminals.lark`` (matched on a line
+    without leading white space and without its line end)."""
+
+    fl2: re.Pattern[str]
+    """FL2: precedence prosign then routing indicators only (``OR RATHER`` is not one)."""
+    fl3: re.Pattern[str]
+    fl4: re.Pattern[str]
+    fl5: re.Pattern[str]
+    dtg: re.Pattern[str]
+    fm: re.Pattern[str]
+    address: re.Pattern[str]
+    info: re.Pattern[str]
+    """FL8 INFO, not the printout's office list ``INFO  LOG-00   AF-00`` (spec 1.12 c)."""
+    addressee: re.Pattern[str]
+    """A TO or INFO line whose entry is an address (``INFO AMEMBASSY PANAMA``)."""
+    address_line: re.Pattern[str]
+    page_line: re.Pattern[str]
+    lone_classification: re.Pattern[str]
+
+
+_ANCHOR_TERMINALS = (
+    "FL2_ANCHOR", "FL3_ANCHOR", "FL4_ANCHOR", "FL5_ANCHOR", "DTG_ANCHOR", "FM_ANCHOR", "ADDRESS_ANCHOR",
+    "INFO_ANCHOR", "ADDRESSEE_ANCHOR", "ADDRESS_LINE_ANCHOR", "OLD_PAGE_LINE", "LONE_CLASSIFICATION",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _anchors() -> _Anchors:
+    # Built on first use: loading the terminals costs about 20 ms, which an import of the
+    # package should not pay.
+    found = terminal_regexes("terminals", _ANCHOR_TERMINALS)
+    return _Anchors(*(re.compile(found[name]) for name in _ANCHOR_TERMINALS))
+
 _FRONT_MATTER = re.compile(
     r"\s*(?:E\.\s?O\.\s*\d|EO\s+\d{5}|TAGS?\s*:|SUBJE?C?T?\s*:|SIPDIS\s*$|CLASSIFIED\s+BY\b)", re.IGNORECASE
 )
@@ -87,16 +121,40 @@ def is_classification_line(line: str) -> bool:
 
 def _is_anchor(line: str) -> bool:
     stripped = line.lstrip()
+    anchors = _anchors()
     return bool(
         _VZCZC.match(line)
         or _PARTIAL.match(line)
-        or _FL2.match(stripped)
-        or _FL3.match(stripped)
-        or _FL4.match(stripped)
-        or _FL5.match(stripped)
-        or _DTG.match(stripped)
-        or _FM.match(stripped)
+        or anchors.fl2.match(stripped)
+        or anchors.fl3.match(stripped)
+        or anchors.fl4.match(stripped)
+        or anchors.fl5.match(stripped)
+        or anchors.dtg.match(stripped)
+        or anchors.fm.match(stripped)
+        or anchors.addressee.match(stripped)
     )
+
+
+def _after_page_header(lines: list[str], start: int) -> int | None:
+    """Inside the address list, at a blank line, a lone classification line or a ``PAGE``
+    line: the index of the address line after an old-format page header (spec 1.10), or None
+    when what follows is no page header with addresses after it."""
+    anchors = _anchors()
+    j = start
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j < len(lines) and anchors.lone_classification.match(lines[j].strip()):
+        j += 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+    if j >= len(lines) or not anchors.page_line.match(lines[j].lstrip()):
+        return None
+    j += 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j < len(lines) and (anchors.address_line.match(lines[j].lstrip()) or anchors.info.match(lines[j].lstrip())):
+        return j
+    return None
 
 
 def _is_body_class_line(line: str) -> bool:
@@ -117,7 +175,7 @@ def _header_continues(lines: list[str], start: int) -> bool:
         line = lines[j]
         if not line.strip():
             continue
-        if _is_anchor(line) or _INFO.match(line.lstrip()):
+        if _is_anchor(line) or _anchors().info.match(line.lstrip()):
             return True
         if _is_body_class_line(line) or _FRONT_MATTER.match(line) or _PARAGRAPH.match(line):
             return False
@@ -185,9 +243,18 @@ def split_text(text: str, *, line_offset: int = 0) -> TextSplit:
                          body_line=first + 1 + line_offset)
     end = len(lines)
     addressees = False
-    for i in range(anchor, len(lines)):
+    anchors = _anchors()
+    i = anchor - 1
+    while i + 1 < len(lines):
+        i += 1
         line = lines[i]
         stripped = line.lstrip()
+        if addressees and (not stripped or anchors.lone_classification.match(stripped)):
+            # Old print format: a page header cuts the address list (spec 1.10).
+            resume = _after_page_header(lines, i)
+            if resume is not None:
+                i = resume - 1
+                continue
         if not stripped:
             if addressees:
                 end = i
@@ -199,7 +266,7 @@ def split_text(text: str, *, line_offset: int = 0) -> TextSplit:
         if i > anchor and (_is_body_class_line(line) or _FRONT_MATTER.match(line)):
             end = i
             break
-        if _ADDRESS.match(stripped) or _INFO.match(stripped):
+        if anchors.address.match(stripped) or anchors.info.match(stripped):
             addressees = True
     body_start = end
     while body_start < len(lines) and not lines[body_start].strip():

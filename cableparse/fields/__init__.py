@@ -8,18 +8,23 @@ lines count from the block's first line (1-based).
 
 from __future__ import annotations
 
-from .banner import read_banner
+from .banner import banner_caveats, level_from_marking, read_banner, read_portion_mark
 from .classified_by import read_classified_by
-from .eo import read_eo
+from .eo import read_eo, split_eo
 from .refs import read_refs, strip_refs_label
-from .tags import TagsField, read_tags
+from .tags import TagsField, read_tags, split_run_together
 
 __all__ = [
     "TagsField",
+    "banner_caveats",
+    "level_from_marking",
     "read_banner",
     "read_classified_by",
     "read_eo",
+    "read_portion_mark",
     "read_refs",
     "read_tags",
+    "split_eo",
+    "split_run_together",
     "strip_refs_label",
 ]

@@ -1,11 +1,228 @@
-"""Classified By lines (spec 2.8)."""
+"""Classified By lines (spec 2.8), read by ``grammars/classified_by.lark``.
+
+The grammar finds the label (repeated or not, with text before it or not), the words of who
+classified the cable, the reason groups (``1.4`` and its letters) and any text after them. The
+transformer splits who into name and title with a table of title and office words: leading
+title words (``DCM``, ``Political Minister Counselor``, ``A/DCM``, ``EconChief``) and
+comma-separated title segments (``Janice Fair, Economic Officer``) are the title, the rest the
+name (``JR.``, ``III`` kept with it).
+"""
 
 from __future__ import annotations
 
+import difflib
+import functools
+import re
+from typing import Any, NamedTuple
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError
+
+from .._cache import bounded_cache
+from ..grammar import build_parser, terminal_regex
 from ..models import ClassifiedBy
-from ..transform import interpret_classified_by
+from ..normalize import collapse
+from ._tokens import is_token
+
+# Title, rank, office and connective words that come before or instead of a name. All the
+# Classified By lines of the corpus were read to make it (grep -i 'classified by').
+_TITLE_WORDS = frozenset(
+    """
+    AMBASSADOR AMB AMBASSADORS DCM CHARGE CHARGÉ CHG D' D'AFFAIRES AFFAIRES A.I. A.I AI DEPUTY CHIEF OF MISSION COM CDA
+    COUNSELOR COUNSELLOR COUNSELORS COUNS MINISTER MINISTER-COUNSELOR MIN POLITICAL ECONOMIC ECONOMICS ECON POL POLECON
+    POLITICAL/ECONOMIC POL/ECON ECON/POL MIL POL-MIL POLMIL OFFICER OFFICERS OFF POLOFF ECONOFF POLCOUNS ECONCOUNS
+    CONSUL GENERAL CG ACG PO PRINCIPAL ACTING A/ ASSISTANT SECRETARY UNDER DAS PDAS A/S SENIOR ADVISOR ADVISER DIRECTOR
+    DIR DEPUTY COORDINATOR COORD SECTION HEAD DEFENSE ATTACHE ATTACHÉ DATT LABOR LEGAL PUBLIC AFFAIRS PAO MANAGEMENT
+    MGMT REGIONAL SECURITY RSO CONSULAR ENVIRONMENT SCIENCE TECHNOLOGY HEALTH COMMERCIAL AGRICULTURAL AGRICULTURE
+    COUNSEL INTERAGENCY PROVINCIAL INTERIM ASSOCIATE SPECIAL ENVOY REPRESENTATIVE REP PERMANENT ALTERNATE
+    EXECUTIVE ASSISTANT EXEC PRESIDENT VICE TEAM LEADER LEAD STAFF DESK CHAIR CHAIRMAN MEMBER CHG. AMB.
+    THE FOR AND OF TO AT ON IN & -
+    PA P/E E/P PE EP POL/C ECON/C AIT USEU USNATO USUN USOSCE NAS WHA EAP EUR NEA SCA AF ISN INR IPC OPS CTC
+    SCI NSC OES PM DRL IO CA S/CT CT ECA IIP USAID AID DEA FBI DHS ICE DAO DIA MLO ODC OMC NCIS
+    """.split()
+)
+# Words after a name that belong to it (04NEWDELHI7091 "Robert O. Blake, Jr.").
+_SUFFIXES = frozenset({"JR", "JR.", "SR", "SR.", "II", "III", "IV"})
+_CONNECTIVES = frozenset({"THE", "FOR", "AND", "OF", "TO", "AT", "ON", "IN"})
+# "a.i.", "U.S.": the period is the abbreviation's, not the sentence's.
+_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+_LONG_TITLES = tuple(sorted(word for word in _TITLE_WORDS if len(word) >= 7))
 
 
+def _strip(word: str) -> str:
+    return word.strip(",.;:").upper().replace("’", "'").replace("0", "O")
+
+
+@bounded_cache(1 << 12)
+def _is_title(word: str) -> bool:
+    """Whether a word of who is a title or office word rather than part of a name."""
+    upper = _strip(word)
+    if not upper:
+        return True
+    if upper in _TITLE_WORDS or "/" in upper:
+        return True
+    if "-" in upper and all(_is_title(part) for part in upper.split("-") if part):
+        return True  # Economic-Political, Pol-Econ, Pol-Mil
+    stripped = word.strip(",.;:")
+    humps = [i for i, c in enumerate(stripped) if c.isupper() and i and stripped[i - 1].islower()]
+    if humps:
+        # EconChief, PolCouns: every capitalised piece a title word. LeBaron is no title.
+        bounds = [0, *humps, len(stripped)]
+        if all(stripped[a:b].upper() in _TITLE_WORDS for a, b in zip(bounds, bounds[1:])):
+            return True
+    if len(upper) >= 7 and upper.isalpha():
+        # Typos of long titles: 07BAKU1268 "Ambasador", 09KABUL3161 "CooQnator".
+        return bool(difflib.get_close_matches(upper, _LONG_TITLES, n=1, cutoff=0.8))
+    return False
+
+
+class _Reasons(NamedTuple):
+    reasons: tuple[str, ...]
+
+
+class _Who(NamedTuple):
+    segments: tuple[tuple[str, ...], ...]
+    start: int
+    end: int
+
+
+class _ClassifiedByTransformer(Transformer[Token, Any]):
+    """Reduces a Classified By block to who (in segments), reasons, and where the text starts."""
+
+    def words(self, tokens: list[Token]) -> list[Token]:
+        return tokens
+
+    def group(self, tokens: list[Token]) -> list[str]:
+        number = str(tokens[0])
+        section = "1.5" if number.startswith("15") else "1." + next(c for c in number[1:] if c.isdigit())
+        return [f"{section}({str(token).lower()})" for token in tokens[1:] if token.type == "LETTER"]
+
+    def groups(self, children: list[list[str]]) -> _Reasons:
+        return _Reasons(tuple(dict.fromkeys(reason for group in children for reason in group)))
+
+    def filler(self, children: list[Token]) -> None:
+        return None
+
+    def reasons(self, children: list[Any]) -> _Reasons:
+        return next((child for child in children if isinstance(child, _Reasons)), _Reasons(()))
+
+    def body(self, children: list[Any]) -> tuple[_Who | None, _Reasons]:
+        who = None
+        reasons = _Reasons(())
+        for child in children:
+            if isinstance(child, _Reasons):
+                reasons = child
+            elif isinstance(child, list) and child:
+                segments: list[list[str]] = [[]]
+                for token in child:
+                    if token.type == "PUNCT" and str(token) in ",;:":
+                        segments.append([])
+                    elif token.type == "WORD" and any(c.isalnum() for c in str(token)):
+                        # Dashes and dots are no part of a name or title ("AF/C - John Doe").
+                        segments[-1].append(str(token))
+                who = _Who(
+                    tuple(tuple(segment) for segment in segments if segment),
+                    child[0].start_pos,
+                    child[-1].end_pos,
+                )
+        return who, reasons
+
+    def start(self, children: list[Any]) -> tuple[_Who | None, _Reasons, int]:
+        labels = [child for child in children if is_token(child) and child.type == "LABEL"]
+        who, reasons = children[-1]
+        return who, reasons, labels[-1].end_pos if labels else 0
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return build_parser("classified_by", _ClassifiedByTransformer())
+
+
+# A Classified By line with its reasons is at most a few hundred characters; the words of a
+# paragraph that runs on after it are not read one by one (a megabyte costs a copy).
+_READ_CHARACTERS = 1500
+
+
+def _parse(text: str) -> Any:
+    try:
+        return _parser().parse(text)
+    except LarkError:
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _label_regex() -> re.Pattern[str]:
+    # Built from the grammar's own terminal: the same label shape, written once.
+    return re.compile(terminal_regex("terminals", "CLASSIFIED_BY_LABEL"))
+
+
+def _name_and_title(segments: tuple[tuple[str, ...], ...]) -> tuple[str | None, str | None]:
+    """The name and the title of who, from its comma-separated segments."""
+    name_index = None
+    name: list[str] = []
+    titles: list[str] = []
+    for index, segment in enumerate(segments):
+        if name_index is not None:
+            if index == name_index + 1 and len(segment) == 1 and _strip(segment[0]).rstrip(".") in _SUFFIXES:
+                name[-1] += ","
+                name.append(segment[0])
+            elif any(_is_title(word) and _strip(word) not in _CONNECTIVES and any(c.isalnum() for c in word) for word in segment):
+                titles.append(" ".join(segment))
+            continue
+        if segment[0].upper().startswith("DERIVED"):
+            # 09ISLAMABAD2185 "Derived from DSCG 05-01": a source, not a person.
+            return None, None
+        count = 0
+        while count < len(segment) - 1 and _is_title(segment[count]):
+            if _strip(segment[count]) in _CONNECTIVES and count + 2 < len(segment):
+                # "AMBASSADOR TO SUDAN John Doe", "Counselor for Economic Affairs": the word
+                # after a connective names the post or the office.
+                count += 1
+            count += 1
+        if count == len(segment) - 1 and _is_title(segment[count]):
+            count += 1
+        if count:
+            titles.append(" ".join(segment[:count]))
+        if count < len(segment):
+            name_index = index
+            name = list(segment[count:])
+    text = " ".join(name)
+    if text.endswith(".") and not (len(name[-1]) == 2 or _strip(name[-1]) in ("JR", "SR")):
+        # "Ambassador Hans H Hertell." ends a sentence; "Robert O. Blake, Jr." and an initial keep theirs.
+        text = text[:-1]
+    title = ", ".join(titles).strip(" ,;:")
+    if title.endswith(".") and not _ABBREVIATION.search(title):
+        title = title[:-1]
+    return text.strip(" ,;:") or None, title or None
+
+
+@bounded_cache(1 << 12, key_chars=2048)
 def read_classified_by(text: str) -> ClassifiedBy:
-    """Name, title and reasons of a Classified By line (label included or not)."""
-    return interpret_classified_by(text)
+    """Name, title and reasons of a Classified By line (label included or not, text before the
+    label allowed: ``1. (C) CONFIDENTIAL - ENTIRE TEXT. CLASSIFIED BY ...``).
+
+    ``reasons`` are normalised to ``"1.4(b)"``; 1.5 and 1.2 reasons (older numbering) are read
+    the same way. ``text`` is the block after the label, spaces collapsed.
+    """
+    # Words cut by a line end ("1.4 (b) a\nnd (d)") are read on one line.
+    text = collapse(text)
+    parsed = _parse(text[:_READ_CHARACTERS])
+    if parsed is None or not parsed[2]:
+        # Text before the label that the grammar took for a Classified By of its own (a
+        # paragraph that says "for reasons" before "CLASSIFIED BY"): read from the label.
+        label = _label_regex().search(text, 1)
+        retried = _parse(text[label.start() : label.start() + _READ_CHARACTERS]) if label is not None else None
+        if label is not None and retried is not None:
+            parsed, text = retried, text[label.start() :]
+    if parsed is None:
+        return ClassifiedBy(text=text)
+    who: _Who | None = parsed[0]
+    reasons: _Reasons = parsed[1]
+    after_label: int = parsed[2]
+    name, title = _name_and_title(who.segments) if who is not None else (None, None)
+    return ClassifiedBy(
+        name=name,
+        title=title,
+        reasons=reasons.reasons,
+        text=text[after_label:].lstrip(" :"),
+    )

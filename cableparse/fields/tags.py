@@ -1,12 +1,39 @@
-"""TAGS blocks (spec 2.5)."""
+"""TAGS blocks (spec 2.5), read by ``grammars/tags.lark``.
+
+The grammar gives the label, and per line the words, separators and parenthesised groups; the
+transformer decides what is one entry, from the separators and the tag tables
+(``cableparse/data/tags-*.txt``, through :func:`cableparse.normalize.tag_kind`):
+
+- In a comma-separated line the words between two commas are one entry (``COUNTRY
+  CLEARANCE``, ``ECONOMY AND FINANCE``), unless they are all known codes (``PREL PGOV``).
+- In a line separated by spaces only, each code is an entry; words that are not code-shaped
+  (``War Crimes``) run together into one entry.
+- ``OVIP``/``OREP`` followed by a name (``OVIP RICE CONDOLEEZZA``, ``OVIP (RICE,
+  CONDOLEEZZA)``) give the code and one ``person`` tag; so does any parenthesised name.
+- A parenthesised code after a spelled-out term is the term's code, and the spelling is
+  dropped (03BRASILIA1550: ``Fee Trade Agreement of America (FTAA)`` is ``FTAA``, which is also
+  all that the Cablegate page of the same cable prints).
+- Stopwords and punctuation (``OF``, ``AND``, ``&``, ``-``, ``N/A``) are never tags.
+- A second line continues the TAGS only if the line before it ended with a separator or it is
+  made of known codes; otherwise it and what follows are passing text (``TagsField.rest``).
+- Codes run together (``VTPREL``, ``ETRDEINVECINPGOVCS``) come apart using the tables, in time
+  and memory linear in the length of the word.
+"""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import functools
+from typing import Any, NamedTuple
 
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError
+
+from .._cache import bounded_cache
+from ..grammar import build_parser
 from ..models import Tag
-from ..normalize import parse_tags, split_run_together, tag_kind
-from ..transform import Pending, interpret_tags
+from ..normalize import _word_set, tag_kind
+from ..transform import Pending
+from ._tokens import is_token
 
 
 class TagsField(NamedTuple):
@@ -15,27 +42,327 @@ class TagsField(NamedTuple):
     tags: tuple[Tag, ...]
     """The entries in order, without duplicates."""
     label: str
-    """The label as written (``TAGS``, ``AGS``, ``Tags``)."""
+    """The label as written (``TAGS``, ``AGS``, ``Tags``), ``""`` when the block has none."""
     rest: str
     """Lines of the block that do not continue the TAGS (they are passing text)."""
     pending: list[Pending]
     """Defects, lines counted from the block's first line."""
 
 
-def read_tags(block: str) -> TagsField:
-    """The entries of a TAGS block, label included in ``block``."""
-    label, _colon, rest = interpret_tags(block)
-    pending: list[Pending] = []
-    if label not in ("TAGS", "Tags"):
-        # 07BUENOSAIRES1673: 'AGS:'; also TAG, TAGE.
-        pending.append(("tags-label-typo", f"TAGS label written {label!r}", 1, 1))
-    tags: list[Tag] = []
-    for tag in parse_tags(rest):
-        pieces = split_run_together(tag.code) if tag.kind == "unknown" else None
-        if pieces is None:
-            tags.append(tag)
+# Codes that a person's name follows (spec 2.5: "after OVIP/OREP").
+_PERSON_CODES = frozenset({"OVIP", "OREP"})
+# Words that join the words of a term but are never a tag of their own. "N/A" and "NONE" say
+# there are no tags (04TEGUCIGALPA654 "TAGS: N/A"); SIPDIS is a caption that strays into TAGS.
+_STOPWORDS = frozenset({"OF", "AND", "THE", "FOR", "WITH", "N/A", "NONE", "SIPDIS"})
+_EDGE = ".:-&/'\"*"
+
+
+@bounded_cache(1 << 14)
+def _tag(code: str) -> Tag:
+    # Tags are frozen, and a dump repeats a few thousand codes: share one object per code.
+    return Tag(code=code, kind=tag_kind(code))
+
+
+@bounded_cache(1 << 14)
+def _is_noise(word: str) -> bool:
+    return word in _STOPWORDS or not any(c.isalnum() for c in word)
+
+
+def _known(word: str) -> bool:
+    return tag_kind(word) != "unknown"
+
+
+def _code_shaped(code: str, written: str) -> bool:
+    """A word that is a code by its looks in a space-separated list: known, or written short
+    and upper case ("War Crimes" is no code, "IIP" is)."""
+    return _known(code) or (len(code) <= 6 and code.isalnum() and written.strip(_EDGE).isupper())
+
+
+@functools.lru_cache(maxsize=1)
+def _split_tables() -> tuple[frozenset[str], frozenset[str], tuple[int, ...]]:
+    four = _word_set("tags-subject.txt") | _word_set("tags-program.txt")
+    organization = _word_set("tags-organization.txt")
+    # Longest known first after the four-letter subject tags; two letters (a country) last.
+    sizes = sorted({len(code) for code in organization if 2 < len(code) <= 8} - {4}, reverse=True)
+    return four, organization, (4, *sizes, 2)
+
+
+def split_run_together(code: str) -> tuple[str, ...] | None:
+    """Tags written without separators (spec 2.5), split: ``PHUMBA`` -> ``("PHUM", "BA")``.
+
+    Pieces are known subject and program tags (four letters), known organization tags, and
+    two-letter country codes; there must be at least one known four-letter tag and no more
+    country codes than those, so free text (``HUMANR``) is left alone. ``None`` when ``code``
+    is no such run. Time and memory are linear in ``len(code)``: each position keeps only the
+    size of the piece that starts there (issue 13: ``"AB" * 20000`` took 1.94 GB when each
+    position kept its whole split).
+    """
+    if len(code) < 6 or not code.isalpha() or tag_kind(code) != "unknown":
+        return None
+    four, organization, sizes = _split_tables()
+    length = len(code)
+    # size_at[i]: the size of the first piece of a split of code[i:], 0 when there is none.
+    size_at = [0] * (length + 1)
+    splits = [False] * length + [True]
+    for start in range(length - 1, -1, -1):
+        for size in sizes:
+            end = start + size
+            if end > length or not splits[end]:
+                continue
+            piece = code[start:end]
+            if size == 2 or (size == 4 and piece in four) or piece in organization:
+                size_at[start] = size
+                splits[start] = True
+                break
+    if not splits[0]:
+        return None
+    pieces: list[str] = []
+    start = 0
+    while start < length:
+        pieces.append(code[start : start + size_at[start]])
+        start += size_at[start]
+    tags = sum(1 for piece in pieces if len(piece) == 4 and piece in four)
+    countries = sum(1 for piece in pieces if len(piece) == 2)
+    return tuple(pieces) if tags >= 1 and countries <= tags else None
+
+
+class _Group(NamedTuple):
+    text: str
+    words: tuple[str, ...]
+    column: int
+
+
+class _Entry(NamedTuple):
+    code: str
+    kind: str  # "tag", "person" or "term"
+    column: int
+
+
+class _Line(NamedTuple):
+    entries: tuple[_Entry, ...]
+    ends_with_separator: bool
+    all_known: bool
+
+
+@bounded_cache(1 << 14)
+def _clean(word: str) -> str:
+    return word.upper().strip(_EDGE)
+
+
+def _term(words: list[str]) -> str:
+    """A multi-word term upper case, without stopwords or punctuation at its ends."""
+    cleaned = [word.upper() for word in words]
+    while cleaned and _is_noise(cleaned[0].strip(_EDGE)):
+        cleaned.pop(0)
+    while cleaned and _is_noise(cleaned[-1].strip(_EDGE)):
+        cleaned.pop()
+    return " ".join(cleaned).strip(_EDGE + " ")
+
+
+def _codes(words: list[tuple[str, int]], *, spaced: bool) -> list[_Entry]:
+    """Entries of words that are separate codes (a space-separated list, or a comma segment
+    of known codes): runs of words that are not code-shaped make one term, a name after OVIP
+    one person."""
+    entries: list[_Entry] = []
+    run: list[tuple[str, int]] = []
+    person_next = False
+
+    def flush() -> None:
+        nonlocal person_next
+        if run:
+            text = _term([word for word, _ in run])
+            if text:
+                entries.append(_Entry(text, "person" if person_next else "term", run[0][1]))
+            run.clear()
+        person_next = False
+
+    for word, column in words:
+        code = _clean(word)
+        if not code or _is_noise(code):
             continue
-        # 02VATICAN5296: "VTPREL"; spec 2.5: "PHUMBA", "ECONEFIN".
-        pending.append(("tags-run-together", f"TAGS entry {tag.code!r} read as {' '.join(pieces)}", 1, 1))
-        tags.extend(Tag(code=piece, kind=tag_kind(piece)) for piece in pieces)
-    return TagsField(tags=tuple(dict.fromkeys(tags)), label=label, rest="", pending=pending)
+        if person_next and not _known(code):
+            run.append((word, column))
+            continue
+        if _code_shaped(code, word) or split_run_together(code) is not None or not spaced:
+            flush()
+            entries.append(_Entry(code, "tag", column))
+            person_next = code in _PERSON_CODES
+            continue
+        run.append((word, column))
+    flush()
+    return entries
+
+
+def _words(words: list[tuple[str, int]], *, spaced: bool) -> list[_Entry]:
+    """The entries of a run of words: a whole space-separated line, or the words between two
+    commas (or between a comma and a parenthesised group)."""
+    if not words:
+        return []
+    codes = [_clean(word) for word, _ in words]
+    meaningful = [code for code in codes if code and not _is_noise(code)]
+    if spaced or all(_known(code) or split_run_together(code) is not None for code in meaningful):
+        return _codes(words, spaced=spaced)
+    if meaningful and meaningful[0] in _PERSON_CODES:
+        # "OVIP RICE CONDOLEEZZA" between commas: the code and a person.
+        first = codes.index(meaningful[0])
+        entries = [_Entry(meaningful[0], "tag", words[first][1])]
+        name = _term([word for word, _ in words[first + 1 :]])
+        if name:
+            entries.append(_Entry(name, "person", words[first + 1][1]))
+        return entries
+    term = _term([word for word, _ in words])
+    return [_Entry(term, "term", words[0][1])] if term else []
+
+
+def _group(group: _Group, entries: list[_Entry]) -> None:
+    """Add what a parenthesised group holds to ``entries`` (those of its segment so far)."""
+    inner = _clean(group.words[0]) if len(group.words) == 1 else None
+    if inner and (_known(inner) or (inner.isalnum() and inner.isupper() and len(inner) <= 8)):
+        if entries and entries[-1].kind == "term":
+            # "Fee Trade Agreement of America (FTAA)": the code names the spelled-out term.
+            entries.pop()
+        entries.append(_Entry(inner, "tag", group.column))
+        return
+    name = " ".join(group.text.split()).upper().strip(" ,;")
+    if name:
+        entries.append(_Entry(name, "person", group.column))
+
+
+def _segment(pieces: list[tuple[str, int] | _Group], *, spaced: bool) -> list[_Entry]:
+    """The entries of one comma-separated segment (or of a whole space-separated line), in order."""
+    entries: list[_Entry] = []
+    words: list[tuple[str, int]] = []
+    for piece in pieces:
+        if isinstance(piece, _Group):
+            entries.extend(_words(words, spaced=spaced))
+            words = []
+            _group(piece, entries)
+        else:
+            words.append(piece)
+    entries.extend(_words(words, spaced=spaced))
+    return entries
+
+
+def _words_of(token: Token) -> list[tuple[str, int]]:
+    """The words of a SEGMENT token with their columns."""
+    text = str(token)
+    column = token.column or 1
+    found = []
+    position = 0
+    for word in text.split():
+        position = text.index(word, position)
+        found.append((word, column + position))
+        position += len(word)
+    return found
+
+
+class _TagsTransformer(Transformer[Token, Any]):
+    """Reduces each TAGS line to its entries, and the block to its label and lines."""
+
+    def group(self, children: list[Token]) -> _Group:
+        parts: list[str] = []
+        words: list[str] = []
+        for token in children[1:-1]:
+            if token.type == "SEPARATOR" and parts:
+                parts[-1] += str(token)
+            elif token.type == "SEGMENT":
+                segment = str(token).split()
+                parts.extend(segment)
+                words.extend(segment)
+        return _Group(" ".join(parts), tuple(words), children[0].column or 1)
+
+    def line(self, children: list[Token | _Group]) -> _Line:
+        spaced = not any(not isinstance(c, _Group) and c.type == "SEPARATOR" for c in children)
+        segments: list[list[tuple[str, int] | _Group]] = [[]]
+        for child in children:
+            if isinstance(child, _Group):
+                segments[-1].append(child)
+            elif child.type == "SEPARATOR":
+                segments.append([])
+            elif child.type == "SEGMENT":
+                segments[-1].extend(_words_of(child))
+        entries: list[_Entry] = []
+        for segment in segments:
+            if segment:
+                entries.extend(_segment(segment, spaced=spaced))
+        last = children[-1] if children else None
+        ends = last is not None and not isinstance(last, _Group) and last.type == "SEPARATOR"
+        all_known = bool(entries) and all(
+            entry.kind == "tag" and (_known(entry.code) or split_run_together(entry.code) is not None)
+            for entry in entries
+        )
+        return _Line(tuple(entries), ends, all_known)
+
+    def start(self, children: list[Any]) -> tuple[Token | None, list[_Line]]:
+        label = next((c for c in children if is_token(c) and c.type == "LABEL"), None)
+        return label, [c for c in children if isinstance(c, _Line)]
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return build_parser("tags", _TagsTransformer())
+
+
+# A TAGS line is some seventy characters; a longer line after the first is text that runs on
+# without a blank line, and is not read word by word (a megabyte of it costs a copy).
+_CONTINUATION_CHARACTERS = 400
+
+
+def _parse_line(text: str) -> tuple[Token | None, _Line]:
+    try:
+        parsed: Any = _parser().parse(text)
+    except LarkError:  # pragma: no cover - every character lexes; the text is kept for safety
+        return None, _Line((), False, False)
+    lines: list[_Line] = parsed[1]
+    return parsed[0], lines[0]
+
+
+@bounded_cache(1 << 12, key_chars=2048)
+def _read(block: str) -> tuple[tuple[Tag, ...], str, str, tuple[Pending, ...]]:
+    # One line at a time: whether a line continues the TAGS depends on the line before it, and
+    # the lines after the TAGS end are not read at all.
+    pending: list[Pending] = []
+    tags: list[Tag] = []
+    label = ""
+    rest = ""
+    offset = 0
+    previous: _Line | None = None
+    for index, text in enumerate(block.split("\n")):
+        start, offset = offset, offset + len(text) + 1
+        if not text.strip():
+            continue
+        if previous is not None and len(text) > _CONTINUATION_CHARACTERS:
+            rest = block[start:]
+            break
+        label_token, line = _parse_line(text)
+        if previous is None and label_token is not None:
+            label = str(label_token)
+            if label not in ("TAGS", "Tags", "tags"):
+                # 07BUENOSAIRES1673: 'AGS:'; also TAG, TAGE.
+                pending.append(("tags-label-typo", f"TAGS label written {label!r}", index + 1, label_token.column))
+        if previous is not None and previous.entries and not (previous.ends_with_separator or line.all_known):
+            # Spec 2.5: a line continues the TAGS only after a separator or when it is made of
+            # known codes; this one is passing text, and so is what follows it.
+            rest = block[start:]
+            break
+        previous = line
+        for entry in line.entries:
+            if entry.kind == "person":
+                tags.append(Tag(code=entry.code, kind="person"))
+                continue
+            pieces = split_run_together(entry.code) if entry.kind == "tag" else None
+            if pieces is None:
+                tags.append(_tag(entry.code))
+                continue
+            # 02VATICAN5296: "VTPREL"; 06SANJOSE2041: "ETRDEINVECINPGOVCS".
+            message = f"TAGS entry {entry.code!r} read as {' '.join(pieces)}"
+            pending.append(("tags-run-together", message, index + 1, entry.column))
+            tags.extend(_tag(piece) for piece in pieces)
+    return tuple(dict.fromkeys(tags)), label, rest, tuple(pending)
+
+
+def read_tags(block: str) -> TagsField:
+    """The entries of a TAGS block, label included in ``block`` (a block without a label is
+    read as a list of entries)."""
+    tags, label, rest, pending = _read(block)
+    return TagsField(tags=tags, label=label, rest=rest, pending=list(pending))

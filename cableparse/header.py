@@ -1,0 +1,456 @@
+"""The header: block grammar transformer and field grammars (spec 1).
+
+Two layers. ``grammars/header.lark`` cuts the header into lines, one token per line, and
+:class:`HeaderTransformer` turns each part (routing block, FL5, FM, TO/INFO/XMT and their
+continuation lines) into values. What is inside those lines is read by the field grammars of
+``grammars/header_fields.lark`` (one start rule per field), whose transformer,
+:class:`FieldTransformer`, builds the values while the parser reduces. One field parse per
+part: a header costs a handful of parses, not one per line.
+
+Everything here is pure: values plus *pending defects* ``(code, message, line, column)``
+that :mod:`cableparse.core` places in the input.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from typing import Any, NamedTuple
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedInput
+
+from .defects import DefectCode
+from .grammar import build_parser
+from .models import Header, HeaderKind, Recipient
+from .normalize import MONTHS, UTC, collapse, full_year
+
+__all__ = [
+    "FIELD_STARTS",
+    "FieldTransformer",
+    "HeaderPart",
+    "HeaderTransformer",
+    "Pending",
+    "dtg_of",
+    "field_parser",
+    "parse_addressees",
+    "parse_dtg",
+    "parse_recipient",
+]
+
+Pending = tuple[DefectCode, str, int | None, int | None]
+"""A defect not yet placed in a parse: code, message, line, column (1-based, in the part)."""
+
+FIELD_STARTS = ("fields", "fl2", "fl3", "fl4", "fl5", "addressees")
+"""The start rules of ``header_fields.lark``, one per field."""
+
+_MAX_NUMBER_DIGITS = 4000
+"""Longer digit runs are not converted: ``int()`` and ``str()`` refuse numbers over 4,300
+digits (Python's guard against quadratic conversion), and a header must never raise."""
+
+_REGULAR_PRECEDENCES = frozenset("ZOPRYM")
+
+
+class HeaderPart(NamedTuple):
+    """One part of the header as the grammar found it."""
+
+    name: str
+    values: dict[str, Any]
+    defects: list[Pending]
+    line: int | None = None
+    """Line of the part's first token, where a later check may point."""
+    tokens: tuple[Token, ...] = ()
+    """The part's line tokens, for the field grammar."""
+
+
+class _PageLine(NamedTuple):
+    """A page header repeated inside an address list, with its line in the field text."""
+
+    text: str
+    line: int
+
+
+def _joined(tokens: list[Token]) -> str:
+    """Tokens as written, one space where white space (or a wrapped line end) separated them."""
+    parts: list[str] = []
+    end = -1
+    for token in tokens:
+        if parts and token.start_pos != end:
+            parts.append(" ")
+        parts.append(str(token))
+        end = token.end_pos if token.end_pos is not None else -1
+    return collapse("".join(parts))
+
+
+def _number(digits: str) -> int | None:
+    if not digits or len(digits) > _MAX_NUMBER_DIGITS:
+        return None
+    try:
+        return int(digits)
+    except ValueError:  # a lower limit set with sys.set_int_max_str_digits()
+        return None
+
+
+class FieldTransformer(Transformer[Token, Any]):
+    """Builds field values from ``header_fields.lark`` reductions.
+
+    ``fl2``..``fl5`` give ``(values, defects)``, defects without position (the caller knows
+    the line); ``addressees`` gives recipients and the page lines found among them.
+    """
+
+    def fields(self, children: list[Any]) -> list[Any]:
+        return children
+
+    def fl2(self, tokens: list[Token]) -> tuple[dict[str, Any], list[tuple[DefectCode, str]]]:
+        indicators: list[str] = []
+        for token in tokens[1:]:
+            indicators.extend(str(token).split())
+        return {"precedence": str(tokens[0]), "routing_indicators": tuple(indicators)}, []
+
+    def fl3(self, tokens: list[Token]) -> tuple[dict[str, Any], list[tuple[DefectCode, str]]]:
+        values: dict[str, Any] = {"station": str(tokens[1]), "station_serial": None, "section": None, "filed": None}
+        defects: list[tuple[DefectCode, str]] = []
+        serial = False
+        for token in tokens[2:]:
+            kind = token.type
+            if kind == "SERIAL":
+                serial = True
+                values["station_serial"] = number = _number(str(token).lstrip("# \t"))
+                if number is None:
+                    # A damaged line can hold thousands of digits; int() would refuse them.
+                    defects.append(("fl3-number-too-long", "FL3 serial is too long to be a number"))
+            elif kind == "SECTION_NUMBER":
+                digits = str(token)[1:]
+                values["section"] = number = _number(digits)
+                if number is None and digits:
+                    defects.append(("fl3-number-too-long", "FL3 section is too long to be a number"))
+            elif kind in ("DIGITS", "FILED_WORD"):
+                values["filed"] = str(token)
+        if not serial:
+            defects.append(("fl3-irregular", "lacks a station serial"))
+        return values, defects
+
+    def fl4(self, tokens: list[Token]) -> tuple[dict[str, Any], list[tuple[DefectCode, str]]]:
+        return {}, []
+
+    def fl5(self, tokens: list[Token]) -> tuple[dict[str, Any], list[tuple[DefectCode, str]]]:
+        letters = str(tokens[0]).split() if tokens[0].type == "PRECEDENCE_LETTERS" else []
+        group = next(t for t in tokens if t.type == "DTG_GROUP")
+        signals = tuple(str(t) for t in tokens if t.type in ("SIGNAL", "SIGNAL_GROUP"))
+        # DTG_GROUP is "DDHHMM[Z] MON[TH] YY[YY]": the terminal fixed the pieces' shapes.
+        time_part, month_word, year = str(group).split()
+        month = month_word[:3]
+        values: dict[str, Any] = {
+            "precedences": tuple(letters),
+            "dtg_text": collapse(str(group)),
+            "operating_signals": signals,
+        }
+        defects: list[tuple[DefectCode, str]] = []
+        irregular = [letter for letter in letters if letter not in _REGULAR_PRECEDENCES]
+        if irregular:
+            defects.append(("fl5-irregular-precedence", f"precedence letters {' '.join(irregular)!r} are irregular"))
+        month_number = MONTHS.get(month.upper())
+        try:
+            if month_number is None:
+                raise ValueError(month)
+            values["dtg"] = _dt.datetime(
+                full_year(int(year)), month_number, int(time_part[0:2]), int(time_part[2:4]), int(time_part[4:6]),
+                tzinfo=UTC,
+            )
+        except ValueError:
+            defects.append(("dtg-invalid", f"date-time group {values['dtg_text']!r} is not a real date"))
+        if month != month.upper() and letters:
+            # Partial extracts write a bare "291359Z Nov 00" (00HARARE6677): normal for them,
+            # odd on a real FL5 line.
+            defects.append(("dtg-mixed-case-month", f"month {month!r} is not upper case"))
+        return values, defects
+
+    # --- addressees ---
+
+    def entry(self, tokens: list[Token]) -> Recipient | None:
+        routing_indicator = office = precedence = serial = None
+        words: list[Token] = []
+        for token in tokens:
+            kind = token.type
+            if kind == "KEYWORD":
+                if len(tokens) == 1:
+                    return None  # "XMT" alone: its entries follow on the next lines
+            elif kind == "ADDRESS_RI_SLASH":
+                routing_indicator = str(token).rstrip(" \t/")
+            elif kind == "OFFICE":
+                office = collapse(str(token)[2:-2])
+            elif kind == "TAIL_PRECEDENCE":
+                precedence = collapse(str(token))
+            elif kind == "TAIL_SERIAL":
+                serial = str(token)
+            else:  # ADDRESS, SLASHES
+                words.append(token)
+        return Recipient(
+            routing_indicator=routing_indicator,
+            address=_joined(words),
+            precedence=precedence,
+            serial=serial,
+            office=office,
+        )
+
+    def addressees(self, children: list[Any]) -> list[Recipient | _PageLine]:
+        return [child for child in children if child is not None]
+
+    def page_line(self, tokens: list[Token]) -> _PageLine:
+        token = tokens[-1]
+        return _PageLine(str(token).strip(), token.line or 1)
+
+
+@functools.lru_cache(maxsize=1)
+def field_parser() -> Lark:
+    """The process-wide parser of ``header_fields.lark``, one start rule per field."""
+    return build_parser("header_fields", FieldTransformer(), start=list(FIELD_STARTS))
+
+
+def _field(start: str, text: str) -> Any:
+    """Parse ``text`` with field rule ``start``; ``None`` when it does not fit."""
+    try:
+        return field_parser().parse(text, start=start)
+    except UnexpectedInput:
+        return None
+
+
+def _placed(found: list[tuple[DefectCode, str]], line: int | None, column: int | None) -> list[Pending]:
+    return [(code, message, line, column) for code, message in found]
+
+
+# --- public helpers ---------------------------------------------------------------------------
+
+
+def parse_recipient(line: str) -> Recipient:
+    """One addressee line without its TO/INFO/XMT keyword (spec 1.10)."""
+    found = _field("addressees", line.strip() or " ")
+    recipients = [item for item in found or () if isinstance(item, Recipient)]
+    if len(recipients) == 1:
+        return recipients[0]
+    return Recipient(address=collapse(line))
+
+
+def dtg_of(group: str) -> _dt.datetime | None:
+    """The aware UTC datetime of a date-time group (``042201Z JAN 08``), ``None`` if it is no date."""
+    values, _ = parse_dtg(group, None, None)
+    return values.get("dtg")
+
+
+def parse_dtg(value: str, line: int | None, column: int | None) -> tuple[dict[str, Any], list[Pending]]:
+    """FL5: precedence letters, date-time group (aware UTC), operating signals."""
+    found = _field("fl5", value)
+    if found is None:
+        return {}, [("dtg-unreadable", f"cannot read the date-time group {collapse(value)[:60]!r}", line, column)]
+    values, defects = found
+    return values, _placed(defects, line, column)
+
+
+def parse_addressees(tokens: list[Token]) -> tuple[list[Recipient], list[Pending]]:
+    """The recipients of a TO, INFO or XMT line and its continuation lines (header tokens)."""
+    found = _field("addressees", _text(tokens))
+    if found is None:
+        return _addressees_by_line(tokens)
+    return _place_addressees(found, tokens, 1)
+
+
+def _text(tokens: list[Token]) -> str:
+    # U+001E marks the parts of the combined field text; a stray one in the input is a space.
+    return "".join(str(token) for token in tokens).replace("\x1e", " ")
+
+
+def _place_addressees(
+    found: list[Recipient | _PageLine], tokens: list[Token], first_line: int
+) -> tuple[list[Recipient], list[Pending]]:
+    recipients: list[Recipient] = []
+    defects: list[Pending] = []
+    for item in found:
+        if isinstance(item, _PageLine):
+            token = tokens[max(0, min(item.line - first_line, len(tokens) - 1))]
+            defects.append(("page-line-in-addressees", f"page header line dropped: {item.text!r}", token.line, token.column))
+        else:
+            recipients.append(item)
+    return recipients, defects
+
+
+def _addressees_by_line(tokens: list[Token]) -> tuple[list[Recipient], list[Pending]]:
+    # One line that does not fit must not cost the others: read them one by one.
+    recipients: list[Recipient] = []
+    defects: list[Pending] = []
+    for token in tokens:
+        text = _text([token])
+        found = _field("addressees", text)
+        if found is None:
+            words = text.split(None, 1)
+            if words and words[0] in ("TO", "INFO", "XMT"):
+                text = words[1] if len(words) > 1 else ""
+            defects.append(("addressee-unreadable", f"addressee line not read: {collapse(text)[:60]!r}", token.line, token.column))
+            if text.strip():
+                recipients.append(Recipient(address=collapse(text)))
+            continue
+        more, problems = _place_addressees(found, [token], 1)
+        recipients.extend(more)
+        defects.extend(problems)
+    return recipients, defects
+
+
+# --- the header grammar's transformer ---------------------------------------------------------
+
+_ADDRESS_MARKS = {"action": "\x1eT", "info": "\x1eI", "exempt": "\x1eX"}
+_MARKS = {"fl2": "\x1e2", "fl3": "\x1e3", "fl4": "\x1e4", "fl5": "\x1e5"}
+_ADDRESS_FIELDS = {"action": "to", "info": "info", "exempt": "exempted"}
+
+
+class _Segment(NamedTuple):
+    """A header part's lines that a field rule reads: the rule, the part, the tokens."""
+
+    start: str
+    part: int
+    tokens: list[Token]
+    mark: str
+
+
+def _read_fields(segments: list[_Segment]) -> list[tuple[Any, int]]:
+    """The field values of every segment and the line of the parsed text it started on: all
+    in one parse, or segment by segment where that fails."""
+    text = "".join(segment.mark + _text(segment.tokens) for segment in segments)
+    combined = _field("fields", text)
+    if combined is not None and len(combined) == len(segments):
+        lines: list[int] = []
+        line = 1
+        for segment in segments:
+            lines.append(line)
+            line += len(segment.tokens)  # every header token is one line
+        return list(zip(combined, lines))
+    return [(_field(segment.start, _text(segment.tokens)), 1) for segment in segments]
+
+
+class HeaderTransformer(Transformer[Token, Any]):
+    """Turns header grammar reductions into :class:`HeaderPart` values and a :class:`Header`.
+
+    The rule callbacks keep each part's line tokens; ``start`` reads the fields of all parts
+    with the field grammar in one parse and builds the :class:`Header`.
+    """
+
+    def preamble(self, tokens: list[Token]) -> HeaderPart:
+        partial = any(token.type == "PARTIAL" for token in tokens)
+        text = "\n".join(str(token).rstrip() for token in tokens)
+        return HeaderPart("preamble", {"preamble": text, "partial": partial}, [])
+
+    def fl2(self, tokens: list[Token]) -> HeaderPart:
+        return HeaderPart("fl2", {}, [], tokens[0].line, tuple(tokens))
+
+    def routing(self, children: list[Any]) -> HeaderPart:
+        tokens: list[Token] = []
+        values: dict[str, Any] = {}
+        for child in children:
+            if isinstance(child, HeaderPart):
+                tokens.extend(child.tokens)
+            elif child.type == "FL1":
+                values["transmission_id"] = str(child).strip()
+            else:
+                tokens.append(child)
+        return HeaderPart("routing", values, [], None, tuple(tokens))
+
+    def dtg(self, tokens: list[Token]) -> HeaderPart:
+        return HeaderPart("dtg", {}, [], tokens[0].line, tuple(tokens))
+
+    def sender(self, tokens: list[Token]) -> HeaderPart:
+        # The FM terminal is "FM", white space, the address: drop the label.
+        return HeaderPart("sender", {"sender": collapse(str(tokens[0]).strip()[2:])}, [])
+
+    def action(self, tokens: list[Token]) -> HeaderPart:
+        return HeaderPart("action", {}, [], None, tuple(tokens))
+
+    def info(self, tokens: list[Token]) -> HeaderPart:
+        return HeaderPart("info", {}, [], None, tuple(tokens))
+
+    def exempt(self, tokens: list[Token]) -> HeaderPart:
+        # Every XMT line may start a group of its own (08STATE116943 repeats XMT); the field
+        # grammar takes a keyword at any line, so the groups read as one list.
+        return HeaderPart("exempt", {}, [], None, tuple(tokens))
+
+    def start(self, parts: list[HeaderPart]) -> tuple[Header, list[Pending], dict[str, int | None]]:
+        parts = _with_fields(parts)
+        values: dict[str, Any] = {}
+        defects: list[Pending] = []
+        names = set()
+        preambles: list[str] = []
+        partial = False
+        for part in parts:
+            names.add(part.name)
+            defects.extend(part.defects)
+            if part.name == "preamble":
+                # A partial extract can have two: before and after its bare DTG line.
+                preambles.append(part.values["preamble"])
+                partial = partial or part.values["partial"]
+                continue
+            values.update(part.values)
+        if preambles:
+            values["preamble"] = "\n".join(preambles)
+        kind: HeaderKind
+        if "routing" in names:
+            kind = "acp127"
+        elif partial:
+            kind = "partial"
+        elif names & {"dtg", "sender", "action", "info", "exempt"}:
+            # ACP 126 style, or a fragment of the address list ("INFO AMEMBASSY PANAMA").
+            kind = "acp126"
+        else:
+            kind = "other"
+        lines: dict[str, int | None] = {part.name: part.line for part in parts if part.line is not None}
+        return Header(kind=kind, **values), defects, lines
+
+
+def _with_fields(parts: list[HeaderPart]) -> list[HeaderPart]:
+    """The parts with the values their lines hold, read by the field grammar."""
+    segments: list[_Segment] = []
+    for index, part in enumerate(parts):
+        if part.name == "routing":
+            fl2 = [token for token in part.tokens if token.type in ("FL2", "RI_LINE")]
+            if fl2:
+                segments.append(_Segment("fl2", index, fl2, _MARKS["fl2"]))
+            segments.extend(
+                _Segment(token.type.lower(), index, [token], _MARKS[token.type.lower()])
+                for token in part.tokens
+                if token.type in ("FL3", "FL4")
+            )
+        elif part.name == "dtg":
+            segments.append(_Segment("fl5", index, list(part.tokens), _MARKS["fl5"]))
+        elif part.name in _ADDRESS_FIELDS:
+            segments.append(_Segment("addressees", index, list(part.tokens), _ADDRESS_MARKS[part.name]))
+    if not segments:
+        return parts
+    found = _read_fields(segments)
+    values: list[dict[str, Any]] = [dict(part.values) for part in parts]
+    defects: list[list[Pending]] = [list(part.defects) for part in parts]
+    for segment, (result, first_line) in zip(segments, found):
+        first = segment.tokens[0]
+        part_values, part_defects = values[segment.part], defects[segment.part]
+        if segment.start == "addressees":
+            if result is None:
+                recipients, problems = _addressees_by_line(segment.tokens)
+            else:
+                recipients, problems = _place_addressees(result, segment.tokens, first_line)
+            key = _ADDRESS_FIELDS[parts[segment.part].name]
+            part_values[key] = tuple(recipients)
+            part_defects.extend(problems)
+            continue
+        if result is None:
+            if segment.start == "fl5":
+                part_defects.append(("dtg-unreadable", f"cannot read the date-time group {collapse(str(first))[:60]!r}", first.line, first.column))
+            else:
+                code: DefectCode = (
+                    "fl2-unreadable" if segment.start == "fl2" else "fl3-unreadable" if segment.start == "fl3" else "fl4-unreadable"
+                )
+                part_defects.append((code, f"cannot read {segment.start.upper()} {collapse(str(first))[:60]!r}", first.line, first.column))
+            continue
+        found_values, found_defects = result
+        part_values.update(found_values)
+        if segment.start == "fl4":
+            part_values["security"] = str(first).strip()
+        for code, message in found_defects:
+            if code == "fl3-irregular":
+                message = f"FL3 {str(first).strip()!r} {message}"
+            part_defects.append((code, message, first.line, first.column))
+    return [part._replace(values=values[i], defects=defects[i]) for i, part in enumerate(parts)]
