@@ -386,3 +386,16 @@ def test_csv_row_and_html_page_cite_the_same_cables() -> None:
                    if name.endswith(".csv-row") and name.replace(".csv-row", ".html") in names)
     differ = {rid for rid in pairs if _ids(_corpus(f"{rid}.csv-row")) != _ids(_corpus(f"{rid}.html"))}
     assert differ == set(PAGE_EDITS) & set(pairs)
+
+
+# --- hostile blocks (issue 13): bounded work and output, no timing -------------------------
+
+
+def test_a_repeated_entry_is_given_once_and_a_huge_block_is_read_in_part() -> None:
+    assert _text("REF: STATE 1234; STATE 1234") == [(None, "cable", "09STATE1234")]
+    huge = "A. STATE 1\n" * 50_000 + "B. PARIS 2\n"
+    refs = refs_module.read_refs(huge, year=9)
+    # The block is read up to its first 16 KB: the entry after 550 KB is not, and the
+    # thousands of identical lines give at most a couple of distinct references.
+    assert {ref.cable_id for ref in refs} == {"09STATE1"}
+    assert len(refs) <= 2

@@ -372,7 +372,13 @@ def _read(text: str, year: int | None) -> tuple[Reference, ...]:
         # of a citation), but a REF block must never lose the cable: keep it as one entry.
         written = collapse(text)
         return (Reference(bullet=None, kind="other", text=written, cable_id=None),) if written else ()
-    return tuple(_references(text, items, year))
+    return tuple(dict.fromkeys(_references(text, items, year)))
+
+
+_READ_CHARS = 16_384
+"""The longest REF text read. Real blocks stay under a few KB (26 lettered entries of a line
+each); the text beyond this is still in ``Body.text``, it only gives no more entries. Issue 13's
+160,000 lines of ``REF: A. STATE 1`` would otherwise hold 250 MB of entries."""
 
 
 def read_refs(text: str, *, year: int | None) -> tuple[Reference, ...]:
@@ -382,8 +388,12 @@ def read_refs(text: str, *, year: int | None) -> tuple[Reference, ...]:
     Each cited cable is one :class:`Reference` (``BRASILIA 2799 AND 2764`` gives two, with the
     same bullet); a non-cable entry (e-mail, telcon, memo, letter, FAM, report, a date-time
     group, a resolution) is one reference with its kind and no ``cable_id``. ``REF: NONE``
-    gives none.
+    gives none; an entry repeated word for word under the same bullet is given once. Only the
+    first ``_READ_CHARS`` characters are read, up to the last line end before them.
     """
+    if len(text) > _READ_CHARS:
+        end = text.rfind("\n", 0, _READ_CHARS)
+        text = text[: end if end > 0 else _READ_CHARS]
     if len(text) <= 1024:
         # Blocks repeat across a dump (and a cable's csv row and page); the bound on the key
         # length keeps the cache under about 4 MB, bounded by size, not only by count (issue 13).
