@@ -237,10 +237,13 @@ def _derived_id(body: Body | None, year: int | None) -> str | None:
 
 
 def _year_of(cable_id: str | None) -> int | None:
+    """The two-digit year of an id: ``08MEXICO23`` and PlusD's ``1974ATHENS03099`` alike."""
     # isascii: "\u00b2\u00b2X1" passes isdigit() but not int() (issue 13).
-    if cable_id and cable_id[:2].isascii() and cable_id[:2].isdigit():
-        return int(cable_id[:2])
-    return None
+    if not cable_id or not cable_id[:2].isascii() or not cable_id[:2].isdigit():
+        return None
+    if cable_id[:4].isascii() and cable_id[:4].isdigit() and cable_id[:2] in ("19", "20"):
+        return int(cable_id[2:4])  # 1974ATHENS03099_b: a four-digit year
+    return int(cable_id[:2])
 
 
 def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: str | None = None) -> Cable:

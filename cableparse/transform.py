@@ -27,7 +27,6 @@ __all__ = [
     "clean_text",
     "dtg_of",
     "has_inline_marker",
-    "interpret_refs",
     "interpret_subject",
     "parse_dtg",
     "parse_recipient",
@@ -234,17 +233,6 @@ def interpret_subject(text: str) -> tuple[str, str | None, str]:
     if mark:
         portion, rest = mark.group(1).upper(), rest[mark.end() :]
     return label, portion, rest
-
-
-_REFS_LABEL = re.compile(
-    r"^\s*(?:PROGRAM\s+)?(?:REF(?:S|TEL|TELS|ERENCE|ERENCES)?|Refs?|RETELS?|Reftels?)\s*(?:\((?:S|s)\))?\s*[:.]?\s*(?:REF\s*:\s*)?"
-)
-
-
-def interpret_refs(text: str) -> str:
-    """The REF block without its label."""
-    match = _REFS_LABEL.match(text)
-    return text[match.end() :] if match else text
 
 
 _PARAGRAPH = re.compile(r"\s*[¶\ufffd]?(\d{1,2})\s*\.\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*")
