@@ -7,6 +7,7 @@ transformer (``parse_header``, ``parse_body``) -> normalization -> ``Cable``.
 from __future__ import annotations
 
 import bisect
+import datetime as _dt
 import os
 import re
 import warnings
@@ -268,81 +269,18 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
         body, refs_text = parse_body(envelope.body_text, defects)
     defects.line_offset = 0
 
-    dtg = header.dtg if header else None
-    created = envelope.created
-    if created is not None and dtg is not None:
-        if envelope.created_time_reliable:
-            if created != dtg:
-                defects.add(
-                    "created-dtg-mismatch",
-                    f"container date {created:%Y-%m-%d %H:%M} differs from DTG {dtg:%Y-%m-%d %H:%M}",
-                    *defects.at("dtg"),
-                    placed=True,
-                )
-        else:
-            # Cablegate pages print the hour where the minutes belong (spec 4.1): take the DTG
-            # when it falls on the same day.
-            if created.date() == dtg.date():
-                created = dtg
-            else:
-                defects.add(
-                    "created-dtg-mismatch",
-                    f"container date {created:%Y-%m-%d} differs from DTG {dtg:%Y-%m-%d}",
-                    *defects.at("dtg"),
-                    placed=True,
-                )
-    elif created is None:
-        created = dtg
-
+    created = _created(envelope, header, defects)
     year = _year_of(envelope.reference_id or reference_id)
     if year is None and created is not None:
         year = created.year % 100
     derived = _derived_id(body, year)
     published = envelope.reference_id or reference_id
     canonical = canonical_id(published) if published else derived
-    if published and derived and canonical != derived and body is not None and body.banner is not None:
-        defects.add(
-            "id-banner-mismatch",
-            f"id {published} does not match the classification line ({derived})",
-            *defects.at("banner"),
-            placed=True,
-        )
-    serial = body.banner.serial if body and body.banner else None
-    if header and header.station_serial is not None and serial and serial.isdigit():
-        if int(serial) % 10000 != header.station_serial:
-            defects.add(
-                "serial-mismatch",
-                f"FL3 serial #{header.station_serial:04d} does not match {serial}",
-                *defects.at("banner"),
-                placed=True,
-            )
-
+    _check_ids(published, canonical, derived, header, body, defects)
     if body is not None and refs_text:
         body = attrs.evolve(body, refs=read_refs(refs_text, year=year))
-
-    classification = parse_classification(envelope.classification) if envelope.classification else None
-    cable_level = None
-    if body is not None and body.banner is not None:
-        cable_level = body.banner.level
-    elif header is not None and header.security:
-        cable_level = level_from_security(header.security)
-    if classification is None and cable_level is not None:
-        caveats = tuple(c for c in (body.captions if body else ()) if c in ("NOFORN",))
-        classification = Classification(level=cable_level, caveats=caveats)
-    elif classification is not None and cable_level is not None and classification.level != cable_level:
-        defects.add(
-            "classification-mismatch",
-            f"container says {classification.level}, cable says {cable_level}",
-            *defects.at("banner"),
-            placed=True,
-        )
-
-    references = []
-    for reference in envelope.references:
-        value = canonical_id(reference)
-        if not is_cable_id(value):
-            defects.add("reference-id-invalid", f"references column entry {reference!r} is not a cable id")
-        references.append(value)
+    classification = _classification(envelope, header, body, defects)
+    references = _references(envelope, defects)
 
     if _no_cable_structure(envelope, header, body):
         # README.md converted as a cable gave "1 cables, 0 with defects" (issue 16): text with
@@ -365,11 +303,94 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
         released=envelope.released,
         origin=envelope.origin,
         classification=classification,
-        references=tuple(references),
+        references=references,
         header=header,
         body=body,
         defects=tuple(defects.items),
     )
+
+
+def _created(envelope: Envelope, header: Header | None, defects: Defects) -> _dt.datetime | None:
+    """The container's date checked against the header's DTG, else the DTG."""
+    dtg = header.dtg if header else None
+    created = envelope.created
+    if created is None or dtg is None:
+        return created if created is not None else dtg
+    if envelope.created_time_reliable:
+        if created != dtg:
+            defects.add(
+                "created-dtg-mismatch",
+                f"container date {created:%Y-%m-%d %H:%M} differs from DTG {dtg:%Y-%m-%d %H:%M}",
+                *defects.at("dtg"),
+                placed=True,
+            )
+        return created
+    # Cablegate pages print the hour where the minutes belong (spec 4.1): take the DTG when it
+    # falls on the same day.
+    if created.date() == dtg.date():
+        return dtg
+    defects.add(
+        "created-dtg-mismatch",
+        f"container date {created:%Y-%m-%d} differs from DTG {dtg:%Y-%m-%d}",
+        *defects.at("dtg"),
+        placed=True,
+    )
+    return created
+
+
+def _check_ids(
+    published: str | None, canonical: str | None, derived: str | None, header: Header | None, body: Body | None, defects: Defects
+) -> None:
+    """Defects where the published id, the classification line and FL3's serial disagree."""
+    banner = body.banner if body is not None else None
+    if published and derived and canonical != derived and banner is not None:
+        defects.add(
+            "id-banner-mismatch",
+            f"id {published} does not match the classification line ({derived})",
+            *defects.at("banner"),
+            placed=True,
+        )
+    serial = banner.serial if banner is not None else None
+    if header and header.station_serial is not None and serial and serial.isascii() and serial.isdigit():
+        if int(serial) % 10000 != header.station_serial:
+            defects.add(
+                "serial-mismatch",
+                f"FL3 serial #{header.station_serial:04d} does not match {serial}",
+                *defects.at("banner"),
+                placed=True,
+            )
+
+
+def _classification(envelope: Envelope, header: Header | None, body: Body | None, defects: Defects) -> Classification | None:
+    """The container's classification checked against the cable's, else the cable's."""
+    classification = parse_classification(envelope.classification) if envelope.classification else None
+    cable_level = None
+    if body is not None and body.banner is not None:
+        cable_level = body.banner.level
+    elif header is not None and header.security:
+        cable_level = level_from_security(header.security)
+    if classification is None and cable_level is not None:
+        caveats = tuple(c for c in (body.captions if body else ()) if c in ("NOFORN",))
+        return Classification(level=cable_level, caveats=caveats)
+    if classification is not None and cable_level is not None and classification.level != cable_level:
+        defects.add(
+            "classification-mismatch",
+            f"container says {classification.level}, cable says {cable_level}",
+            *defects.at("banner"),
+            placed=True,
+        )
+    return classification
+
+
+def _references(envelope: Envelope, defects: Defects) -> tuple[str, ...]:
+    """The container's references column as canonical ids."""
+    references = []
+    for reference in envelope.references:
+        value = canonical_id(reference)
+        if not is_cable_id(value):
+            defects.add("reference-id-invalid", f"references column entry {reference!r} is not a cable id")
+        references.append(value)
+    return tuple(references)
 
 
 def _no_cable_structure(envelope: Envelope, header: Header | None, body: Body | None) -> bool:
