@@ -14,6 +14,7 @@ Records that cannot be read are "rejects": counted, and written as JSON Lines of
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import multiprocessing
@@ -369,8 +370,6 @@ def _convert_parallel(
 
 
 def _unlink(path: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):  # a dataset part was moved into the output
         os.unlink(path)
-    except FileNotFoundError:  # a dataset part was moved into the output
-        pass
 

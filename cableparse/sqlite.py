@@ -59,10 +59,7 @@ def fts_query(words: str | Iterable[str]) -> str:
     FTS5 string (double quotes, inner ones doubled), in which ``OR``, ``NEAR(``, ``*``, ``:``
     and quotes are just text. Returns ``""`` when there is no word.
     """
-    if isinstance(words, str):
-        items = words.split()
-    else:
-        items = [w for word in words for w in str(word).split()]
+    items = words.split() if isinstance(words, str) else [w for word in words for w in str(word).split()]
     return " ".join('"' + item.replace('"', '""') + '"' for item in items)
 
 

@@ -392,7 +392,7 @@ def _marker(origin: str, serial: int, page: int, pages: int) -> str:
 
 
 @st.composite
-def cable_parts(draw: st.DrawFn) -> CableParts:
+def cable_parts(draw: st.DrawFn) -> CableParts:  # noqa: C901 - one optional draw per part of the format, in order
     """A generated cable as :class:`CableParts`: text, header and body parts, expected fields."""
     post = draw(st.sampled_from(_POSTS))
     origin = post[0]
@@ -632,7 +632,7 @@ def _lines_replace(text: str, pattern: str, replacement: str) -> str:
 
 
 @st.composite
-def _irregularity(draw: st.DrawFn, parts: CableParts) -> str:
+def _irregularity(draw: st.DrawFn, parts: CableParts) -> str:  # noqa: C901 - one branch per kind of damage
     body = parts.body_text
     header = parts.header_text
     kind = draw(st.sampled_from((

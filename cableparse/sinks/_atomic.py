@@ -9,6 +9,7 @@ path that was not completely written and synced.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -33,9 +34,8 @@ def fsync_directory(directory: Path) -> None:
     except OSError:  # pragma: no cover - Windows cannot open directories
         return
     try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems refuse fsync on directories
-        pass
+        with contextlib.suppress(OSError):  # pragma: no cover - some file systems refuse fsync on directories
+            os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -76,10 +76,8 @@ class AtomicPath:
         """Remove the temporary file; safe to call twice or after :meth:`commit`."""
         if not self.done:
             self.done = True
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.temp)
-            except FileNotFoundError:
-                pass
 
 
 def temp_directory_for(final: str | os.PathLike[str], purpose: str) -> Path:

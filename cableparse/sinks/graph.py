@@ -26,6 +26,7 @@ name and renamed into place only when the whole run succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import io
@@ -236,10 +237,8 @@ class _CsvTables(_Tables):
 
     def discard(self) -> None:
         for file in self._files:
-            try:
+            with contextlib.suppress(OSError):
                 file.close()
-            except OSError:
-                pass
         for atomic in self._atomic:
             atomic.discard()
 
@@ -300,10 +299,8 @@ class _ParquetTables(_Tables):
 
     def discard(self) -> None:
         for table in self._tables:
-            try:
+            with contextlib.suppress(Exception):  # noqa: BLE001, S110 - thrown away; keep the original error
                 table.close()
-            except Exception:  # noqa: BLE001, S110 - thrown away; keep the original error
-                pass
         for atomic in self._atomic:
             atomic.discard()
 
@@ -384,10 +381,8 @@ class _DatasetTables(_Tables):
 
     def discard(self) -> None:
         for table in self._open.values():
-            try:
+            with contextlib.suppress(Exception):  # noqa: BLE001, S110 - thrown away; keep the original error
                 table.close()
-            except Exception:  # noqa: BLE001, S110 - thrown away; keep the original error
-                pass
         remove_tree(self._temp)
 
 
@@ -472,10 +467,8 @@ class _GraphmlTables(_Tables):
         self._atomic.commit()
 
     def discard(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._file.close()
-        except OSError:
-            pass
         self._atomic.discard()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -25,10 +26,8 @@ def big_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _children(pid: int) -> set[int]:
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
+        with contextlib.suppress(OSError):
             found.update(int(x) for x in (task / "children").read_text().split())
-        except OSError:
-            pass
     return found
 
 
