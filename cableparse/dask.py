@@ -73,7 +73,7 @@ from .models import Cable, CableError
 from .pipeline import FORMATS, ErrorsMode, Format, Stats, Summary, TaskResult, file_size, fit_for_sinks, parse_or_reject
 from .serialize import to_plain
 from .sinks import SinkError
-from .sinks._atomic import AtomicPath, fsync_directory, fsync_path, remove_tree
+from .sinks._atomic import AtomicPath, replace_directory
 from .sinks.base import PART_FILE
 
 __all__ = [
@@ -584,24 +584,7 @@ def _check_output(fs: Any, root: str, local: bool) -> None:
 def _commit(fs: Any, temp: str, root: str, local: bool) -> None:
     """Put the finished dataset in place of ``root``."""
     if local:
-        # Sync the parts, then rename on one file system: the directory appears complete or
-        # not at all, and an old dataset is only removed once the new one is in place.
-        for part in sorted(Path(temp).iterdir()):
-            fsync_path(part)
-        fsync_directory(Path(temp))
-        trash = None
-        if os.path.exists(root):
-            trash = f"{temp}.old"
-            os.replace(root, trash)
-        try:
-            os.replace(temp, root)
-        except BaseException:
-            if trash is not None:
-                os.replace(trash, root)
-            raise
-        fsync_directory(Path(root).parent)
-        if trash is not None:
-            remove_tree(Path(trash))
+        replace_directory(temp, root)
         return
     # Object stores have no rename: copy, then delete (not atomic; the parts are complete).
     if fs.exists(root):

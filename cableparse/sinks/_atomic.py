@@ -15,7 +15,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["AtomicPath", "current_umask", "fsync_directory", "fsync_path", "remove_tree", "temp_directory_for"]
+__all__ = [
+    "AtomicPath",
+    "current_umask",
+    "fsync_directory",
+    "fsync_path",
+    "remove_tree",
+    "replace_directory",
+    "temp_directory_for",
+]
 
 
 def current_umask() -> int:
@@ -89,3 +97,32 @@ def temp_directory_for(final: str | os.PathLike[str], purpose: str) -> Path:
 def remove_tree(path: Path) -> None:
     """Remove a temporary directory, ignoring what is already gone."""
     shutil.rmtree(path, ignore_errors=True)
+
+
+def replace_directory(temp: str | os.PathLike[str], final: str | os.PathLike[str], *, sync_files: bool = True) -> None:
+    """Put the finished directory ``temp`` (on the same file system) in place of ``final``.
+
+    The files under ``temp`` are synced first (``sync_files``), then the directory is renamed:
+    ``final`` appears complete or not at all, and an old ``final`` is removed only once the new
+    one is in place (it comes back if the rename fails). One implementation for the Parquet
+    dataset sink, the graph sink and Dask's ``to_parquet``.
+    """
+    temp, final = Path(temp), Path(final)
+    if sync_files:
+        for directory, _, names in os.walk(temp):
+            for name in sorted(names):
+                fsync_path(Path(directory) / name)
+            fsync_directory(Path(directory))
+    trash: Path | None = None
+    if final.exists():
+        trash = temp_directory_for(final, "old") / "old"
+        os.replace(final, trash)
+    try:
+        os.replace(temp, final)
+    except BaseException:
+        if trash is not None:
+            os.replace(trash, final)
+        raise
+    fsync_directory(final.parent)
+    if trash is not None:
+        shutil.rmtree(trash.parent, ignore_errors=True)

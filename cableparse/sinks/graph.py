@@ -33,7 +33,6 @@ import io
 import json
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -41,7 +40,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..graph import Citation, GraphBuilder, Node, cable_citations, cable_node
 from ..models import Cable
-from ._atomic import AtomicPath, current_umask, fsync_directory, fsync_path, remove_tree, temp_directory_for
+from ._atomic import AtomicPath, current_umask, remove_tree, replace_directory, temp_directory_for
 from .base import Sink, SinkError, parent_must_exist
 from .jsonl import JsonLinesFile
 
@@ -363,18 +362,7 @@ class _DatasetTables(_Tables):
         try:
             for table in self._open.values():
                 table.close()
-            for name in self._schemas:
-                for part in sorted((self._temp / name).iterdir()):
-                    fsync_path(part)
-                fsync_directory(self._temp / name)
-            trash: Path | None = None
-            if self._final.exists():
-                trash = temp_directory_for(self._final, "old")
-                os.replace(self._final, trash / "old")
-            os.replace(self._temp, self._final)
-            fsync_directory(self._final.parent)
-            if trash is not None:
-                shutil.rmtree(trash, ignore_errors=True)
+            replace_directory(self._temp, self._final)
         except BaseException:
             remove_tree(self._temp)
             raise
