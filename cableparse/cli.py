@@ -17,9 +17,12 @@ import threading
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .models import Cable, CableError, Recipient
+
+if TYPE_CHECKING:
+    from .pipeline import Summary
 
 EXIT_OK = 0
 """Everything was read."""
@@ -319,8 +322,15 @@ def _convert(args: argparse.Namespace) -> int:
         written = write_datasette_metadata(args.output)
         if not args.quiet:
             print(f"wrote {written}: browse with  datasette {args.output} -m {written}", file=sys.stderr)
+    return _finish(args, summary)
+
+
+def _finish(args: argparse.Namespace, summary: Summary, written: str | None = None) -> int:
+    """The summary on stderr (unless --quiet) and the exit code of a convert or graph run."""
     if not args.quiet:
         print(summary.report(top=10), file=sys.stderr)
+        if written:
+            print(written, file=sys.stderr)
         if summary.rejects and not args.rejects:
             print("(use --rejects FILE to keep the rejected records)", file=sys.stderr)
     if summary.cables == 0:
@@ -331,7 +341,10 @@ def _convert(args: argparse.Namespace) -> int:
 
 def _graph(args: argparse.Namespace) -> int:
     from .graph import nodes_path, write_graph
+    from .pipeline import check_paths, expand_inputs
 
+    # As for convert: --rejects naming an input or the output must not empty it (issue 13).
+    check_paths([*args.inputs, *expand_inputs(args.inputs)], args.output, args.rejects)
     summary = write_graph(
         args.inputs,
         args.output,
@@ -340,13 +353,8 @@ def _graph(args: argparse.Namespace) -> int:
         rejects=args.rejects,
         progress=args.progress,
     )
-    if not args.quiet:
-        print(summary.report(top=10), file=sys.stderr)
-        nodes = nodes_path(args.output)
-        print(f"edges: {args.output}" + (f", nodes: {nodes}" if nodes else ""), file=sys.stderr)
-        if summary.rejects and not args.rejects:
-            print("(use --rejects FILE to keep the rejected records)", file=sys.stderr)
-    return EXIT_REJECTS if summary.rejects else EXIT_OK
+    nodes = nodes_path(args.output)
+    return _finish(args, summary, f"edges: {args.output}" + (f", nodes: {nodes}" if nodes else ""))
 
 
 def _check(args: argparse.Namespace) -> int:

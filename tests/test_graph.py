@@ -352,3 +352,14 @@ def test_readme_recipe_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
     printed = capsys.readouterr().out.strip()
     expected = next(line for line in code.group(1).splitlines() if line.startswith("# "))[2:]
     assert printed == expected
+
+
+def test_graph_refuses_rejects_that_name_its_input(tmp_path: Path) -> None:
+    # As convert does (issue 13): --rejects naming the input would empty it.
+    dump = tmp_path / "in.csv"
+    dump.write_bytes((Path(__file__).resolve().parents[1] / "fixtures" / "sample-dump.csv").read_bytes())
+    before = dump.read_bytes()
+    code = main(["graph", str(dump), "-o", str(tmp_path / "edges.csv"), "--rejects", str(dump), "-q"])
+    assert code == 2
+    assert dump.read_bytes() == before
+    assert not (tmp_path / "edges.csv").exists()
