@@ -211,6 +211,10 @@ def _table(fast: dict[str, Any], pure: dict[str, Any]) -> str:
         label = {"lexing": "lexing (`Lark.lex`)", "parsing": "parsing (LALR + transformer)",
                  "container": "container (csv: streaming reader)", "json line": "JSON Lines line (`dumps`)"}.get(stage, stage)
         lines.append(f"| {label} | {us(values[0])} | {values[0] / floor:.1f} | {us(values[1])} | {us(values[2])} | {us(values[3])} |")
+    rest = [figs[f"{k} parse_envelope"] - sum(figs[f"{k} {stage}"] for stage in ("lex+parse", "assembly", "normalization"))
+            for figs in (fast, pure) for k in ("csv", "html")]
+    lines.append(f"| rest of `parse_envelope` (preparing the text, defects, the merge) | {us(rest[0])} | "
+                 f"{rest[0] / floor:.1f} | {us(rest[1])} | {us(rest[2])} | {us(rest[3])} |")
     for label, csv_key, html_key in (
         ("`parse_envelope` whole (check)", "csv parse_envelope", "html parse_envelope"),
         ("read + parse, end to end", "csv end to end", "html end to end"),
