@@ -8,8 +8,9 @@ texts, same lines, same metadata, same defects. Long texts are stored as their l
 sha256, so a mismatch names the field, not the difference; ``cableparse show`` on the page
 shows the rest.
 
-Regenerate only when a change of an envelope is intended, and say so in the commit:
-``python tests/containers/test_html_golden.py --write``.
+A new corpus page or fixture gets its entry with ``python tests/containers/test_html_golden.py
+--add`` (existing entries are kept; check the new envelope by hand). Rewrite every entry only
+when a change of envelopes is intended, and say so in the commit: ``... --rewrite``.
 """
 
 from __future__ import annotations
@@ -100,13 +101,17 @@ def _read(path: Path) -> dict[str, Any]:
     return envelope_fields(extract(path.read_bytes(), "html"))
 
 
-def write_golden() -> None:
-    """Write ``html_golden.json`` from the reader as it is now."""
-    data = {
-        "corpus": {path.name: _read(path) for path in _corpus_pages()},
-        "fixtures": {path.name: _read(path) for path in sorted(FIXTURES.glob("*.html"))},
-        "synthetic": {name: envelope_fields(extract(page, "html")) for name, page in SYNTHETIC.items()},
-    }
+def write_golden(*, keep: bool) -> None:
+    """Write ``html_golden.json`` from the reader as it is now (``keep``: only missing entries)."""
+    data: dict[str, dict[str, Any]] = {"corpus": {}, "fixtures": {}, "synthetic": {}}
+    if keep and GOLDEN.is_file():
+        data.update(json.loads(GOLDEN.read_text(encoding="utf-8")))
+    for path in _corpus_pages():
+        data["corpus"].setdefault(path.name, _read(path))
+    for path in sorted(FIXTURES.glob("*.html")):
+        data["fixtures"].setdefault(path.name, _read(path))
+    for name, page in SYNTHETIC.items():
+        data["synthetic"].setdefault(name, envelope_fields(extract(page, "html")))
     GOLDEN.write_text(json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -152,6 +157,6 @@ def test_corpus_page_envelopes_unchanged() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["--write"]:
+    if sys.argv[1:] not in (["--add"], ["--rewrite"]):
         sys.exit(__doc__)
-    write_golden()
+    write_golden(keep=sys.argv[1] == "--add")
