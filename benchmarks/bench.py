@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Benchmark cableparse on one cables.csv: floor, reading, parsing, and conversion to each sink.
+"""Benchmark cableparse on one cables.csv (synthetic: a generated dump): floor, reading, parsing, sinks.
+
+Generated rows are more regular than real ones and flatter the parser; ``real.py`` measures the
+corpus's real cables per stage. This one is for the sinks, parallel runs and memory.
 
     python benchmarks/generate_dump.py --size 200MB -o /tmp/cables.csv
     python benchmarks/bench.py /tmp/cables.csv

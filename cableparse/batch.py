@@ -218,6 +218,19 @@ class _Progress:
 # --- convert ---------------------------------------------------------------------------------
 
 
+SMALL_INPUT_BYTES = 16 * 1024 * 1024
+"""Below this much input, ``convert`` runs in one process unless ``jobs`` is given: starting
+a worker (a fresh interpreter that imports the package and builds the grammars) costs about
+a second, which a second core wins back only on some thousands of cables (the 20-row sample
+took 1.2 s with two workers, 0.34 s with one; see the README's benchmark section)."""
+
+
+def default_jobs(paths: Sequence[str]) -> int:
+    """Worker processes when ``jobs`` is not given: 1 for small inputs, else one per CPU."""
+    size = sum(os.path.getsize(path) for path in paths if path != "-" and os.path.isfile(path))
+    return 1 if size < SMALL_INPUT_BYTES else os.cpu_count() or 1
+
+
 def convert(
     inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     output: str | os.PathLike[str] | None,
@@ -236,7 +249,8 @@ def convert(
     - ``output``: ``.jsonl`` (``"-"``: stdout), ``.parquet``, a directory (path ending in
       ``/``: a Parquet dataset) or ``.sqlite``; ``None`` parses and counts without writing.
       The output appears only when everything succeeded.
-    - ``jobs``: worker processes (default ``os.cpu_count()``; 1 runs in this process).
+    - ``jobs``: worker processes (default: 1 for inputs under :data:`SMALL_INPUT_BYTES`, else
+      ``os.cpu_count()``; 1 runs in this process).
     - ``format``: one of :data:`FORMATS`.
     - ``rejects``: a file for the records that could not be read (JSON Lines of
       ``to_plain(CableError)``), written even when empty.
@@ -258,9 +272,7 @@ def convert(
     inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise ValueError("jobs must be at least 1")
     output_text = None if output is None else os.fspath(output)
     if to is not None and to not in OUTPUT_FORMATS:
@@ -268,6 +280,8 @@ def convert(
     if kind is None:
         kind = "null" if output_text is None else OUTPUT_FORMATS[to] if to else sink_kind(output_text)
     paths = expand_inputs(inputs)
+    if jobs is None:
+        jobs = default_jobs(paths)
     if "-" in paths and len(paths) > 1:
         raise ValueError("standard input ('-') cannot be combined with other inputs")
     check_paths([*inputs, *paths], output, rejects)

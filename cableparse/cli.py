@@ -68,7 +68,8 @@ def _add_batch_options(command: argparse.ArgumentParser) -> None:
         type=_jobs,
         default=_default_jobs(),
         metavar="N",
-        help=f"worker processes (default: ${JOBS_VARIABLE}, else the number of CPUs; 1 = no workers)",
+        help=f"worker processes (default: ${JOBS_VARIABLE}, else 1 for inputs under 16 MB, else the number of CPUs; "
+        "1 = no workers)",
     )
     command.add_argument(
         "--format", choices=_FORMATS, default="auto", help="input format of every INPUT (default: detect each)"

@@ -48,6 +48,7 @@ DefectCode = Literal[
     "page-no-row",
     # Cablegate HTML pages
     "html-unparsable",
+    "html-nesting-too-deep",
     "html-unclosed-pre",
     "html-extra-pre",
     "html-no-pre",
@@ -178,6 +179,7 @@ DEFECT_CODES: Mapping[str, CodeInfo] = _table([
     ("csv-created", "the created column is not M/D/YYYY H:MM", "3.2"),
     ("page-no-row", "a page holds no cables.csv row; it was read as raw cable text", "3.6"),
     ("html-unparsable", "the HTML parser stopped part-way through the page", "4.1"),
+    ("html-nesting-too-deep", "elements nested more than 128 deep (a hostile page); the deeper start tags were read as text", "4.1"),
     ("html-unclosed-pre", "a <pre> block is not closed before the end of the page", "4.1"),
     ("html-extra-pre", "the page has more than two <pre> blocks; the middle ones are ignored", "4.1"),
     ("html-no-pre", "the page has no cable text (<pre> block or PlusD raw content pane)", "4.1"),

@@ -1,6 +1,7 @@
-"""Cablegate HTML cable pages (spec 4.1) and PlusD pages (spec 4.2), read with ``html.parser``.
+"""Cablegate HTML cable pages (spec 4.1) and PlusD pages (spec 4.2), read with selectolax.
 
-Nothing is fetched: links, scripts and images are ignored.
+The page is parsed by lexbor (selectolax's HTML5 parser, in C) and the parts are found with
+CSS selectors. Nothing is fetched: links, scripts and images are ignored.
 
 Cablegate pages
     The metadata table ``<table class='cable'>`` is mapped by its ``<th>`` names (Reference ID,
@@ -21,15 +22,30 @@ PlusD pages
     ``synopsis`` table's ``s_key``/``s_val`` pairs: ``Canonical ID`` (kept as written, with
     its collection suffix, ``1974ATHENS03099_b``), ``Date`` (``1974 May 23, 15:15 (Thursday)``,
     which matches the FL5 DTG, so it is reliable), ``Original Classification``, ``From``.
+
+What the HTML parser does not tell
+    An HTML5 parser gives neither source lines nor whether a newline was written literally or
+    as ``&#x000A;``, and it drops a newline that comes first in a ``<pre>``. The envelope needs
+    all three (defects point at page lines; only literal newlines move down the page), so the
+    page is marked before it is parsed, character for character where text is concerned:
+
+    - each ``<pre`` start tag (and ``<div``, on a PlusD page) gets an attribute with the index of its ``<`` in the
+      page, from which its line is counted. A ``<pre`` that is not a tag (inside a comment, a
+      script or an attribute value) carries the attribute into text that is never read, so only
+      real elements end up with one;
+    - literal newlines become form feeds, which HTML also takes as white space between
+      attributes; newline character references, and the form feeds and lone carriage returns
+      that were there (which lexbor would turn into newlines), become private-use characters
+      that the page does not contain. Text read from the tree is mapped back.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as _dt
-import html
 import re
-from html.parser import HTMLParser
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..envelope import Envelope
 from ..models import Defect
@@ -42,6 +58,18 @@ _PLUSD_DATE = re.compile(r"\s*(\d{4})\s+([A-Za-z]+)\s+(\d{1,2}),?\s+(\d{1,2}):(\
 _VIEWING = re.compile(r"Viewing cable\s+([0-9A-Z_-]+)")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+
+# Start tags whose page line the envelope needs: <pre> (Cablegate) and, on pages that have a
+# "text-content" pane (PlusD), <div>. A tag name ends at white space, "/" or ">". Letters are
+# spelled in both cases, not IGNORECASE, so that the search skips from "<" to "<" fast.
+_PRE_TAG = re.compile(r"<[pP][rR][eE](?=[\t\n\f\r />])")
+_PRE_OR_DIV_TAG = re.compile(r"<(?:[pP][rR][eE]|[dD][iI][vV])(?=[\t\n\f\r />])")
+_AT = "data-cableparse-at"
+_PRE_END = re.compile(r"</[pP][rR][eE][\t\n\f\r />]")
+# Numeric references to a newline or a form feed, with or without ";" (as the stdlib reader
+# took them: a hexadecimal digit after the number makes it no reference).
+_NEWLINE_REF = re.compile(r"&#(?:[xX]0*[aA]|0*10)(?:;|(?![0-9a-fA-F]))")
+_FORMFEED_REF = re.compile(r"&#(?:[xX]0*[cC]|0*12)(?:;|(?![0-9a-fA-F]))")
 
 
 def _iso_datetime(value: str) -> _dt.datetime | None:
@@ -69,6 +97,10 @@ def _plusd_datetime(value: str) -> _dt.datetime | None:
         return None
 
 
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
 class _Block:
     """Text of a <pre> (or PlusD text pane) and where it is in the page."""
 
@@ -94,174 +126,205 @@ class _Block:
         return self.line + bisect.bisect_left(self.newlines, index)
 
 
-class _PageParser(HTMLParser):
-    """Collects the metadata table, the ``<pre>`` blocks and the PlusD panes of one page."""
+class _Page:
+    """A page marked for lexbor (see the module notes), parsed, and the way back to its text."""
+
+    def __init__(self, text: str) -> None:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        self.too_deep = False
+        if text.count("<") > _MANY_TAGS:
+            text, self.too_deep = _limit_depth(text)  # "&lt;" for "<" adds no line
+        self.text = text
+        # Page line of each marked start tag, by the index its attribute carries.
+        self.lines: list[int] = []
+        self.offsets: list[int] = []
+        pieces: list[str] = []
+        position = line = 0
+        counted = 0
+        tags = _PRE_OR_DIV_TAG if "text-content" in text else _PRE_TAG
+        for match in tags.finditer(text):
+            start = match.start()
+            line += text.count("\n", counted, start)
+            counted = start
+            pieces.append(text[position : match.end()])
+            pieces.append(f' {_AT}="{len(self.lines)}"')
+            position = match.end()
+            self.lines.append(line + 1)
+            self.offsets.append(start)
+        pieces.append(text[position:])
+        marked = "".join(pieces)
+        self.lf_ref, self.ff, self.cr = _free_characters(marked)
+        if "\f" in marked:
+            marked = marked.replace("\f", self.ff)
+        # No '"&#" in marked' test first: on a page full of "&" it costs as much as the search.
+        marked = _NEWLINE_REF.sub(self.lf_ref, _FORMFEED_REF.sub(self.ff, marked))
+        if "\r" in marked:
+            marked = marked.replace("\r", self.cr)
+        self.tree = LexborHTMLParser(marked.replace("\n", "\f"))
+
+    def restore(self, text: str) -> str:
+        """Text read from the tree as the page means it (newlines, form feeds, returns)."""
+        if "\f" in text:
+            text = text.replace("\f", "\n")
+        for sentinel, char in ((self.lf_ref, "\n"), (self.ff, "\f"), (self.cr, "\r")):
+            if sentinel in text:
+                text = text.replace(sentinel, char)
+        return text
+
+    def block(self, node: LexborNode) -> _Block:
+        """The text of ``node`` with its literal newlines and the page line of its tag."""
+        raw = node.text(deep=True)
+        newlines: list[int] = []
+        index = raw.find("\f")
+        while index >= 0:
+            newlines.append(index)
+            index = raw.find("\f", index + 1)
+        return _Block(self.restore(raw), self.line_of(node), newlines)
+
+    def index_of(self, node: LexborNode) -> int | None:
+        """Index of the marked start tag that made ``node``."""
+        value = node.attributes.get(_AT)
+        return int(value) if value is not None and value.isdigit() and int(value) < len(self.lines) else None
+
+    def line_of(self, node: LexborNode) -> int:
+        """Page line of the start tag of a ``<pre>`` or ``<div>`` node."""
+        index = self.index_of(node)
+        return self.lines[index] if index is not None else 1
+
+    def closed(self, node: LexborNode) -> bool:
+        """Is there a ``</pre>`` in the page after the start tag of ``node``?"""
+        index = self.index_of(node)
+        return index is None or _PRE_END.search(self.text, self.offsets[index]) is not None
+
+    def collapsed(self, node: LexborNode) -> str:
+        """The text of ``node`` with white space runs made one space."""
+        return _collapse(self.restore(node.text(deep=True)))
+
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+# Deep nesting. An HTML5 tree builder looks down its stack of open elements for many start
+# and end tags ("is there a <p> in button scope", "is there a <div> in scope"), so 10,000
+# nested <div> or <span> followed by as many </div> cost 10,000 x 10,000 steps: 1.4 s in lexbor
+# for 110 KB (benchmarks/html_hostile.py). Real pages hold at most 9,464 tags (corpus), nested
+# about 15 deep. A page with more tags than _MANY_TAGS is first read by this crude tokenizer:
+# a start tag that would open an element deeper than _MAX_DEPTH becomes text ("&lt;div"),
+# with a defect, so the builder's stack, and each look down it, stays short.
+_MANY_TAGS = 12_000
+_MAX_DEPTH = 128
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)")
+# Elements that never stay open around the next one of their kind: void elements, and those
+# whose start tag closes an open one (<p>, <li>, <td>, <option>...).
+_FLAT = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dd dt option optgroup tr td th tbody thead tfoot colgroup caption rb rt rp".split()
+)
+
+
+def _limit_depth(text: str) -> tuple[str, bool]:
+    """``text`` with start tags nested deeper than :data:`_MAX_DEPTH` made text; were any?"""
+    stack: list[str] = []
+    cut = False
+
+    def visit(match: re.Match[str]) -> str:
+        nonlocal cut
+        name = match.group(2).lower()
+        if name in _FLAT:
+            return match.group(0)
+        if match.group(1):
+            if name in stack:  # an end tag closes its element and those opened inside it
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+            return match.group(0)
+        if len(stack) >= _MAX_DEPTH:
+            cut = True
+            return "&lt;" + match.group(0)[1:]
+        stack.append(name)
+        return match.group(0)
+
+    return _ANY_TAG.sub(visit, text), cut
+
+
+def _free_characters(text: str) -> tuple[str, str, str]:
+    """Three private-use characters that ``text`` does not contain."""
+    # A page of Latin-1 text (every Cablegate page) answers each ``in`` at once.
+    free = [char for char in "\ue000\ue001\ue002\ue003\ue004\ue005" if char not in text]
+    if len(free) < 3:
+        taken = set(_PRIVATE_USE.findall(text))
+        # A page holding all 6,400 of them is no cable page: they are then read as newlines.
+        free = [chr(code) for code in range(0xE000, 0xF900) if chr(code) not in taken][:3] or ["\uf8ff"]
+    while len(free) < 3:
+        free.append(free[-1])
+    return free[0], free[1], free[2]
+
+
+class _Found:
+    """What a page holds: its metadata table, ``<pre>`` blocks, heading and PlusD panes."""
 
     def __init__(self) -> None:
-        # Character references are resolved here (not by the parser) so that the newlines a
-        # <pre> spells ``&#x000A;`` can be told from literal ones: only literal newlines move
-        # to the next line of the page.
-        super().__init__(convert_charrefs=False)
-        # Cablegate metadata table
-        self.in_table = False
-        self.table_depth = 0
         self.headers: list[str] = []
         self.cells: list[str] = []
-        self.cell: list[str] | None = None
-        self.in_th = False
-        self.th: list[str] = []
-        # <pre> blocks: (text, line of the <pre> tag, indices of literal newlines in the text)
         self.pres: list[_Block] = []
-        self.pre: list[str] | None = None
-        self.pre_line = 0
-        self.pre_len = 0
-        self.pre_nl: list[int] = []
-        self.skip_anchor = 0
-        # <h3>Viewing cable ...</h3>
-        self.in_h3 = False
-        self.h3: list[str] = []
-        # PlusD
-        self.div_stack: list[str] = []
-        self.key: list[str] | None = None
-        self.val: list[str] | None = None
-        self.last_key: str | None = None
+        self.unclosed_line: int | None = None
+        self.too_deep = False
+        self.h3 = ""
         self.synopsis: dict[str, str] = {}
-        self.pane_header: list[str] | None = None
-        self.last_pane = ""
-        self.raw_div_depth: int | None = None
-        self.raw: list[str] | None = None
-        self.raw_line = 0
-        self.raw_len = 0
-        self.raw_nl: list[int] = []
         self.raw_texts: list[_Block] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = dict(attrs)
-        classes = (attr.get("class") or "").split()
-        if tag == "table":
-            if self.in_table:
-                self.table_depth += 1
-            elif "cable" in classes:
-                self.in_table = True
-                self.table_depth = 1
-        elif self.in_table and tag == "th":
-            self.in_th = True
-            self.th = []
-        elif self.in_table and tag == "td":
-            self.cell = []
-        elif tag == "pre":
-            if self.pre is None:
-                self.pre = []
-                self.pre_line = self.getpos()[0]
-                self.pre_len = 0
-                self.pre_nl = []
-        elif tag == "a" and self.pre is not None:
-            # Paragraph anchors ``<a id='par3' href='#par3'>¶</a>``: drop with their pilcrow.
-            if (attr.get("id") or "").startswith("par") or (attr.get("href") or "").startswith("#par"):
-                self.skip_anchor += 1
+
+# Everything the envelope needs, found in one walk of the tree (each css() call walks it all).
+_WANTED = "table.cable th, table.cable td, h3, pre, div.s_key, div.s_val, div.pane-header, div.text-content"
+_IN_PRE = "pre, a[id^='par'], a[href^='#par']"
+
+
+def _find(text: str) -> _Found:
+    found = _Found()
+    page = _Page(text)
+    found.too_deep = page.too_deep
+    h3: list[str] = []
+    nested: set[int] = set()
+    last_pre: LexborNode | None = None
+    key: str | None = None
+    pane = ""
+    for node in page.tree.css(_WANTED):
+        tag = node.tag
+        if tag == "pre":
+            if node.mem_id in nested:
+                continue  # a <pre> inside another is part of its text, as in a browser
+            for inner in node.css(_IN_PRE):
+                if inner.tag == "pre":
+                    nested.add(inner.mem_id)
+                else:
+                    # Paragraph anchors ``<a id='par3' href='#par3'>¶</a>``: dropped with their
+                    # pilcrow. remove(), not decompose(): a nested anchor comes after its parent.
+                    inner.remove()
+            found.pres.append(page.block(node))
+            last_pre = node
+        elif tag == "th":
+            found.headers.append(page.collapsed(node))
+        elif tag == "td":
+            found.cells.append(page.collapsed(node))
         elif tag == "h3":
-            self.in_h3 = True
-        elif tag == "br" and self.raw is not None:
-            self.raw.append("\n")
-            self.raw_len += 1
-        if tag == "div":
-            name = " ".join(classes)
-            self.div_stack.append(name)
+            h3.append(page.restore(node.text(deep=True)))
+        else:
+            classes = (node.attributes.get("class") or "").split()
             if "s_key" in classes:
-                self.key = []
+                key = page.collapsed(node).rstrip(":")
             elif "s_val" in classes:
-                self.val = []
+                if key:
+                    found.synopsis.setdefault(key, page.collapsed(node))
+                key = None
             elif "pane-header" in classes:
-                self.pane_header = []
-            elif "text-content" in classes and self.raw is None and self.last_pane == "raw content":
-                self.raw = []
-                self.raw_div_depth = len(self.div_stack)
-                self.raw_line = self.getpos()[0]
-                self.raw_len = 0
-                self.raw_nl = []
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" and self.raw is not None:
-            self.raw.append("\n")
-            self.raw_len += 1
-        # A self-closing <div/> or <pre/> opens nothing.
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "table" and self.in_table:
-            self.table_depth -= 1
-            if self.table_depth <= 0:
-                self.in_table = False
-        elif tag == "th" and self.in_th:
-            self.in_th = False
-            self.headers.append(" ".join("".join(self.th).split()))
-        elif tag == "td" and self.cell is not None:
-            self.cells.append(" ".join("".join(self.cell).split()))
-            self.cell = None
-        elif tag == "pre" and self.pre is not None:
-            self.pres.append(_Block("".join(self.pre), self.pre_line, self.pre_nl))
-            self.pre = None
-            self.skip_anchor = 0
-        elif tag == "a" and self.skip_anchor:
-            self.skip_anchor -= 1
-        elif tag == "h3":
-            self.in_h3 = False
-        elif tag == "div" and self.div_stack:
-            depth = len(self.div_stack)
-            name = self.div_stack.pop()
-            if "s_key" in name.split() and self.key is not None:
-                self.last_key = " ".join("".join(self.key).split()).rstrip(":")
-                self.key = None
-            elif "s_val" in name.split() and self.val is not None:
-                if self.last_key:
-                    self.synopsis.setdefault(self.last_key, " ".join("".join(self.val).split()))
-                self.val = None
-                self.last_key = None
-            elif "pane-header" in name.split() and self.pane_header is not None:
-                self.last_pane = " ".join("".join(self.pane_header).split()).lower()
-                self.pane_header = None
-            elif self.raw is not None and depth == self.raw_div_depth:
-                self.raw_texts.append(_Block("".join(self.raw), self.raw_line, self.raw_nl))
-                self.raw = None
-                self.raw_div_depth = None
-
-    def handle_entityref(self, name: str) -> None:
-        # ``T&T)`` in 03BRASILIA3459 is a bare ampersand the parser reports as entity "T":
-        # an unknown name is kept as written (we cannot tell whether a ``;`` followed it).
-        value = html.unescape(f"&{name};")
-        self._text(value if value != f"&{name};" else f"&{name}", literal=False)
-
-    def handle_charref(self, name: str) -> None:
-        self._text(html.unescape(f"&#{name};"), literal=False)
-
-    def handle_data(self, data: str) -> None:
-        self._text(data.replace("\r\n", "\n"), literal=True)
-
-    def _text(self, data: str, *, literal: bool) -> None:
-        if self.pre is not None:
-            if not self.skip_anchor:
-                if literal and "\n" in data:
-                    self.pre_nl += [self.pre_len + i for i, c in enumerate(data) if c == "\n"]
-                self.pre.append(data)
-                self.pre_len += len(data)
-            return
-        if self.raw is not None:
-            if literal and "\n" in data:
-                self.raw_nl += [self.raw_len + i for i, c in enumerate(data) if c == "\n"]
-            self.raw_len += len(data)
-        if self.in_th:
-            self.th.append(data)
-        elif self.cell is not None:
-            self.cell.append(data)
-        if self.in_h3:
-            self.h3.append(data)
-        if self.key is not None:
-            self.key.append(data)
-        elif self.val is not None:
-            self.val.append(data)
-        if self.pane_header is not None:
-            self.pane_header.append(data)
-        if self.raw is not None:
-            self.raw.append(data)
+                pane = page.collapsed(node).lower()
+            elif pane == "raw content" and not found.raw_texts:
+                # The pane's <br> are line ends, not page lines.
+                for br in node.css("br"):
+                    br.replace_with(page.lf_ref)
+                found.raw_texts.append(page.block(node))
+    found.h3 = "".join(h3)
+    if last_pre is not None and not page.closed(last_pre):
+        found.unclosed_line = page.line_of(last_pre)
+    return found
 
 
 def read_html(text: str, *, source: str | None = None) -> Envelope:
@@ -272,17 +335,18 @@ def read_html(text: str, *, source: str | None = None) -> Envelope:
     not page lines: ``text_lines_are_input_lines`` is then False. The PlusD text pane has
     literal newlines, which are counted, and keeps it True.
     """
-    parser = _PageParser()
     defects: list[Defect] = []
     try:
-        parser.feed(text)
-        parser.close()
-    except Exception as error:  # noqa: BLE001 - html.parser is lenient; be safe anyway
+        parser = _find(text)
+    except Exception as error:  # noqa: BLE001 - lexbor reads any text; be safe anyway
+        parser = _Found()
         defects.append(Defect(code="html-unparsable", message=f"HTML parser stopped: {error}"))
-    if parser.pre is not None:  # unclosed <pre> at the end of a cut page
-        parser.pres.append(_Block("".join(parser.pre), parser.pre_line, parser.pre_nl))
+    if parser.too_deep:
+        defects.append(Defect(code="html-nesting-too-deep",
+                              message=f"elements nested more than {_MAX_DEPTH} deep; the deeper start tags were read as text"))
+    if parser.unclosed_line is not None:  # unclosed <pre> at the end of a cut page
         defects.append(Defect(code="html-unclosed-pre", message="<pre> not closed before the end of the page",
-                              line=parser.pre_line))
+                              line=parser.unclosed_line))
     meta: dict[str, str] = {}
     for i, name in enumerate(parser.headers):
         if i < len(parser.cells):
@@ -314,7 +378,7 @@ def read_html(text: str, *, source: str | None = None) -> Envelope:
         defects.append(Defect(code="html-metadata-missing", message="no <table class='cable'> metadata table"))
     reference_id = meta.get("reference id") or None
     if reference_id is None:
-        viewing = _VIEWING.search("".join(parser.h3))
+        viewing = _VIEWING.search(parser.h3)
         if viewing:
             reference_id = viewing.group(1)
     created = released = None
@@ -344,7 +408,7 @@ def read_html(text: str, *, source: str | None = None) -> Envelope:
     )
 
 
-def _plusd(parser: _PageParser, defects: list[Defect], source: str | None) -> Envelope:
+def _plusd(parser: _Found, defects: list[Defect], source: str | None) -> Envelope:
     """Envelope of a PlusD page (spec 4.2)."""
     meta = {k.lower(): v for k, v in parser.synopsis.items()}
     header_text = body_text = None

@@ -1,8 +1,15 @@
 """JSON Lines sink: one ``to_dict(cable)`` object per line, UTF-8.
 
 The line format is exactly ``json.dumps(to_dict(cable), ensure_ascii=False,
-separators=(",", ":"))`` followed by ``\\n``; a reader needs nothing but a JSON parser.
-A path ending in ``.gz`` (``cables.jsonl.gz``) is gzip-compressed while it is written.
+separators=(",", ":"))`` encoded as UTF-8, followed by ``\\n``; a reader needs nothing but a
+JSON parser. A path ending in ``.gz`` (``cables.jsonl.gz``) is gzip-compressed while it is
+written.
+
+The lines are encoded by orjson, which writes those very bytes (compact separators, UTF-8 text,
+the same escapes) about 5x faster than the ``json`` module. orjson refuses two things the
+``json`` module takes, and for those the line is encoded by ``json`` as before: integers beyond
+64 bits (a row id of thousands of digits, issue 13) and strings with lone surrogates. The tests
+compare both encoders byte for byte on the corpus and on generated cables.
 """
 
 from __future__ import annotations
@@ -13,21 +20,37 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
+
+import orjson
 
 from ..models import Cable
 from ..serialize import from_dict, to_dict
 from ._atomic import AtomicPath
 from .base import Sink, parent_must_exist
 
-__all__ = ["JsonLinesFile", "JsonlSink", "dumps", "read_jsonl"]
+__all__ = ["JsonLinesFile", "JsonlSink", "dumps", "encode_line", "read_jsonl"]
 
 _BUFFER = 1 << 20  # large writes: a cable line averages ~10 KB
 
 
+def encode_line(data: Any) -> bytes:
+    """``data`` as one JSON Lines record in UTF-8, without the newline.
+
+    The bytes of ``json.dumps(data, ensure_ascii=False, separators=(",", ":"))`` encoded as
+    UTF-8. A lone surrogate, which UTF-8 cannot encode, is written as its JSON escape
+    (``\\udc80``): it can only stand inside a JSON string, where that escape reads back as the
+    same character, so the line stays valid UTF-8 and valid JSON.
+    """
+    try:
+        return orjson.dumps(data)
+    except (orjson.JSONEncodeError, OverflowError):
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace")
+
+
 def dumps(cable: Cable) -> str:
     """The JSON Lines record of one cable, without the newline."""
-    return json.dumps(to_dict(cable), ensure_ascii=False, separators=(",", ":"))
+    return encode_line(to_dict(cable)).decode("utf-8")
 
 
 class JsonLinesFile:
@@ -71,8 +94,11 @@ class JsonLinesFile:
         # backslashreplace: a lone surrogate (from a str given to parse, or a non-UTF-8 file
         # name in a reject's source) is written as the JSON escape \udcff, which json.loads
         # reads back; encoding strictly crashed the sink (issue 13).
-        self._file.write(line.encode("utf-8", "backslashreplace"))
-        self._file.write(b"\n")
+        self.write_encoded(line.encode("utf-8", "backslashreplace"))
+
+    def write_encoded(self, line: bytes) -> None:
+        """Append one record already encoded as UTF-8 (without its newline)."""
+        self._file.write(line + b"\n")
         self.count += 1
 
     def append_part(self, part: str | os.PathLike[str]) -> None:
@@ -130,7 +156,7 @@ class JsonlSink(JsonLinesFile, Sink):
 
     def write(self, cable: Cable) -> None:
         """Append one cable as one line."""
-        self.write_line(dumps(cable))
+        self.write_encoded(encode_line(to_dict(cable)))
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Cable]:

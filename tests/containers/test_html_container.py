@@ -180,3 +180,29 @@ def test_single_pre_lines_are_page_lines() -> None:
     assert lines[e.header_line - 1].endswith("R 011200Z JAN 08")
     assert lines[e.body_line - 1] == "UNCLAS X 000001"
     assert e.text_lines_are_input_lines is True
+
+
+@pytest.mark.parametrize("junk", ["<a", "<a ", "<a href='#par1' id=par1>¶1. T ", "<a href='"])
+def test_unclosed_anchor_tags_still_give_the_envelope(junk: str) -> None:
+    """Issue 13: 300 KB of unclosed ``<a`` took 48 s in html.parser; the cable is still read.
+
+    Its time is measured in ``benchmarks/html_hostile.py``, not here.
+    """
+    text = page(FIVE, HEADER, BODY) + "<pre>" + junk * (300_000 // len(junk))
+    e = read_html(text)
+    assert e.reference_id == "08TEST1" and e.origin == "Embassy Brasilia"
+    assert (e.header_text or "").startswith("VZCZCXRO1604\nPP RUEHBI")
+    assert "html-unclosed-pre" in {d.code for d in e.defects}
+    # The cut <pre> is the body; the unclosed anchors' text is dropped with them, as a browser
+    # shows it, so no 300 KB of markup ends up as cable text.
+    assert len(e.body_text or "") < 100
+
+
+def test_deep_nesting_is_cut_with_a_defect() -> None:
+    """20,000 nested elements would make lexbor's tree builder quadratic; the cable is kept."""
+    text = page(FIVE, HEADER, BODY).replace("</body>", "<span>" * 20_000 + "</div>" * 20_000 + "</body>")
+    e = read_html(text)
+    assert e.reference_id == "08TEST1"
+    assert (e.header_text or "").startswith("VZCZCXRO1604")
+    assert "SUBJECT: A & B'S" in (e.body_text or "")
+    assert [d.code for d in e.defects] == ["html-nesting-too-deep"]
