@@ -506,3 +506,13 @@ def test_every_corpus_field_block_reads_as_checked(table: str) -> None:
     wrong = [(cable, block, value, read(_unescape(block))) for cable, block, value in rows if json.loads(value) != read(_unescape(block))]
     assert wrong == []
     assert len(rows) >= 200
+
+
+def test_a_continuation_line_of_codes_may_carry_a_person() -> None:
+    # Found by the round-trip property: "OVIP (CLINTON, HILLARY) KDEM" on the line after a
+    # space-separated TAGS line is made of known codes and a person, so it continues the TAGS.
+    field = read_tags("TAGS: PREL PGOV\nOVIP (CLINTON, HILLARY) KDEM\n")
+    assert [(tag.code, tag.kind) for tag in field.tags] == [
+        ("PREL", "subject"), ("PGOV", "subject"), ("OVIP", "subject"), ("CLINTON, HILLARY", "person"), ("KDEM", "program")
+    ]
+    assert field.rest == ""

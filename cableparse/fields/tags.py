@@ -287,8 +287,9 @@ class _TagsTransformer(Transformer[Token, Any]):
                 entries.extend(_segment(segment, spaced=spaced))
         last = children[-1] if children else None
         ends = last is not None and not isinstance(last, _Group) and last.type == "SEPARATOR"
-        all_known = bool(entries) and all(
-            entry.kind == "tag" and (_known(entry.code) or split_run_together(entry.code) is not None)
+        # A person after OVIP ("OVIP (CLINTON, HILLARY) KDEM") does not stop a line of codes.
+        all_known = any(entry.kind == "tag" for entry in entries) and all(
+            entry.kind == "person" or (entry.kind == "tag" and (_known(entry.code) or split_run_together(entry.code) is not None))
             for entry in entries
         )
         return _Line(tuple(entries), ends, all_known)
