@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,9 +25,8 @@ from ..serialize import from_dict, to_native_dict
 from ._atomic import (
     AtomicPath,
     current_umask,
-    fsync_directory,
-    fsync_path,
     remove_tree,
+    replace_directory,
     temp_directory_for,
 )
 from .base import PART_FILE, Sink, SinkError, parent_must_exist
@@ -396,17 +394,7 @@ class ParquetDatasetSink(Sink):
             if self._parts == 0:
                 # An empty dataset still carries the schema, so readers can open it.
                 _RowGroupWriter(self._next_part(), self._size).close()
-            for part in sorted(self._temp.iterdir()):
-                fsync_path(part)
-            fsync_directory(self._temp)
-            trash: Path | None = None
-            if self._final.exists():
-                trash = temp_directory_for(self._final, "old")
-                os.replace(self._final, trash / "old")
-            os.replace(self._temp, self._final)
-            fsync_directory(self._final.parent)
-            if trash is not None:
-                shutil.rmtree(trash, ignore_errors=True)
+            replace_directory(self._temp, self._final)
         except BaseException:
             remove_tree(self._temp)
             raise
