@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lark import logger as lark_logger
 
 import cableparse
@@ -516,3 +518,60 @@ def test_a_continuation_line_of_codes_may_carry_a_person() -> None:
         ("PREL", "subject"), ("PGOV", "subject"), ("OVIP", "subject"), ("CLINTON, HILLARY", "person"), ("KDEM", "program")
     ]
     assert field.rest == ""
+
+
+# --- the TAGS fast path agrees with the grammar ----------------------------------------------
+
+_FAST_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def _grammar_line(line: str) -> tuple[str | None, int | None, object]:
+    from cableparse.fields import tags as tags_module
+
+    label, lines = tags_module._parser().parse(line)
+    return (str(label) if label else None, label.column if label else None, lines[0])
+
+
+def _fast_line(line: str) -> tuple[str | None, int | None, object] | None:
+    from cableparse.fields import tags as tags_module
+
+    found = tags_module._fast_line(line)
+    if found is None:
+        return None
+    label, parsed = found
+    return (str(label) if label else None, label.column if label else None, parsed)
+
+
+@pytest.mark.skipif(not _FAST_CORPUS.is_dir(), reason="../shared/corpus is not available here")
+def test_fast_path_agrees_with_the_grammar_on_corpus_tags_lines() -> None:
+    lines = set()
+    for path in _FAST_CORPUS.iterdir():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.lstrip()[:4].upper() in ("TAGS", "TAG:", "AGS:", "TAGE"):
+                lines.add(line.rstrip("\r"))
+    taken = [line for line in sorted(lines) if _fast_line(line) is not None]
+    assert len(taken) >= len(lines) // 3  # the fast path is taken, so the check is not vacuous
+    for line in taken:
+        assert _fast_line(line) == _grammar_line(line), line
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["PREL", "PGOV", "ECON", "MX", "KDEM", "prel", "X1", "OVIP", "AND", "UNGA", "EUN"]),
+            st.sampled_from([" ", ", ", ",", " ; ", "  ", ",\t"]),
+        ),
+        max_size=6,
+    ),
+    st.sampled_from(["", "TAGS: ", "  TAGS ", "Tags:", "   "]),
+)
+def test_fast_path_agrees_with_the_grammar_on_generated_lines(words: list[tuple[str, str]], head: str) -> None:
+    line = head + "".join(word + separator for word, separator in words)
+    fast = _fast_line(line)
+    if fast is not None:
+        assert fast == _grammar_line(line)
+
+
+def test_an_indented_continuation_line_keeps_its_tags() -> None:
+    # The grammar once took leading blanks for the start of a label and lost the whole line.
+    assert [tag.code for tag in read_tags("TAGS: PREL,\n   PGOV, ECON (X Y)\n").tags] == ["PREL", "PGOV", "ECON", "X Y"]

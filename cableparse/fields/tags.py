@@ -23,13 +23,14 @@ transformer decides what is one entry, from the separators and the tag tables
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
 from .._cache import bounded_cache
-from ..grammar import build_parser
+from ..grammar import build_parser, terminal_regex
 from ..models import Tag
 from ..normalize import _word_set, tag_kind
 from ..transform import Pending
@@ -309,7 +310,50 @@ def _parser() -> Lark:
 _CONTINUATION_CHARACTERS = 400
 
 
+@functools.lru_cache(maxsize=1)
+def _fast_label() -> re.Pattern[str]:
+    # The grammar's own label piece; what follows it is checked by _FAST_REST.
+    label = terminal_regex("terminals", "TAGS_LABEL")
+    return re.compile(rf"[^\S\n]*(?:(?P<label>{label})[^\S\n]*:?)?")
+
+
+# The common line after its label: codes of letters and digits, separators and white space
+# only (no group, no stray parenthesis, no punctuation a SEGMENT would carry). One character
+# class per position: linear, no backtracking.
+_FAST_REST = re.compile(r"(?:[A-Za-z0-9,;]|[^\S\n])*")
+_FAST_WORD = re.compile(r"[A-Za-z0-9]+|[,;]")
+def _fast_line(text: str) -> tuple[Token | None, _Line] | None:
+    """What the grammar and transformer make of a line of known codes, without running Lark
+    (a Lark parse costs tens of microseconds, most TAGS lines are this shape); ``None`` for any
+    other line. tests/test_fields.py checks it gives the same as the grammar on every corpus
+    TAGS line and on generated ones."""
+    match = _fast_label().match(text)
+    if match is None or _FAST_REST.fullmatch(text, match.end()) is None:
+        return None
+    if match["label"] is not None and text[match.end() : match.end() + 1].isalnum():
+        return None  # "Tags:PREL": the grammar reads ":PREL" as one segment; let it
+    label: Token | None = None
+    if match["label"] is not None:
+        label = Token("LABEL", match["label"], match.start("label"), 1, match.start("label") + 1)
+    entries: list[_Entry] = []
+    offset = match.end()
+    last = ""
+    for word in _FAST_WORD.finditer(text, offset):
+        last = word.group()
+        if last in ",;":
+            continue
+        code = last.upper()
+        if not _known(code) or _is_noise(code):
+            return None  # free text, a run-together code, a stopword: the grammar decides
+        entries.append(_Entry(code, "tag", word.start() + 1))
+    ends = last in (",", ";")
+    return label, _Line(tuple(entries), ends, bool(entries))
+
+
 def _parse_line(text: str) -> tuple[Token | None, _Line]:
+    fast = _fast_line(text)
+    if fast is not None:
+        return fast
     try:
         parsed: Any = _parser().parse(text)
     except LarkError:  # pragma: no cover - every character lexes; the text is kept for safety
