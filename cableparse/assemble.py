@@ -56,6 +56,7 @@ class BodyBuilder:
         self.preamble: list[str] = []
         self.drafts: list[_Draft] = []
         self.markers: list[str] = []
+        self._after_blank = False
         self.front_end, self.banner_index = _front_and_banner(blocks)
         self._rules: dict[str, Callable[[Block, bool], None]] = {
             "banner": self._banner,
@@ -87,6 +88,10 @@ class BodyBuilder:
             if index == self.banner_index:
                 self._classification_line(block)
                 continue
+            # A wrapped number continues the line above it, never one after a blank line
+            # (09USEUBRUSSELS948: "¶4." after a "Horizontal Regulatory Cooperation" heading
+            # and its rule line, with no paragraph 3 in the cable, was taken for a date).
+            self._after_blank = index > 0 and _ENDS_BLANK.search(self.blocks[index - 1].text) is not None
             self._rules[block.kind](block, index <= self.front_end)
         paragraphs = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
         paragraphs, signers = take_signers(paragraphs)
@@ -206,7 +211,7 @@ class BodyBuilder:
 
     def _paragraph(self, block: Block, in_front: bool) -> None:
         number, portion, text = split_paragraph(block.text)
-        if self.drafts and _wrapped_number(self.drafts[-1], number):
+        if self.drafts and not self._after_blank and _wrapped_number(self.drafts[-1], number):
             # 04CARACAS1508: "... (TSJ) April\n30. The bill ...": a date wrapped onto the next
             # line, not paragraph 30 after paragraph 1.
             self.drafts[-1].pieces[-1] += "\n" + clean_text(block.text)
@@ -226,6 +231,9 @@ class BodyBuilder:
         else:
             # Unnumbered text: one paragraph per blank-line separated part (08MEXICO23).
             self.drafts.extend(_Draft(None, None, [part]) for part in cleaned.split("\n\n"))
+
+
+_ENDS_BLANK = re.compile(r"\n[ \t\r]*\n[ \t\r]*$")
 
 
 def _wrapped_number(previous: _Draft, number: int | None) -> bool:
@@ -396,9 +404,10 @@ _PARTICLE = r"(?:[Vv]an|[Vv]on|[Dd]e|[Dd]el|[Dd]i|[Dd]u|[Ll]a|[Ll]e|[Dd]er|[Tt]e
 # capitalised name without a full stop ("Whitehead", "van Voorst", "LeBaron").
 _CAPS_NAME = re.compile(r"[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+){0,2}")
 _MIXED_NAME = re.compile(rf"(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+")
-# A reflowed page ends the last sentence and the signature on one line: "... an exchange. SCOBEY".
+# A reflowed page ends the last sentence and the signature on one line: "... an exchange. SCOBEY",
+# or the banner of asterisks after a website notice (09TELAVIV1324: "... ******** CUNNINGHAM").
 _REFLOWED_SIGNATURE = re.compile(
-    rf"(?<=[.!?\"')\]])\s+((?:{_PARTICLE}\s+)?[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?|(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+)\s*$"
+    rf"(?<=[.!?\"')\]*])\s+((?:{_PARTICLE}\s+)?[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?|(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+)\s*$"
 )
 _NOT_SIGNERS = frozenset(
     """UNCLASSIFIED UNCLAS CONFIDENTIAL SECRET NOFORN SIPDIS SENSITIVE EXDIS NODIS LIMDIS END COMMENT

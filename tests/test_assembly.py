@@ -81,6 +81,11 @@ def test_no_summary_without_label_or_end_mark() -> None:
         # Reflowed pages end the last sentence and the signature on one line (09CAIRO1261).
         ("1. Text of the cable. Egypt declined such an exchange. SCOBEY\n", ("SCOBEY",)),
         ("1. Text of the cable. END COMMENT. Scobey\n", ("Scobey",)),
+        # 09TELAVIV1324: the page runs the name onto the banner of asterisks that closes the
+        # website notice.
+        ("1. Text.\n13. (U) Fred Hof has cleared this message.\n*********** ******** Visit Embassy Tel Aviv's "
+         "Classified Website: http://www.state.sgov.gov/p/nea/telaviv *********** ******** CUNNINGHAM\n",
+         ("CUNNINGHAM",)),
         # 06BERN1971: every line ends with a backslash.
         ("1. Text of the cable. \\\nCONEWAY \\\n", ("CONEWAY",)),
     ],
@@ -122,6 +127,32 @@ def test_a_wrapped_number_is_not_a_paragraph() -> None:
     paragraphs = body("1. The law passed in April\n30. The bill now goes to committee.\n\n2. Next.\n").paragraphs
     assert [p.number for p in paragraphs] == [1, 2]
     assert "April\n30. The bill" in paragraphs[0].text
+
+
+def test_a_number_after_a_heading_is_a_paragraph() -> None:
+    # 09USEUBRUSSELS948 has no paragraph 3: "4." after a heading and its rule line starts a
+    # paragraph although it is out of sequence and the rule line ends in no full stop.
+    text = "1. (U) First.\n\n2. (U) Second\n\nHorizontal Regulatory Cooperation\n---------\n\n4. (U) Fourth.\n"
+    assert [p.number for p in body(text).paragraphs] == [1, 2, 4]
+
+
+def test_a_line_starting_with_ref_letters_continues_its_block() -> None:
+    # 04MADRID2250: "SUBJECT: ... GOS ECONOMIC\nREFORMS": REFORMS is no REF label, so the
+    # subject keeps it and the paragraph that goes on with "REFERENDUM ..." stays whole.
+    text = (
+        "UNCLAS MADRID 002250\n\nSUBJECT: ECONOMISTS OFFER MIXED OUTLOOK ON GOS ECONOMIC\nREFORMS\n\n"
+        "1. The vote on the\nREFERENDUM is near.\n\n2. Next.\n"
+    )
+    found = cableparse.parse(text, format="text").body
+    assert found is not None
+    assert found.subject == "ECONOMISTS OFFER MIXED OUTLOOK ON GOS ECONOMIC REFORMS"
+    assert [p.number for p in found.paragraphs] == [1, 2]
+    assert found.paragraphs[0].text == "The vote on the\nREFERENDUM is near."
+    # A real REF label on the next line still starts a REF block.
+    found = cableparse.parse("UNCLAS MADRID 002250\n\nSUBJECT: A SUBJECT\nREF: STATE 12\n\n1. Text.\n",
+                             format="text", reference_id="04MADRID2250").body
+    assert found is not None and found.subject == "A SUBJECT"
+    assert [ref.cable_id for ref in found.refs] == ["04STATE12"]
 
 
 def test_numbers_in_sequence_stay_paragraphs() -> None:
