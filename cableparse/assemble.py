@@ -10,6 +10,7 @@ summary, the signature) is read at the end, from the paragraphs.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ import attrs
 
 from .errors import Defects
 from .fields import read_banner, read_classified_by, read_eo, read_tags, strip_refs_label
+from .grammar import terminal_regex
 from .models import Banner, Body, ClassifiedBy, ExecutiveOrder, Paragraph, Tag
 from .normalize import collapse
 from .transform import Block, clean_text, interpret_subject, split_paragraph
@@ -220,7 +222,15 @@ class BodyBuilder:
 
     def _text(self, block: Block, in_front: bool) -> None:
         if in_front:
-            self.passing.extend(line.strip() for line in block.text.splitlines() if line.strip())
+            for line in block.text.splitlines():
+                line = line.strip()
+                if self.executive_order is None and (run_on := _eo_run_on().search(line)) is not None:
+                    # 04BRASILIA2939 (page): "... FAA MIAMI FOR MARK RIOS E.O. 12958: N/A", the
+                    # E.O. line run onto the last passing line.
+                    self.executive_order = read_eo(line[run_on.end() :])
+                    line = line[: run_on.start()].rstrip()
+                if line:
+                    self.passing.append(line)
             return
         cleaned = clean_text(block.text)
         if not cleaned:
@@ -231,6 +241,12 @@ class BodyBuilder:
         else:
             # Unnumbered text: one paragraph per blank-line separated part (08MEXICO23).
             self.drafts.extend(_Draft(None, None, [part]) for part in cleaned.split("\n\n"))
+
+
+@functools.lru_cache(maxsize=1)
+def _eo_run_on() -> re.Pattern[str]:
+    """An E.O. label (the body grammar's EO_LABEL) after other words on a line, with its colon."""
+    return re.compile(rf"[ \t]+(?=(?:{terminal_regex('terminals', 'EO_LABEL')})\d*[ \t]*:)")
 
 
 _ENDS_BLANK = re.compile(r"\n[ \t\r]*\n[ \t\r]*$")
@@ -278,6 +294,9 @@ _SUBJECT_END = re.compile(
 )
 
 
+_MARGIN_DASH = re.compile(r"\n-[ \t]{2,}(?=\S)")
+
+
 def read_subject(text: str) -> tuple[str, str | None, str, str]:
     """A SUBJECT block: label as written, portion mark, subject on one line, and what follows it
     on the same block that is not subject (front matter run onto the line by a reflowed page)."""
@@ -286,6 +305,10 @@ def read_subject(text: str) -> tuple[str, str | None, str, str]:
     end = _SUBJECT_END.search(text, 8)
     if end is not None:
         text, rest = text[: end.start()], text[end.start() :].strip()
+    if "\n-" in text:
+        # Old cables.csv rows mark the left margin with "-" on lines that had none
+        # (85ISLAMABAD8251: "IRAN-SOVIET\n-         TIES"): the dash is no part of the subject.
+        text = _MARGIN_DASH.sub("\n", text)
     label, portion, subject = interpret_subject(text)
     if "&" in subject:
         # csv rows keep some HTML entities that pages decode (04BRASILIA2513: "&amp;").
@@ -376,12 +399,16 @@ def _summary_from(texts: Sequence[str], index: int, *, start: int = 0, whole: bo
         pieces.append(text)
         if not whole:
             break
+    pieces = [_LONE_MARKING.sub("", piece) for piece in pieces]
     summary = collapse(" ".join(piece for piece in pieces if not _RULE_LINE.match(piece.strip())))
     summary = re.sub(r"^\(\s*[A-Za-z/]{1,8}\s*\)\s*", "", summary)
     return summary or None
 
 
 _RULE_LINE = re.compile(r"^[-=_* ]{3,}$")
+# An old-format page break leaves the classification alone on a line inside a paragraph
+# (97SOFIA1105: "... ROUGHLY\n                       CONFIDENTIAL\n4000 DELEGATES ...").
+_LONE_MARKING = re.compile(r"^[ \t]*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)[ \t]*(?:\n|$)", re.M)
 
 
 def _strip_end_mark(text: str) -> str:

@@ -52,6 +52,12 @@ def test_summary(text: str, expected: str) -> None:
     assert body(text).summary == expected
 
 
+def test_summary_without_an_old_page_break_marking() -> None:
+    # 97SOFIA1105: an old-format page break leaves "CONFIDENTIAL" alone inside the summary.
+    text = "2.(C)  SUMMARY:  AT THE CONFERENCE, ROUGHLY\n                       CONFIDENTIAL\n4000 DELEGATES AGREED.\nEND SUMMARY.\n\n3. Text.\n"
+    assert body(text).summary == "AT THE CONFERENCE, ROUGHLY 4000 DELEGATES AGREED."
+
+
 def test_no_summary_without_label_or_end_mark() -> None:
     assert body("1. (C) The Assembly voted.\n\n2. (C) It adjourned.\n").summary is None
 
@@ -183,6 +189,28 @@ def test_subject(line: str, subject: str) -> None:
     found = cableparse.parse(text, format="text").body
     assert found is not None
     assert found.subject == subject
+
+
+def test_eo_run_onto_a_passing_line() -> None:
+    # 04BRASILIA2939 (page): the E.O. line ends the last passing line.
+    text = ("UNCLAS SECTION 01 OF 04 BRASILIA 002939\n\nSIPDIS\n\nNSC FOR MIKE DEMPSEY\n"
+            "DOT FOR SUSAN MCDERMOTT FAA MIAMI FOR MARK RIOS E.O. 12958: N/A \nTAGS: EAIR EINV BR\n\n1. (U) Text.\n")
+    found = cableparse.parse(text, format="text").body
+    assert found is not None
+    assert found.executive_order is not None
+    assert (found.executive_order.order, found.executive_order.declassify) == ("12958", "N/A")
+    assert found.passing == ("NSC FOR MIKE DEMPSEY", "DOT FOR SUSAN MCDERMOTT FAA MIAMI FOR MARK RIOS")
+    # A passing line that only names the order keeps it: no colon, no E.O. line.
+    found = cableparse.parse("UNCLAS BRASILIA 002939\n\nPASS PER E.O. 12958 TO USTR\nTAGS: EAIR\n\n1. Text.\n").body
+    assert found is not None and found.executive_order is None
+
+
+def test_subject_continuation_without_the_margin_dash() -> None:
+    # 85ISLAMABAD8251 (cables.csv): "IRAN-SOVIET\n-         TIES"; the dash marks the margin.
+    text = "CONFIDENTIAL ISLAMABAD 08251\n\nSUBJECT:  PAKISTAN SEES SIGNS OF UPTURN IN IRAN-SOVIET\n-         TIES\n\n1. Text.\n"
+    found = cableparse.parse(text, format="text").body
+    assert found is not None
+    assert found.subject == "PAKISTAN SEES SIGNS OF UPTURN IN IRAN-SOVIET TIES"
 
 
 def test_ref_run_onto_subject_line_is_read() -> None:

@@ -363,6 +363,11 @@ def test_plain_lines_give_the_grammars_items() -> None:
         ("06MADRID002583ZFR2585", "06MADRID2583"),
         ("08SECSTATE145633", "08STATE145633"),
         ("08 MEXICO 023", "08MEXICO23"),
+        # issue 12: a REF label and bullet glued to the origin are no part of an id.
+        ("09REFASTATE122214", "09STATE122214"),
+        ("09REFBPARIS12", "09PARIS12"),
+        # ... but only where a known station is left: other REF... stays as it is.
+        ("09REFXYZ12", "09REFXYZ12"),
     ],
 )
 def test_canonical_ids(published: str, canonical: str) -> None:

@@ -114,12 +114,19 @@ class _ClassifiedByTransformer(Transformer[Token, Any]):
                 reasons = child
             elif isinstance(child, list) and child:
                 segments: list[list[str]] = [[]]
-                for token in child:
+                for position, token in enumerate(child):
+                    if _is_eo_order(child, position):
+                        # "Ambassador Charles P. Ries. E.O. 12958 Reasons: 1.4 (b) and (d)": the
+                        # order the reasons come from, never part of the name.
+                        child = child[:position]
+                        break
                     if token.type == "PUNCT" and str(token) in ",;:":
                         segments.append([])
                     elif token.type == "WORD" and any(c.isalnum() for c in str(token)):
                         # Dashes and dots are no part of a name or title ("AF/C - John Doe").
                         segments[-1].append(str(token))
+                if not child:
+                    continue
                 who = _Who(
                     tuple(tuple(segment) for segment in segments if segment),
                     child[0].start_pos,
@@ -131,6 +138,21 @@ class _ClassifiedByTransformer(Transformer[Token, Any]):
         labels = [child for child in children if is_token(child) and child.type == "LABEL"]
         who, reasons = children[-1]
         return who, reasons, labels[-1].end_pos if labels else 0
+
+
+@functools.lru_cache(maxsize=1)
+def _eo_word() -> re.Pattern[str]:
+    # The E.O. word as the body grammar writes it (terminals.lark EO_WORD), with its dots.
+    return re.compile(rf"(?:{terminal_regex('terminals', 'EO_WORD')})")
+
+
+def _is_eo_order(tokens: list[Token], position: int) -> bool:
+    """Whether the word at ``position`` is an E.O. word followed by the order's number."""
+    word = str(tokens[position])
+    if tokens[position].type != "WORD" or word[:1] not in "Ee" or not _eo_word().fullmatch(word):
+        return False
+    after = str(tokens[position + 1]) if position + 1 < len(tokens) else ""
+    return after[:1] == "1" and after.rstrip(".,").isdigit()
 
 
 @functools.lru_cache(maxsize=1)
