@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from .errors import Defects
-from .fields import read_banner, read_classified_by, read_eo, read_tags, strip_refs_label
+from .fields import read_banner, read_classified_by, read_classified_by_and_tail, read_eo, read_tags, strip_refs_label
 from .grammar import terminal_regex
 from .models import Banner, Body, ClassifiedBy, ExecutiveOrder, Paragraph, Tag
 from .normalize import collapse
@@ -208,7 +208,15 @@ class BodyBuilder:
             return self._text(block, in_front)
         if self.classified_by is not None and self.classified_by.reasons:
             return None
-        self.classified_by = read_classified_by(block.text)
+        self.classified_by, tail = read_classified_by_and_tail(block.text)
+        if _TAIL_PARAGRAPH.match(tail):
+            # A reflowed page runs the first paragraph onto the Classified By line, after the
+            # reasons: "... 1.4 (b) and (d) (S) Embassy Tokyo delivered ..." (09TOKYO1598),
+            # "... 1.4 (b), (d) 1. (C) Summary: ..." (08TRIPOLI574). It is text, not lost.
+            number, portion, text = split_paragraph(tail) if tail[0].isdigit() or tail[0] in "¶\ufffd" else (None, None, tail)
+            if number is None and (mark := _TAIL_PORTION.match(text)) is not None:
+                portion, text = mark.group(1).upper(), text[mark.end() :]
+            self.drafts.append(_Draft(number, portion, [text]))
         return None
 
     def _paragraph(self, block: Block, in_front: bool) -> None:
@@ -247,6 +255,11 @@ class BodyBuilder:
 def _eo_run_on() -> re.Pattern[str]:
     """An E.O. label (the body grammar's EO_LABEL) after other words on a line, with its colon."""
     return re.compile(rf"[ \t]+(?=(?:{terminal_regex('terminals', 'EO_LABEL')})\d*[ \t]*:)")
+
+
+# Text after the reasons that is a paragraph: a number or a portion mark, then words.
+_TAIL_PARAGRAPH = re.compile(r"(?:[¶\ufffd]?\d{1,2}\s*\.\s*)?\(\s*[A-Za-z]{1,4}(?:/+[A-Za-z]{1,4})?\s*\)\s*\w|[¶\ufffd]?\d{1,2}\s*\.\s+[A-Z]")
+_TAIL_PORTION = re.compile(r"\(\s*([A-Za-z]{1,4}(?:/+[A-Za-z]{1,4})?)\s*\)\s*")
 
 
 _ENDS_BLANK = re.compile(r"\n[ \t\r]*\n[ \t\r]*$")

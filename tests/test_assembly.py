@@ -230,6 +230,28 @@ def test_classified_by_inside_paragraph_one() -> None:
     assert found.classified_by.name is not None and "SMITH" in found.classified_by.name
 
 
+@pytest.mark.parametrize(
+    ("line", "number", "portion", "text"),
+    [
+        # Reflowed pages run paragraph 1 onto the Classified By line after the reasons.
+        ("Classified By: Deputy Political Minister Counselor Marc Knapper for rea sons 1.4 (b) and (d) (S) Embassy "
+         "Tokyo delivered reftel talking points. They will consider it.", None, "S",
+         "Embassy Tokyo delivered reftel talking points. They will consider it."),  # 09TOKYO1598
+        ("CLASSIFIED BY: John T. Godfrey, CDA, REASON: 1.4 (b), (d) 1. (C) Summary: The U.K. is here. End Summary.",
+         1, "C", "Summary: The U.K. is here. End Summary."),  # 08TRIPOLI574
+    ],
+)
+def test_paragraph_run_onto_the_classified_by_line_is_kept(line: str, number: int | None, portion: str, text: str) -> None:
+    found = cableparse.parse("SECRET TOKYO 001598\n\nE.O. 12958: DECL: 07/10/2019\nTAGS: PARM, JA\nSUBJECT: X\n\n" + line + "\n").body
+    assert found is not None and found.classified_by is not None
+    assert found.classified_by.reasons == ("1.4(b)", "1.4(d)")
+    assert [(p.number, p.classification, p.text) for p in found.paragraphs] == [(number, portion, text)]
+    # A heading after the reasons is no paragraph (04VATICAN3196: "( d). ------- Summary -------").
+    found = cableparse.parse("CONFIDENTIAL VATICAN 003196\n\nTAGS: PREL\n\nClassified By: Charge D. Brent Hardt. Reasons 1.5 (b) "
+                             "and ( d). ------- Summary -------\n1. (C) Parolin spoke.\n").body
+    assert found is not None and [p.number for p in found.paragraphs] == [1]
+
+
 # --- hostile repetition -----------------------------------------------------------------------
 
 
