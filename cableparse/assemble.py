@@ -10,6 +10,7 @@ summary, the signature) is read at the end, from the paragraphs.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -17,7 +18,8 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from .errors import Defects
-from .fields import read_banner, read_classified_by, read_eo, read_tags, strip_refs_label
+from .fields import read_banner, read_classified_by, read_classified_by_and_tail, read_eo, read_tags, strip_refs_label
+from .grammar import terminal_regex
 from .models import Banner, Body, ClassifiedBy, ExecutiveOrder, Paragraph, Tag
 from .normalize import collapse
 from .transform import Block, clean_text, interpret_subject, split_paragraph
@@ -56,6 +58,7 @@ class BodyBuilder:
         self.preamble: list[str] = []
         self.drafts: list[_Draft] = []
         self.markers: list[str] = []
+        self._after_blank = False
         self.front_end, self.banner_index = _front_and_banner(blocks)
         self._rules: dict[str, Callable[[Block, bool], None]] = {
             "banner": self._banner,
@@ -87,6 +90,10 @@ class BodyBuilder:
             if index == self.banner_index:
                 self._classification_line(block)
                 continue
+            # A wrapped number continues the line above it, never one after a blank line
+            # (09USEUBRUSSELS948: "¶4." after a "Horizontal Regulatory Cooperation" heading
+            # and its rule line, with no paragraph 3 in the cable, was taken for a date).
+            self._after_blank = index > 0 and _ENDS_BLANK.search(self.blocks[index - 1].text) is not None
             self._rules[block.kind](block, index <= self.front_end)
         paragraphs = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
         paragraphs, signers = take_signers(paragraphs)
@@ -201,12 +208,20 @@ class BodyBuilder:
             return self._text(block, in_front)
         if self.classified_by is not None and self.classified_by.reasons:
             return None
-        self.classified_by = read_classified_by(block.text)
+        self.classified_by, tail = read_classified_by_and_tail(block.text)
+        if _TAIL_PARAGRAPH.match(tail):
+            # A reflowed page runs the first paragraph onto the Classified By line, after the
+            # reasons: "... 1.4 (b) and (d) (S) Embassy Tokyo delivered ..." (09TOKYO1598),
+            # "... 1.4 (b), (d) 1. (C) Summary: ..." (08TRIPOLI574). It is text, not lost.
+            number, portion, text = split_paragraph(tail) if tail[0].isdigit() or tail[0] in "¶\ufffd" else (None, None, tail)
+            if number is None and (mark := _TAIL_PORTION.match(text)) is not None:
+                portion, text = mark.group(1).upper(), text[mark.end() :]
+            self.drafts.append(_Draft(number, portion, [text]))
         return None
 
     def _paragraph(self, block: Block, in_front: bool) -> None:
         number, portion, text = split_paragraph(block.text)
-        if self.drafts and _wrapped_number(self.drafts[-1], number):
+        if self.drafts and not self._after_blank and _wrapped_number(self.drafts[-1], number):
             # 04CARACAS1508: "... (TSJ) April\n30. The bill ...": a date wrapped onto the next
             # line, not paragraph 30 after paragraph 1.
             self.drafts[-1].pieces[-1] += "\n" + clean_text(block.text)
@@ -215,7 +230,15 @@ class BodyBuilder:
 
     def _text(self, block: Block, in_front: bool) -> None:
         if in_front:
-            self.passing.extend(line.strip() for line in block.text.splitlines() if line.strip())
+            for line in block.text.splitlines():
+                line = line.strip()
+                if self.executive_order is None and (run_on := _eo_run_on().search(line)) is not None:
+                    # 04BRASILIA2939 (page): "... FAA MIAMI FOR MARK RIOS E.O. 12958: N/A", the
+                    # E.O. line run onto the last passing line.
+                    self.executive_order = read_eo(line[run_on.end() :])
+                    line = line[: run_on.start()].rstrip()
+                if line:
+                    self.passing.append(line)
             return
         cleaned = clean_text(block.text)
         if not cleaned:
@@ -226,6 +249,20 @@ class BodyBuilder:
         else:
             # Unnumbered text: one paragraph per blank-line separated part (08MEXICO23).
             self.drafts.extend(_Draft(None, None, [part]) for part in cleaned.split("\n\n"))
+
+
+@functools.lru_cache(maxsize=1)
+def _eo_run_on() -> re.Pattern[str]:
+    """An E.O. label (the body grammar's EO_LABEL) after other words on a line, with its colon."""
+    return re.compile(rf"[ \t]+(?=(?:{terminal_regex('terminals', 'EO_LABEL')})\d*[ \t]*:)")
+
+
+# Text after the reasons that is a paragraph: a number or a portion mark, then words.
+_TAIL_PARAGRAPH = re.compile(r"(?:[¶\ufffd]?\d{1,2}\s*\.\s*)?\(\s*[A-Za-z]{1,4}(?:/+[A-Za-z]{1,4})?\s*\)\s*\w|[¶\ufffd]?\d{1,2}\s*\.\s+[A-Z]")
+_TAIL_PORTION = re.compile(r"\(\s*([A-Za-z]{1,4}(?:/+[A-Za-z]{1,4})?)\s*\)\s*")
+
+
+_ENDS_BLANK = re.compile(r"\n[ \t\r]*\n[ \t\r]*$")
 
 
 def _wrapped_number(previous: _Draft, number: int | None) -> bool:
@@ -270,6 +307,9 @@ _SUBJECT_END = re.compile(
 )
 
 
+_MARGIN_DASH = re.compile(r"\n-[ \t]{2,}(?=\S)")
+
+
 def read_subject(text: str) -> tuple[str, str | None, str, str]:
     """A SUBJECT block: label as written, portion mark, subject on one line, and what follows it
     on the same block that is not subject (front matter run onto the line by a reflowed page)."""
@@ -278,6 +318,10 @@ def read_subject(text: str) -> tuple[str, str | None, str, str]:
     end = _SUBJECT_END.search(text, 8)
     if end is not None:
         text, rest = text[: end.start()], text[end.start() :].strip()
+    if "\n-" in text:
+        # Old cables.csv rows mark the left margin with "-" on lines that had none
+        # (85ISLAMABAD8251: "IRAN-SOVIET\n-         TIES"): the dash is no part of the subject.
+        text = _MARGIN_DASH.sub("\n", text)
     label, portion, subject = interpret_subject(text)
     if "&" in subject:
         # csv rows keep some HTML entities that pages decode (04BRASILIA2513: "&amp;").
@@ -368,12 +412,16 @@ def _summary_from(texts: Sequence[str], index: int, *, start: int = 0, whole: bo
         pieces.append(text)
         if not whole:
             break
+    pieces = [_LONE_MARKING.sub("", piece) for piece in pieces]
     summary = collapse(" ".join(piece for piece in pieces if not _RULE_LINE.match(piece.strip())))
     summary = re.sub(r"^\(\s*[A-Za-z/]{1,8}\s*\)\s*", "", summary)
     return summary or None
 
 
 _RULE_LINE = re.compile(r"^[-=_* ]{3,}$")
+# An old-format page break leaves the classification alone on a line inside a paragraph
+# (97SOFIA1105: "... ROUGHLY\n                       CONFIDENTIAL\n4000 DELEGATES ...").
+_LONE_MARKING = re.compile(r"^[ \t]*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)[ \t]*(?:\n|$)", re.M)
 
 
 def _strip_end_mark(text: str) -> str:
@@ -396,9 +444,10 @@ _PARTICLE = r"(?:[Vv]an|[Vv]on|[Dd]e|[Dd]el|[Dd]i|[Dd]u|[Ll]a|[Ll]e|[Dd]er|[Tt]e
 # capitalised name without a full stop ("Whitehead", "van Voorst", "LeBaron").
 _CAPS_NAME = re.compile(r"[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+){0,2}")
 _MIXED_NAME = re.compile(rf"(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+")
-# A reflowed page ends the last sentence and the signature on one line: "... an exchange. SCOBEY".
+# A reflowed page ends the last sentence and the signature on one line: "... an exchange. SCOBEY",
+# or the banner of asterisks after a website notice (09TELAVIV1324: "... ******** CUNNINGHAM").
 _REFLOWED_SIGNATURE = re.compile(
-    rf"(?<=[.!?\"')\]])\s+((?:{_PARTICLE}\s+)?[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?|(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+)\s*$"
+    rf"(?<=[.!?\"')\]*])\s+((?:{_PARTICLE}\s+)?[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?|(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+)\s*$"
 )
 _NOT_SIGNERS = frozenset(
     """UNCLASSIFIED UNCLAS CONFIDENTIAL SECRET NOFORN SIPDIS SENSITIVE EXDIS NODIS LIMDIS END COMMENT

@@ -126,6 +126,14 @@ def canonical_id(reference_id: str) -> str:
     if match is None:
         return value
     year, station, serial = match.groups()
+    if station.startswith("REF") and station not in known_stations():
+        # A REF label and bullet glued to the origin ("REF A STATE 122214" read as one id,
+        # issue 12: 09REFASTATE122214): an id never holds them. Only cut when what is left
+        # is a known station, so a station that starts with REF stays whole.
+        for cut in (3, 4):
+            if station[cut:] and canonical_station(station[cut:]) in known_stations():
+                station = station[cut:]
+                break
     return f"{year}{canonical_station(station)}{int(serial)}"
 
 

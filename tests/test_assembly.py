@@ -52,6 +52,12 @@ def test_summary(text: str, expected: str) -> None:
     assert body(text).summary == expected
 
 
+def test_summary_without_an_old_page_break_marking() -> None:
+    # 97SOFIA1105: an old-format page break leaves "CONFIDENTIAL" alone inside the summary.
+    text = "2.(C)  SUMMARY:  AT THE CONFERENCE, ROUGHLY\n                       CONFIDENTIAL\n4000 DELEGATES AGREED.\nEND SUMMARY.\n\n3. Text.\n"
+    assert body(text).summary == "AT THE CONFERENCE, ROUGHLY 4000 DELEGATES AGREED."
+
+
 def test_no_summary_without_label_or_end_mark() -> None:
     assert body("1. (C) The Assembly voted.\n\n2. (C) It adjourned.\n").summary is None
 
@@ -81,6 +87,11 @@ def test_no_summary_without_label_or_end_mark() -> None:
         # Reflowed pages end the last sentence and the signature on one line (09CAIRO1261).
         ("1. Text of the cable. Egypt declined such an exchange. SCOBEY\n", ("SCOBEY",)),
         ("1. Text of the cable. END COMMENT. Scobey\n", ("Scobey",)),
+        # 09TELAVIV1324: the page runs the name onto the banner of asterisks that closes the
+        # website notice.
+        ("1. Text.\n13. (U) Fred Hof has cleared this message.\n*********** ******** Visit Embassy Tel Aviv's "
+         "Classified Website: http://www.state.sgov.gov/p/nea/telaviv *********** ******** CUNNINGHAM\n",
+         ("CUNNINGHAM",)),
         # 06BERN1971: every line ends with a backslash.
         ("1. Text of the cable. \\\nCONEWAY \\\n", ("CONEWAY",)),
     ],
@@ -124,6 +135,32 @@ def test_a_wrapped_number_is_not_a_paragraph() -> None:
     assert "April\n30. The bill" in paragraphs[0].text
 
 
+def test_a_number_after_a_heading_is_a_paragraph() -> None:
+    # 09USEUBRUSSELS948 has no paragraph 3: "4." after a heading and its rule line starts a
+    # paragraph although it is out of sequence and the rule line ends in no full stop.
+    text = "1. (U) First.\n\n2. (U) Second\n\nHorizontal Regulatory Cooperation\n---------\n\n4. (U) Fourth.\n"
+    assert [p.number for p in body(text).paragraphs] == [1, 2, 4]
+
+
+def test_a_line_starting_with_ref_letters_continues_its_block() -> None:
+    # 04MADRID2250: "SUBJECT: ... GOS ECONOMIC\nREFORMS": REFORMS is no REF label, so the
+    # subject keeps it and the paragraph that goes on with "REFERENDUM ..." stays whole.
+    text = (
+        "UNCLAS MADRID 002250\n\nSUBJECT: ECONOMISTS OFFER MIXED OUTLOOK ON GOS ECONOMIC\nREFORMS\n\n"
+        "1. The vote on the\nREFERENDUM is near.\n\n2. Next.\n"
+    )
+    found = cableparse.parse(text, format="text").body
+    assert found is not None
+    assert found.subject == "ECONOMISTS OFFER MIXED OUTLOOK ON GOS ECONOMIC REFORMS"
+    assert [p.number for p in found.paragraphs] == [1, 2]
+    assert found.paragraphs[0].text == "The vote on the\nREFERENDUM is near."
+    # A real REF label on the next line still starts a REF block.
+    found = cableparse.parse("UNCLAS MADRID 002250\n\nSUBJECT: A SUBJECT\nREF: STATE 12\n\n1. Text.\n",
+                             format="text", reference_id="04MADRID2250").body
+    assert found is not None and found.subject == "A SUBJECT"
+    assert [ref.cable_id for ref in found.refs] == ["04STATE12"]
+
+
 def test_numbers_in_sequence_stay_paragraphs() -> None:
     paragraphs = body("1. First point\n2. Second point\n\n3. Third.\n").paragraphs
     assert [p.number for p in paragraphs] == [1, 2, 3]
@@ -154,6 +191,28 @@ def test_subject(line: str, subject: str) -> None:
     assert found.subject == subject
 
 
+def test_eo_run_onto_a_passing_line() -> None:
+    # 04BRASILIA2939 (page): the E.O. line ends the last passing line.
+    text = ("UNCLAS SECTION 01 OF 04 BRASILIA 002939\n\nSIPDIS\n\nNSC FOR MIKE DEMPSEY\n"
+            "DOT FOR SUSAN MCDERMOTT FAA MIAMI FOR MARK RIOS E.O. 12958: N/A \nTAGS: EAIR EINV BR\n\n1. (U) Text.\n")
+    found = cableparse.parse(text, format="text").body
+    assert found is not None
+    assert found.executive_order is not None
+    assert (found.executive_order.order, found.executive_order.declassify) == ("12958", "N/A")
+    assert found.passing == ("NSC FOR MIKE DEMPSEY", "DOT FOR SUSAN MCDERMOTT FAA MIAMI FOR MARK RIOS")
+    # A passing line that only names the order keeps it: no colon, no E.O. line.
+    found = cableparse.parse("UNCLAS BRASILIA 002939\n\nPASS PER E.O. 12958 TO USTR\nTAGS: EAIR\n\n1. Text.\n").body
+    assert found is not None and found.executive_order is None
+
+
+def test_subject_continuation_without_the_margin_dash() -> None:
+    # 85ISLAMABAD8251 (cables.csv): "IRAN-SOVIET\n-         TIES"; the dash marks the margin.
+    text = "CONFIDENTIAL ISLAMABAD 08251\n\nSUBJECT:  PAKISTAN SEES SIGNS OF UPTURN IN IRAN-SOVIET\n-         TIES\n\n1. Text.\n"
+    found = cableparse.parse(text, format="text").body
+    assert found is not None
+    assert found.subject == "PAKISTAN SEES SIGNS OF UPTURN IN IRAN-SOVIET TIES"
+
+
 def test_ref_run_onto_subject_line_is_read() -> None:
     text = "UNCLAS BRASILIA 000861\n\nTAGS: ETRD, BR\nSUBJECT: BRAZIL INSTALLATIONS REF: BRASILIA 861\n\n1. Text.\n"
     found = cableparse.parse(text, format="text", reference_id="04BRASILIA900").body
@@ -169,6 +228,28 @@ def test_classified_by_inside_paragraph_one() -> None:
     assert found.classified_by is not None
     assert found.classified_by.reasons == ("1.5(b)", "1.5(d)")
     assert found.classified_by.name is not None and "SMITH" in found.classified_by.name
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "portion", "text"),
+    [
+        # Reflowed pages run paragraph 1 onto the Classified By line after the reasons.
+        ("Classified By: Deputy Political Minister Counselor Marc Knapper for rea sons 1.4 (b) and (d) (S) Embassy "
+         "Tokyo delivered reftel talking points. They will consider it.", None, "S",
+         "Embassy Tokyo delivered reftel talking points. They will consider it."),  # 09TOKYO1598
+        ("CLASSIFIED BY: John T. Godfrey, CDA, REASON: 1.4 (b), (d) 1. (C) Summary: The U.K. is here. End Summary.",
+         1, "C", "Summary: The U.K. is here. End Summary."),  # 08TRIPOLI574
+    ],
+)
+def test_paragraph_run_onto_the_classified_by_line_is_kept(line: str, number: int | None, portion: str, text: str) -> None:
+    found = cableparse.parse("SECRET TOKYO 001598\n\nE.O. 12958: DECL: 07/10/2019\nTAGS: PARM, JA\nSUBJECT: X\n\n" + line + "\n").body
+    assert found is not None and found.classified_by is not None
+    assert found.classified_by.reasons == ("1.4(b)", "1.4(d)")
+    assert [(p.number, p.classification, p.text) for p in found.paragraphs] == [(number, portion, text)]
+    # A heading after the reasons is no paragraph (04VATICAN3196: "( d). ------- Summary -------").
+    found = cableparse.parse("CONFIDENTIAL VATICAN 003196\n\nTAGS: PREL\n\nClassified By: Charge D. Brent Hardt. Reasons 1.5 (b) "
+                             "and ( d). ------- Summary -------\n1. (C) Parolin spoke.\n").body
+    assert found is not None and [p.number for p in found.paragraphs] == [1]
 
 
 # --- hostile repetition -----------------------------------------------------------------------

@@ -161,6 +161,10 @@ def test_stopwords_and_punctuation_are_never_tags() -> None:
     assert codes("TAGS: N/A \n") == []  # 04TEGUCIGALPA654
     # Inside a term they stay: 04BRASILIA2129.
     assert codes("TAGS: BR, Economic Policy & General Analysis \n") == ["BR", "ECONOMIC POLICY & GENERAL ANALYSIS"]
+    # Also on a space-separated line (issue 12: ECONOMY AND FINANCE came back as ECONOMY
+    # FINANCE); at the ends of the term they are dropped.
+    assert codes("TAGS: EFIN ETRD ECONOMY AND FINANCE XY\n") == ["EFIN", "ETRD", "ECONOMY AND FINANCE", "XY"]
+    assert codes("TAGS: EFIN Economy and Finance AND\n") == ["EFIN", "ECONOMY AND FINANCE"]
 
 
 def test_a_second_line_of_known_codes_continues_the_tags() -> None:
@@ -255,6 +259,10 @@ def test_tags_in_a_fragment_parse() -> None:
         # Text after the reasons (a reflowed page runs paragraph 1 on).
         ("CLASSIFIED BY: John T. Godfrey, CDA, U.S. Embassy - Tripoli, Dept of State. REASON: 1.4 (b), (d) 1. (C) Summary: The U.K.", "John T. Godfrey", "CDA", ("1.4(b)", "1.4(d)")),  # 08TRIPOLI574
         ("Classified By: POLOFF RICHARD REITER, FOR 1.5B AND D. \n", "RICHARD REITER", "POLOFF", ("1.5(b)", "1.5(d)")),  # 04BRASILIA776
+        # The order the reasons come from, between name and reasons (a shape of issue 12's
+        # outside cases; no corpus cable has it): the name ends before it.
+        ("Classified By: Ambassador Charles P. Ries. E.O. 12958 Reasons: 1.4 (b) and (d)", "Charles P. Ries", "Ambassador", ("1.4(b)", "1.4(d)")),
+        ("CLASSIFIED BY: POLOFF MARK SMITH, E.O. 12958, REASONS 1.4 (B) AND (D)", "MARK SMITH", "POLOFF", ("1.4(b)", "1.4(d)")),
     ],
 )
 def test_classified_by_name_title_and_reasons(text: str, name: str, title: str, reasons: tuple[str, ...]) -> None:

@@ -226,6 +226,8 @@ def test_page_line_on_the_info_line() -> None:
         ("TO RUEHC/SECSTATE WASHDC 0049", ["SECSTATE WASHDC"], []),
         ("INFO AMEMBASSY PANAMA", [], ["AMEMBASSY PANAMA"]),
         ("TO SECSTATE WASHDC IMMEDIATE 1234\nINFO AMEMBASSY PANAMA\nAMCONSUL MONTERREY", ["SECSTATE WASHDC"], ["AMEMBASSY PANAMA", "AMCONSUL MONTERREY"]),
+        # BT, the break sign after the last address, is none (ACP 127; it gave an INFO "BT").
+        ("INFO RUEHGV/USMISSION GENEVA 1234\nRUEHC/SECSTATE WASHDC 5678\nBT", [], ["USMISSION GENEVA", "SECSTATE WASHDC"]),
     ],
 )
 def test_fragment_of_addressee_lines_is_a_header(text: str, to: list[str], info: list[str]) -> None:
@@ -236,6 +238,18 @@ def test_fragment_of_addressee_lines_is_a_header(text: str, to: list[str], info:
     assert cable.body is None
     if "RUEHBO" in text:
         assert [r.serial for r in cable.header.info] == ["1234", "5678"]
+
+
+def test_bt_ends_the_heading_of_a_whole_cable() -> None:
+    text = ("FM AMEMBASSY GENEVA\nTO RUEHC/SECSTATE WASHDC 0001\nINFO RUEHGV/USMISSION GENEVA 1234\nBT\n"
+            "UNCLAS GENEVA 001234\n\nE.O. 12958: N/A\nTAGS: PREL\n\n1. Text.\n")
+    cable = cableparse.parse(text)
+    assert cable.header is not None and [r.address for r in cable.header.info] == ["USMISSION GENEVA"]
+    assert cable.body is not None and cable.body.banner is not None
+    assert cable.defects == ()
+    # An address that ends in the letters BT keeps them.
+    cable = cableparse.parse("INFO AMEMBASSY BT\n")
+    assert cable.header is not None and [r.address for r in cable.header.info] == ["AMEMBASSY BT"]
 
 
 def test_prose_starting_with_to_is_no_header() -> None:

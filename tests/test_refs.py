@@ -123,6 +123,18 @@ def test_written_out_and_bare_letter_bullets() -> None:
     ]
 
 
+def test_mixed_case_written_out_label_before_a_bullet() -> None:
+    # 06REYKJAVIK120 (fixtures/): "Ref A: Reykjavik 107" and "Ref B: Reykjavik 108" on two lines
+    # were two lines of text and no REF at all.
+    text = "UNCLAS REYKJAVIK 000120\n\nSUBJECT: X\n\nRef A: Reykjavik 107\nRef B: Reykjavik 108\n\n1. Text.\n"
+    cable = cableparse.parse(text, format="text", reference_id="06REYKJAVIK120")
+    assert _refs(cable) == [("A", "cable", "06REYKJAVIK107"), ("B", "cable", "06REYKJAVIK108")]
+    # Mixed-case "Ref" followed by a word is no label: the line is text.
+    cable = cableparse.parse("UNCLAS REYKJAVIK 000120\n\n1. The talks went on.\nRef Smith said no.\n", format="text")
+    assert cable.body is not None and cable.body.refs == ()
+    assert [p.number for p in cable.body.paragraphs] == [1]
+
+
 def test_a_letter_out_of_sequence_is_text() -> None:
     # Only A (or 1) starts a sequence: "E." of an e-mail address is no bullet.
     assert _text("REF: EMAIL E.BESTIC-J.BERNTSEN 4/9/04") == [(None, "email", None)]
@@ -351,6 +363,11 @@ def test_plain_lines_give_the_grammars_items() -> None:
         ("06MADRID002583ZFR2585", "06MADRID2583"),
         ("08SECSTATE145633", "08STATE145633"),
         ("08 MEXICO 023", "08MEXICO23"),
+        # issue 12: a REF label and bullet glued to the origin are no part of an id.
+        ("09REFASTATE122214", "09STATE122214"),
+        ("09REFBPARIS12", "09PARIS12"),
+        # ... but only where a known station is left: other REF... stays as it is.
+        ("09REFXYZ12", "09REFXYZ12"),
     ],
 )
 def test_canonical_ids(published: str, canonical: str) -> None:

@@ -327,6 +327,22 @@ def _find(text: str) -> _Found:
     return found
 
 
+# A row of the tab-separated cables dump (id, created, reference id, origin, classification,
+# references, header, body), newlines escaped with a backslash.
+_DUMP_ROW = re.compile(r"\d{1,7}\t\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?\t\d{2}[A-Z]")
+
+
+def _dump_row_body(text: str) -> str | None:
+    """The body column of a dump row held in a body <pre>, its line ends unescaped; ``None``
+    when the text is no such row."""
+    if _DUMP_ROW.match(text) is None:
+        return None
+    columns = text.split("\t", 7)
+    if len(columns) < 8:
+        return None
+    return columns[7].replace("\\\n", "\n").removesuffix("\\")
+
+
 def read_html(text: str, *, source: str | None = None) -> Envelope:
     """Read one Cablegate or PlusD page (already decoded) into an envelope; never raises.
 
@@ -362,6 +378,14 @@ def read_html(text: str, *, source: str | None = None) -> Envelope:
     if len(pres) >= 2:
         header_text, header_line = pres[0].text, pres[0].line
         body_text, body_line = pres[-1].text, pres[-1].line
+        dump_body = _dump_row_body(body_text)
+        if dump_body is not None:
+            # 06BERN1971 (a mirror build of about April 2011): the body <pre> holds the cable's
+            # whole row of the tab-separated database dump, every line ending in a backslash;
+            # the body is the row's last column.
+            body_text = dump_body
+            defects.append(Defect(code="html-dump-row", message="the body <pre> holds a database dump row; its body column is read",
+                                  line=pres[-1].line))
         if len(pres) > 2:
             defects.append(Defect(code="html-extra-pre", message=f"{len(pres)} <pre> blocks; the middle ones are ignored",
                                   line=pres[1].line))

@@ -9,7 +9,7 @@ lines count from the block's first line (1-based).
 from __future__ import annotations
 
 from .banner import banner_caveats, level_from_marking, read_banner, read_portion_mark
-from .classified_by import read_classified_by
+from .classified_by import read_classified_by, read_classified_by_and_tail
 from .eo import read_eo, split_eo
 from .refs import read_refs, strip_refs_label
 from .tags import TagsField, read_tags, split_run_together
@@ -20,6 +20,7 @@ __all__ = [
     "level_from_marking",
     "read_banner",
     "read_classified_by",
+    "read_classified_by_and_tail",
     "read_eo",
     "read_portion_mark",
     "read_refs",

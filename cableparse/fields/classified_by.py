@@ -78,6 +78,7 @@ def _is_title(word: str) -> bool:
 
 class _Reasons(NamedTuple):
     reasons: tuple[str, ...]
+    tail: int | None = None  # where the text after the reasons starts
 
 
 class _Who(NamedTuple):
@@ -104,7 +105,9 @@ class _ClassifiedByTransformer(Transformer[Token, Any]):
         return None
 
     def reasons(self, children: list[Any]) -> _Reasons:
-        return next((child for child in children if isinstance(child, _Reasons)), _Reasons(()))
+        found = next((child for child in children if isinstance(child, _Reasons)), _Reasons(()))
+        tail = next((child for child in children if is_token(child) and child.type == "TAIL"), None)
+        return found._replace(tail=tail.start_pos) if tail is not None else found
 
     def body(self, children: list[Any]) -> tuple[_Who | None, _Reasons]:
         who = None
@@ -114,12 +117,19 @@ class _ClassifiedByTransformer(Transformer[Token, Any]):
                 reasons = child
             elif isinstance(child, list) and child:
                 segments: list[list[str]] = [[]]
-                for token in child:
+                for position, token in enumerate(child):
+                    if _is_eo_order(child, position):
+                        # "Ambassador Charles P. Ries. E.O. 12958 Reasons: 1.4 (b) and (d)": the
+                        # order the reasons come from, never part of the name.
+                        child = child[:position]
+                        break
                     if token.type == "PUNCT" and str(token) in ",;:":
                         segments.append([])
                     elif token.type == "WORD" and any(c.isalnum() for c in str(token)):
                         # Dashes and dots are no part of a name or title ("AF/C - John Doe").
                         segments[-1].append(str(token))
+                if not child:
+                    continue
                 who = _Who(
                     tuple(tuple(segment) for segment in segments if segment),
                     child[0].start_pos,
@@ -131,6 +141,21 @@ class _ClassifiedByTransformer(Transformer[Token, Any]):
         labels = [child for child in children if is_token(child) and child.type == "LABEL"]
         who, reasons = children[-1]
         return who, reasons, labels[-1].end_pos if labels else 0
+
+
+@functools.lru_cache(maxsize=1)
+def _eo_word() -> re.Pattern[str]:
+    # The E.O. word as the body grammar writes it (terminals.lark EO_WORD), with its dots.
+    return re.compile(rf"(?:{terminal_regex('terminals', 'EO_WORD')})")
+
+
+def _is_eo_order(tokens: list[Token], position: int) -> bool:
+    """Whether the word at ``position`` is an E.O. word followed by the order's number."""
+    word = str(tokens[position])
+    if tokens[position].type != "WORD" or word[:1] not in "Ee" or not _eo_word().fullmatch(word):
+        return False
+    after = str(tokens[position + 1]) if position + 1 < len(tokens) else ""
+    return after[:1] == "1" and after.rstrip(".,").isdigit()
 
 
 @functools.lru_cache(maxsize=1)
@@ -196,7 +221,6 @@ def _name_and_title(segments: tuple[tuple[str, ...], ...]) -> tuple[str | None, 
     return text.strip(" ,;:") or None, title or None
 
 
-@bounded_cache(1 << 12, key_chars=2048)
 def read_classified_by(text: str) -> ClassifiedBy:
     """Name, title and reasons of a Classified By line (label included or not, text before the
     label allowed: ``1. (C) CONFIDENTIAL - ENTIRE TEXT. CLASSIFIED BY ...``).
@@ -204,6 +228,14 @@ def read_classified_by(text: str) -> ClassifiedBy:
     ``reasons`` are normalised to ``"1.4(b)"``; 1.5 and 1.2 reasons (older numbering) are read
     the same way. ``text`` is the block after the label, spaces collapsed.
     """
+    return read_classified_by_and_tail(text)[0]
+
+
+@bounded_cache(1 << 12, key_chars=2048)
+def read_classified_by_and_tail(text: str) -> tuple[ClassifiedBy, str]:
+    """:func:`read_classified_by`, and the text after the reasons (spaces collapsed, ``""``
+    when there is none): a reflowed page runs paragraph 1 onto the line (08TRIPOLI574,
+    09TOKYO1598)."""
     # Words cut by a line end ("1.4 (b) a\nnd (d)") are read on one line.
     text = collapse(text)
     parsed = _parse(text[:_READ_CHARACTERS])
@@ -215,14 +247,15 @@ def read_classified_by(text: str) -> ClassifiedBy:
         if label is not None and retried is not None:
             parsed, text = retried, text[label.start() :]
     if parsed is None:
-        return ClassifiedBy(text=text)
+        return ClassifiedBy(text=text), ""
     who: _Who | None = parsed[0]
     reasons: _Reasons = parsed[1]
     after_label: int = parsed[2]
     name, title = _name_and_title(who.segments) if who is not None else (None, None)
-    return ClassifiedBy(
+    found = ClassifiedBy(
         name=name,
         title=title,
         reasons=reasons.reasons,
         text=text[after_label:].lstrip(" :"),
     )
+    return found, text[reasons.tail :] if reasons.tail is not None else ""

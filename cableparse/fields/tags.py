@@ -180,6 +180,11 @@ def _codes(words: list[tuple[str, int]], *, spaced: bool) -> list[_Entry]:
     for word, column in words:
         code = _clean(word)
         if not code or _is_noise(code):
+            if run and code:
+                # Inside a run of free-text words a stopword joins them ("TAGS: EFIN ETRD
+                # ECONOMY AND FINANCE" is the term ECONOMY AND FINANCE); at a run's ends
+                # _term drops it again.
+                run.append((word, column))
             continue
         if person_next and not _known(code):
             run.append((word, column))

@@ -63,6 +63,28 @@ def test_five_column_table_and_two_pres() -> None:
     assert e.defects == ()
 
 
+def test_body_pre_holding_a_dump_row_gives_its_body_column() -> None:
+    # 06BERN1971 (../shared/corpus, a mirror build of about April 2011): the body <pre> is the
+    # cable's row of the tab-separated dump, each line ending in a backslash.
+    row = ("82783\t2006-10-23 08:56:00\t06BERN1971\tEmbassy Bern\tCONFIDENTIAL\t06BERN1867\t"
+           "VZCZCXRO7014\\&#x000A;FM AMEMBASSY BERN\tC O N F I D E N T I A L BERN 001971 \\&#x000A; \\&#x000A;"
+           "SUBJECT: EUR A/S FRIED \\&#x000A;LAUNCH DIALOGUE \\&#x000A;CONEWAY \\")
+    e = read_html(page(FIVE, HEADER, row))
+    assert e.body_text == "C O N F I D E N T I A L BERN 001971 \n \nSUBJECT: EUR A/S FRIED \nLAUNCH DIALOGUE \nCONEWAY "
+    assert [d.code for d in e.defects] == ["html-dump-row"]
+
+
+@pytest.mark.skipif(not (CORPUS / "06BERN1971.html").is_file(), reason="../shared/corpus is not available here")
+def test_dump_row_page_gives_banner_and_subject() -> None:
+    import cableparse
+
+    cable = cableparse.parse((CORPUS / "06BERN1971.html").read_bytes(), format="html")
+    assert cable.body is not None and cable.body.banner is not None
+    assert cable.body.banner.section == (1, 5)
+    assert cable.body.subject == "EUR A/S FRIED AND SWISS STATE SECRETARY AMBUHL LAUNCH COMPREHENSIVE POLITICAL DIALOGUE -- MULTIPLE DELIVERABLES"
+    assert "\\" not in (cable.body.summary or "")
+
+
 def test_four_column_table_mapped_by_names() -> None:
     e = read_html(page(FOUR, "UNCLAS TAIPEI 000001&#x000A;&#x000A;1. Text."))
     assert e.reference_id == "08TEST2"
