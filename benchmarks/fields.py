@@ -24,8 +24,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path.cwd()))
 
-import cableparse  # noqa: E402
-from cableparse import core  # noqa: E402
+import cableparse
+from cableparse import core
 
 try:  # the body assembly moved to cableparse.assemble; older versions call the readers from core
     from cableparse import assemble as caller

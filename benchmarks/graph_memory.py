@@ -47,9 +47,8 @@ print(json.dumps({
 def _count(output: Path, kind: str) -> tuple[int, int]:
     """Edges and nodes written (read back from the output)."""
     if kind == "csv":
-        edges = sum(1 for _ in open(output, encoding="utf-8")) - 1
-        nodes = sum(1 for _ in open(output.with_name("edges.nodes.csv"), encoding="utf-8")) - 1
-        return edges, nodes
+        with open(output, encoding="utf-8") as edge_file, open(output.with_name("edges.nodes.csv"), encoding="utf-8") as node_file:
+            return sum(1 for _ in edge_file) - 1, sum(1 for _ in node_file) - 1
     if kind == "graphml":
         text = output.read_text(encoding="utf-8")
         return text.count("<edge "), text.count("<node ")

@@ -15,6 +15,7 @@ Timed here rather than in the tests: the machine is shared and the tests must no
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from collections.abc import Callable
@@ -57,7 +58,7 @@ def hostile(n: int = 10_000) -> None:
     print(f"{'family':38} {'n':>9} {'2n':>9} {'4n':>9}  2n/n 4n/2n")
     for name, make in FAMILIES.items():
         times = [_time_one(make(size)) for size in (n, 2 * n, 4 * n)]
-        ratios = [b / a if a > 0 else float("nan") for a, b in zip(times, times[1:])]
+        ratios = [b / a if a > 0 else float("nan") for a, b in itertools.pairwise(times)]
         print(f"{name:38} {times[0]:8.4f}s {times[1]:8.4f}s {times[2]:8.4f}s  {ratios[0]:4.1f} {ratios[1]:4.1f}")
 
 

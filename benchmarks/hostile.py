@@ -21,6 +21,7 @@ figures go into the issue's closing note.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import subprocess
@@ -245,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         result = _run_family(name, base, args)
         times = [float(t) for t in result.get("times") or []]  # type: ignore[attr-defined]
         peak = result.get("peak_mb")
-        ratios = [b / a if a > 0 else 0.0 for a, b in zip(times, times[1:])]
+        ratios = [b / a if a > 0 else 0.0 for a, b in itertools.pairwise(times)]
         cells = [f"{t:9.3f}" for t in times] + ["        -"] * (3 - len(times))
         ratio_cells = [f"{r:6.2f}" for r in ratios] + ["     -"] * (2 - len(ratios))
         # A ratio of two timings of a few milliseconds is noise on a shared machine: only

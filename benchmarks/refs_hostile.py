@@ -13,6 +13,7 @@ machine are too noisy to assert on.
 from __future__ import annotations
 
 import argparse
+import itertools
 import resource
 import time
 from collections.abc import Callable
@@ -55,7 +56,7 @@ def main() -> None:
     for name, (make, run, n) in FAMILIES.items():
         n = max(1, int(n * args.scale))
         times = [_seconds(make, run, n * k) for k in (1, 2, 4)]
-        ratios = [later / max(earlier, 1e-4) for earlier, later in zip(times, times[1:])]
+        ratios = [later / max(earlier, 1e-4) for earlier, later in itertools.pairwise(times)]
         print(f"{name:42} {n:>8} {times[0]:8.3f} {times[1]:8.3f} {times[2]:8.3f} {ratios[0]:6.2f} {ratios[1]:6.2f}")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 

@@ -112,6 +112,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DEFECT_CODES",
     "Banner",
     "Body",
     "Cable",
@@ -120,7 +121,6 @@ __all__ = [
     "Classification",
     "ClassifiedBy",
     "CodeInfo",
-    "DEFECT_CODES",
     "Defect",
     "DefectCode",
     "ExecutiveOrder",

@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_ERROR  # pragma: no cover - parser.error exits
 
 
-class Terminated(BaseException):  # noqa: N818 - named like KeyboardInterrupt, which it mirrors
+class Terminated(BaseException):  # named like KeyboardInterrupt, which it mirrors
     """Raised in the main thread on SIGTERM, so that a terminated run cleans up as on Ctrl-C."""
 
 

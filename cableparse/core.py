@@ -351,14 +351,20 @@ def _check_ids(
             placed=True,
         )
     serial = banner.serial if banner is not None else None
-    if header and header.station_serial is not None and serial and serial.isascii() and serial.isdigit():
-        if int(serial) % 10000 != header.station_serial:
-            defects.add(
-                "serial-mismatch",
-                f"FL3 serial #{header.station_serial:04d} does not match {serial}",
-                *defects.at("banner"),
-                placed=True,
-            )
+    if (
+        header
+        and header.station_serial is not None
+        and serial
+        and serial.isascii()
+        and serial.isdigit()
+        and int(serial) % 10000 != header.station_serial
+    ):
+        defects.add(
+            "serial-mismatch",
+            f"FL3 serial #{header.station_serial:04d} does not match {serial}",
+            *defects.at("banner"),
+            placed=True,
+        )
 
 
 def _classification(envelope: Envelope, header: Header | None, body: Body | None, defects: Defects) -> Classification | None:
@@ -446,7 +452,7 @@ def parse(
         envelope = extract(source, format)
     except CableParseError:
         raise
-    except Exception as error:  # noqa: BLE001 - a container bug must not escape lenient mode
+    except Exception as error:  # a container bug must not escape lenient mode
         # The containers are tested never to raise; this keeps the API's promise if one does.
         if strict:
             raise CableParseError(f"{format} container could not be read: {error}", code="container-error") from error
@@ -459,7 +465,7 @@ def parse(
         return parse_envelope(envelope, strict=strict, reference_id=reference_id)
     except CableParseError:
         raise
-    except Exception as error:  # noqa: BLE001 - the API promises CableParseError only
+    except Exception as error:  # the API promises CableParseError only
         # A bug in the parser (issue 13: int() of a DE serial of thousands of digits). Strict
         # mode raises the promised error; lenient mode keeps the container's metadata and
         # says what happened in an internal-error defect rather than raising.
@@ -563,7 +569,7 @@ def iter_cables(
             if errors == "raise":
                 raise
             record = reject(item, error)
-        except Exception as error:  # noqa: BLE001 - the API promises CableParseError only
+        except Exception as error:  # the API promises CableParseError only
             record = reject(item, error)
             if errors == "raise":
                 raise CableParseError(record.message, code="internal-error", line=record.line) from error

@@ -208,7 +208,7 @@ def _expand(paths: Paths, storage_options: Mapping[str, Any]) -> list[_Input]:
 def _open(source: _Input, storage_options: Mapping[str, Any]) -> IO[bytes]:
     """A seekable binary file object for one input (not decompressed)."""
     if not source.remote:
-        return open(source.url, "rb")  # noqa: SIM115 - the caller closes it
+        return open(source.url, "rb")  # the caller closes it
     opened: IO[bytes] = fsspec.open(source.url, mode="rb", **storage_options).open()
     return opened
 

@@ -50,7 +50,7 @@ class Defects:
     line of the file).
     """
 
-    __slots__ = ("items", "strict", "line_offset", "line_map", "flat", "reference_id", "marks")
+    __slots__ = ("flat", "items", "line_map", "line_offset", "marks", "reference_id", "strict")
 
     def __init__(self, *, strict: bool = False, reference_id: str | None = None) -> None:
         self.items: list[Defect] = []

@@ -91,7 +91,7 @@ def check_strict(source: str | bytes, *, format: str = "auto") -> None:
         cable = parse_any(source, format=format, strict=True)
     except CableParseError:
         return
-    except Exception as error:  # noqa: BLE001 - any other exception is the failure we look for
+    except Exception as error:  # any other exception is the failure we look for
         raise AssertionError(f"strict parse raised {type(error).__name__}: {error}") from error
     assert not cable.defects, f"strict parse returned defects {cable.defects}"
 

@@ -44,10 +44,10 @@ def _hypothesis_setup_hook() -> None:
     setup()
 
 
-import attrs  # noqa: E402 - after the hook, see above
-from hypothesis import strategies as st  # noqa: E402
+import attrs  # imports after the hook on purpose, see above
+from hypothesis import strategies as st
 
-from .models import Cable, Recipient, Reference  # noqa: E402
+from .models import Cable, Recipient, Reference
 
 __all__ = [
     "CableParts",

@@ -19,15 +19,15 @@ pytest.importorskip("dask")
 pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
 
-import fsspec  # noqa: E402
-import pyarrow.parquet as pq  # noqa: E402
-from distributed import Client, LocalCluster  # noqa: E402
+import fsspec
+import pyarrow.parquet as pq
+from distributed import Client, LocalCluster
 
-import cableparse  # noqa: E402
-import cableparse.dask as cdask  # noqa: E402
-from cableparse import Cable, CableError, to_dict  # noqa: E402
-from cableparse.cli import main  # noqa: E402
-from cableparse.sinks.parquet import cable_schema, read_parquet  # noqa: E402
+import cableparse
+import cableparse.dask as cdask
+from cableparse import Cable, CableError, to_dict
+from cableparse.cli import main
+from cableparse.sinks.parquet import cable_schema, read_parquet
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

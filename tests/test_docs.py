@@ -198,7 +198,7 @@ def test_the_runner_finds_and_runs_blocks() -> None:
     code = _with_assertions("x.y  # 'a'\nf(x)  # not a literal\n", "here")
     assert code.splitlines()[1] == "f(x)  # not a literal"
     namespace = {"x": type("X", (), {"y": "b"})}
-    with pytest.raises(AssertionError, match="here: the doc says x.y is 'a'; it is 'b'"):
+    with pytest.raises(AssertionError, match=re.escape("here: the doc says x.y is 'a'; it is 'b'")):
         exec(code.splitlines()[0], namespace)
 
 

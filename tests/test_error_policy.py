@@ -50,7 +50,7 @@ def _entry_points(tmp_path: Path) -> dict[str, Callable[..., Any]]:
 @pytest.mark.parametrize("name", ["parse", "iter_cables", "convert", "read_cables", "to_parquet"])
 def test_unknown_format_is_misuse(tmp_path: Path, name: str) -> None:
     if name == "parse":
-        call: Callable[..., Any] = lambda path, **kw: cableparse.parse(path.read_bytes(), **kw)  # noqa: E731
+        call: Callable[..., Any] = lambda path, **kw: cableparse.parse(path.read_bytes(), **kw)
     else:
         points = _entry_points(tmp_path)
         if name not in points:

@@ -22,7 +22,7 @@ from cableparse.sinks.sqlite import SqliteSink
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "fixtures" / "sample-dump.csv"
 CORPUS = ROOT.parent / "shared" / "corpus"
-UTC = dt.timezone.utc  # noqa: UP017 - datetime.UTC needs Python 3.11
+UTC = dt.timezone.utc  # datetime.UTC needs Python 3.11
 
 needs_corpus = pytest.mark.skipif(not (CORPUS / "MANIFEST.tsv").is_file(), reason="../shared/corpus is not available here")
 
@@ -348,7 +348,7 @@ def test_readme_recipe_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
     code = re.search(r"```python\n(.*?)```", section, re.DOTALL)
     assert code is not None
     monkeypatch.chdir(ROOT)
-    exec(compile(code.group(1), "README.md", "exec"), {})  # noqa: S102 - our own documentation
+    exec(compile(code.group(1), "README.md", "exec"), {})  # our own documentation
     printed = capsys.readouterr().out.strip()
     expected = next(line for line in code.group(1).splitlines() if line.startswith("# "))[2:]
     assert printed == expected

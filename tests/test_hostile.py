@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 import os
 import sys
@@ -38,7 +39,7 @@ def _rows() -> list[bytes]:
     offsets = [item.offset for item in iter_envelopes(io.BytesIO(data))]
     assert all(offset is not None for offset in offsets)
     bounds = [*(o for o in offsets if o is not None), len(data)]
-    return [data[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [data[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 ROWS = _rows()

@@ -178,10 +178,10 @@ def test_cell_with_several_codes_and_ranges() -> None:
 
 # -- the sample cable (08MEXICO23) ------------------------------------------------------------
 
-FL2 = "RUEHCD RUEHGD RUEHHO RUEHMC RUEHNG RUEHNL RUEHRD RUEHRS RUEHTM".split()
+FL2 = ["RUEHCD", "RUEHGD", "RUEHHO", "RUEHMC", "RUEHNG", "RUEHNL", "RUEHRD", "RUEHRS", "RUEHTM"]
 FL3 = ["RUEHME"]
 TO = ["RUEHC"]
-INFO = "RUEHXC RUEAWJA RUEHC RUEATRS RUCPDOC RHMFIUU RHEHNSC RUEABND RUEAHLA".split()
+INFO = ["RUEHXC", "RUEAWJA", "RUEHC", "RUEATRS", "RUCPDOC", "RHMFIUU", "RHEHNSC", "RUEABND", "RUEAHLA"]
 UNLISTED = {"RHMFIUU", "RUEATRS"}
 
 

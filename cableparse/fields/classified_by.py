@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 from typing import Any, NamedTuple
 
@@ -27,19 +28,7 @@ from ._tokens import is_token
 # Title, rank, office and connective words that come before or instead of a name. All the
 # Classified By lines of the corpus were read to make it (grep -i 'classified by').
 _TITLE_WORDS = frozenset(
-    """
-    AMBASSADOR AMB AMBASSADORS DCM CHARGE CHARGÉ CHG D' D'AFFAIRES AFFAIRES A.I. A.I AI DEPUTY CHIEF OF MISSION COM CDA
-    COUNSELOR COUNSELLOR COUNSELORS COUNS MINISTER MINISTER-COUNSELOR MIN POLITICAL ECONOMIC ECONOMICS ECON POL POLECON
-    POLITICAL/ECONOMIC POL/ECON ECON/POL MIL POL-MIL POLMIL OFFICER OFFICERS OFF POLOFF ECONOFF POLCOUNS ECONCOUNS
-    CONSUL GENERAL CG ACG PO PRINCIPAL ACTING A/ ASSISTANT SECRETARY UNDER DAS PDAS A/S SENIOR ADVISOR ADVISER DIRECTOR
-    DIR DEPUTY COORDINATOR COORD SECTION HEAD DEFENSE ATTACHE ATTACHÉ DATT LABOR LEGAL PUBLIC AFFAIRS PAO MANAGEMENT
-    MGMT REGIONAL SECURITY RSO CONSULAR ENVIRONMENT SCIENCE TECHNOLOGY HEALTH COMMERCIAL AGRICULTURAL AGRICULTURE
-    COUNSEL INTERAGENCY PROVINCIAL INTERIM ASSOCIATE SPECIAL ENVOY REPRESENTATIVE REP PERMANENT ALTERNATE
-    EXECUTIVE ASSISTANT EXEC PRESIDENT VICE TEAM LEADER LEAD STAFF DESK CHAIR CHAIRMAN MEMBER CHG. AMB.
-    THE FOR AND OF TO AT ON IN & -
-    PA P/E E/P PE EP POL/C ECON/C AIT USEU USNATO USUN USOSCE NAS WHA EAP EUR NEA SCA AF ISN INR IPC OPS CTC
-    SCI NSC OES PM DRL IO CA S/CT CT ECA IIP USAID AID DEA FBI DHS ICE DAO DIA MLO ODC OMC NCIS
-    """.split()
+    ["AMBASSADOR", "AMB", "AMBASSADORS", "DCM", "CHARGE", "CHARGÉ", "CHG", "D'", "D'AFFAIRES", "AFFAIRES", "A.I.", "A.I", "AI", "DEPUTY", "CHIEF", "OF", "MISSION", "COM", "CDA", "COUNSELOR", "COUNSELLOR", "COUNSELORS", "COUNS", "MINISTER", "MINISTER-COUNSELOR", "MIN", "POLITICAL", "ECONOMIC", "ECONOMICS", "ECON", "POL", "POLECON", "POLITICAL/ECONOMIC", "POL/ECON", "ECON/POL", "MIL", "POL-MIL", "POLMIL", "OFFICER", "OFFICERS", "OFF", "POLOFF", "ECONOFF", "POLCOUNS", "ECONCOUNS", "CONSUL", "GENERAL", "CG", "ACG", "PO", "PRINCIPAL", "ACTING", "A/", "ASSISTANT", "SECRETARY", "UNDER", "DAS", "PDAS", "A/S", "SENIOR", "ADVISOR", "ADVISER", "DIRECTOR", "DIR", "DEPUTY", "COORDINATOR", "COORD", "SECTION", "HEAD", "DEFENSE", "ATTACHE", "ATTACHÉ", "DATT", "LABOR", "LEGAL", "PUBLIC", "AFFAIRS", "PAO", "MANAGEMENT", "MGMT", "REGIONAL", "SECURITY", "RSO", "CONSULAR", "ENVIRONMENT", "SCIENCE", "TECHNOLOGY", "HEALTH", "COMMERCIAL", "AGRICULTURAL", "AGRICULTURE", "COUNSEL", "INTERAGENCY", "PROVINCIAL", "INTERIM", "ASSOCIATE", "SPECIAL", "ENVOY", "REPRESENTATIVE", "REP", "PERMANENT", "ALTERNATE", "EXECUTIVE", "ASSISTANT", "EXEC", "PRESIDENT", "VICE", "TEAM", "LEADER", "LEAD", "STAFF", "DESK", "CHAIR", "CHAIRMAN", "MEMBER", "CHG.", "AMB.", "THE", "FOR", "AND", "OF", "TO", "AT", "ON", "IN", "&", "-", "PA", "P/E", "E/P", "PE", "EP", "POL/C", "ECON/C", "AIT", "USEU", "USNATO", "USUN", "USOSCE", "NAS", "WHA", "EAP", "EUR", "NEA", "SCA", "AF", "ISN", "INR", "IPC", "OPS", "CTC", "SCI", "NSC", "OES", "PM", "DRL", "IO", "CA", "S/CT", "CT", "ECA", "IIP", "USAID", "AID", "DEA", "FBI", "DHS", "ICE", "DAO", "DIA", "MLO", "ODC", "OMC", "NCIS"]
 )
 # Words after a name that belong to it (04NEWDELHI7091 "Robert O. Blake, Jr.").
 _SUFFIXES = frozenset({"JR", "JR.", "SR", "SR.", "II", "III", "IV"})
@@ -68,7 +57,7 @@ def _is_title(word: str) -> bool:
     if humps:
         # EconChief, PolCouns: every capitalised piece a title word. LeBaron is no title.
         bounds = [0, *humps, len(stripped)]
-        if all(stripped[a:b].upper() in _TITLE_WORDS for a, b in zip(bounds, bounds[1:])):
+        if all(stripped[a:b].upper() in _TITLE_WORDS for a, b in itertools.pairwise(bounds)):
             return True
     if len(upper) >= 7 and upper.isalpha():
         # Typos of long titles: 07BAKU1268 "Ambasador", 09KABUL3161 "CooQnator".

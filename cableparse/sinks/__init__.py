@@ -26,8 +26,8 @@ from .jsonl import JsonlSink, read_jsonl
 from .sqlite import SqliteSink, read_sqlite
 
 __all__ = [
-    "SINK_KINDS",
     "OUTPUT_FORMATS",
+    "SINK_KINDS",
     "NullSink",
     "Sink",
     "SinkError",

@@ -60,7 +60,7 @@ class Sink(abc.ABC):
     def abort(self) -> None:
         """Drop everything written; the output path is left as it was. Idempotent."""
 
-    def __enter__(self: _S) -> _S:  # noqa: PYI019 - typing.Self needs Python 3.11
+    def __enter__(self: _S) -> _S:  # typing.Self needs Python 3.11
         return self
 
     def __exit__(

@@ -298,7 +298,7 @@ class _ParquetTables(_Tables):
 
     def discard(self) -> None:
         for table in self._tables:
-            with contextlib.suppress(Exception):  # noqa: BLE001, S110 - thrown away; keep the original error
+            with contextlib.suppress(Exception):  # thrown away; keep the original error
                 table.close()
         for atomic in self._atomic:
             atomic.discard()
@@ -369,7 +369,7 @@ class _DatasetTables(_Tables):
 
     def discard(self) -> None:
         for table in self._open.values():
-            with contextlib.suppress(Exception):  # noqa: BLE001, S110 - thrown away; keep the original error
+            with contextlib.suppress(Exception):  # thrown away; keep the original error
                 table.close()
         remove_tree(self._temp)
 

@@ -14,6 +14,7 @@ compare both encoders byte for byte on the corpus and on generated cables.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -138,10 +139,8 @@ class JsonLinesFile:
             return
         self._closed = True
         if self._atomic is None:
-            try:
+            with contextlib.suppress(OSError):  # a closed pipe must not hide the original error
                 self._file.flush()
-            except OSError:  # a closed pipe must not hide the original error
-                pass
             return
         try:
             self._close_files()

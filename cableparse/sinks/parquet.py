@@ -325,7 +325,7 @@ class ParquetSink(Sink):
         self._closed = True
         try:
             self._writer.close()
-        except Exception:  # noqa: BLE001, S110 - the file is thrown away; keep the original error
+        except Exception:  # noqa: BLE001 - the file is thrown away; keep the original error
             pass
         finally:
             self._atomic.discard()
@@ -406,7 +406,7 @@ class ParquetDatasetSink(Sink):
         self._closed = True
         try:
             self._finish_writer()
-        except Exception:  # noqa: BLE001, S110 - thrown away; keep the original error
+        except Exception:  # noqa: BLE001 - thrown away; keep the original error
             pass
         finally:
             remove_tree(self._temp)

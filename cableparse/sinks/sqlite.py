@@ -486,7 +486,7 @@ class SqliteSink(Sink):
         try:
             if db is not None:
                 db.close()
-        except Exception:  # noqa: BLE001, S110 - the file is deleted; keep the original error
+        except Exception:  # noqa: BLE001 - the file is deleted; keep the original error
             pass
         self._atomic.discard()
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import gzip
 import io
+import itertools
 import random
 from pathlib import Path
 
@@ -184,7 +185,7 @@ def test_arbitrary_cut_points_partition_the_records(big_csv: tuple[Path, list[li
     cuts = sorted(set(rng.sample(cuts, 12) + [rng.randrange(1, len(data)) for _ in range(12)]))
     bounds = [0, *cuts, len(data)]
     union = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         union += [e.offset for e in read_all(path, a, b)]
     assert union == single
 
@@ -367,7 +368,7 @@ def test_escape_dense_fields(tail: str) -> None:
     fields = ["1", "1/1/2000 1:00", "X", "O", "C", "", 'h "a" ' * 12, body]
     data = (row(fields) + row(["2", "1/1/2000 1:00", "Y", "O", "C", "", "h", "b"])).encode()
     items = list(iter_csv_envelopes(io.BytesIO(data), source="x"))
-    assert [fields_of(e) for e in items if isinstance(e, Envelope)][0] == fields
+    assert next(fields_of(e) for e in items if isinstance(e, Envelope)) == fields
     assert len(items) == 2 and all(isinstance(e, Envelope) and not e.defects for e in items)
     csv.field_size_limit(2**31 - 1)
     assert next(csv.reader(io.StringIO(data.decode()), escapechar="\\"))[7] == body

@@ -20,7 +20,7 @@ from cableparse.models import (
     Tag,
 )
 
-UTC = dt.timezone.utc  # noqa: UP017 - datetime.UTC needs Python 3.11
+UTC = dt.timezone.utc  # datetime.UTC needs Python 3.11
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 """``../shared`` beside the repository; tests that need it skip when it is absent."""

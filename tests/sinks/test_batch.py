@@ -182,7 +182,7 @@ def real_cables() -> list[Cable]:
     return cables
 
 
-@pytest.mark.parametrize("ext", SINKS + ["-dataset/"])
+@pytest.mark.parametrize("ext", [*SINKS, "-dataset/"])
 def test_real_cables_round_trip(tmp_path: Path, real_cables: list[Cable], ext: str) -> None:
     _needs(ext)
     from cableparse.sinks import open_sink
