@@ -433,11 +433,12 @@ def _strip_end_mark(text: str) -> str:
 
 # Lines after the signature that are not part of it: a trailing classification line, the
 # end-of-message signs, the "2004CARACA01080 - CONFIDENTIAL" footer of some dumps, quote and
-# rule lines, a scraper's version stamp.
+# rule lines, a scraper's version stamp, and the message centre's note that a copy was not
+# relayed (04VATICAN3810: "Nicholson", then "NOTE: NOT PASSED TO ABOVE ADDRESSEE(S)" and NNNN).
 _TRAILING = re.compile(
     r"^(?:(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|NOFORN|SIPDIS|SENSITIVE|"
     r"CLASSIFICATION:?)\b.*|NNNN|BT|#\d{1,5}|[\"'>.\-=_*~ ]*|\d{4}[A-Z]{2,10}\d{5}\s*-.*|v\d+(?:\.\d+)+|"
-    r".*CABLE ENDS.*|.*Classified Website:\s*X+)$"
+    r".*CABLE ENDS.*|.*Classified Website:\s*X+|NOTE:?\s+NOT PASSED\b.*)$"
 )
 _PARTICLE = r"(?:[Vv]an|[Vv]on|[Dd]e|[Dd]el|[Dd]i|[Dd]u|[Ll]a|[Ll]e|[Dd]er|[Tt]en)"
 # A signature line: surnames in capitals ("BASSETT", "VAN VOORST", "Leslie BASSETT") or one

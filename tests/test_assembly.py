@@ -84,6 +84,9 @@ def test_no_summary_without_label_or_end_mark() -> None:
          ("NICHOLSON",)),
         ("1. Text of the cable.\n\nSHAPIRO\n\n2004CARACA01080 - CONFIDENTIAL\n", ("SHAPIRO",)),
         ("1. Text of the cable.\n\nHARDT\nNNNN\n", ("HARDT",)),
+        # 04VATICAN3810: the message centre's relay note follows the signature.
+        ("1. Text of the cable.\n\nNicholson\n\n\nNOTE: NOT PASSED TO ABOVE ADDRESSEE(S)\nNNNN\n\n"
+         " 2004VATICA03810 - Classification: UNCLASSIFIED\n", ("Nicholson",)),
         # Reflowed pages end the last sentence and the signature on one line (09CAIRO1261).
         ("1. Text of the cable. Egypt declined such an exchange. SCOBEY\n", ("SCOBEY",)),
         ("1. Text of the cable. END COMMENT. Scobey\n", ("Scobey",)),
