@@ -235,7 +235,9 @@ def interpret_subject(text: str) -> tuple[str, str | None, str]:
     return label, portion, rest
 
 
-_PARAGRAPH = re.compile(r"\s*[¶\ufffd]?(\d{1,2})\s*\.\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*")
+# The full stop is optional: PARA_NUMBER also takes a number before a portion mark alone
+# (04CHENNAI1392: "1 (U) SUMMARY:").
+_PARAGRAPH = re.compile(r"\s*[¶\ufffd]?(\d{1,2})\s*\.?\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*")
 
 
 def split_paragraph(text: str) -> tuple[int | None, str | None, str]:

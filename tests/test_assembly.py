@@ -264,3 +264,14 @@ def test_repeated_front_matter_lines_are_all_kept() -> None:
     found = cableparse.parse("UNCLAS MEXICO 000023\n\n" + lines + "\n1. Text.\n", format="text").body
     assert found is not None
     assert len(found.tags) == 2000
+
+
+def test_paragraph_number_without_a_full_stop_before_a_portion_mark() -> None:
+    # 04CHENNAI1392: "1 (U) SUMMARY:" opens paragraph 1 and its summary; 10KABUL85 ends with
+    # "13 (U) CODEL McCain was unable to clear this message."
+    found = body("1 (U) SUMMARY: Four blasts hit the city. END SUMMARY.\n\n2. (U) Text.\n\n13 (U) Not cleared.\n")
+    assert [(p.number, p.classification) for p in found.paragraphs] == [(1, "U"), (2, "U"), (13, "U")]
+    assert found.summary == "Four blasts hit the city."
+    # A wrapped line that starts with a number and a bracket stays text.
+    found = body("1. (U) The talks ended on June\n12 (see reftel) without a deal.\n")
+    assert [p.number for p in found.paragraphs] == [1]
