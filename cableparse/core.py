@@ -125,6 +125,11 @@ def parse_header(text: str, defects: Defects) -> Header | None:
 _REFLOWED_KEYWORDS = re.compile(
     # (?<!\s) and the possessive \s++ try each run of blanks once: linear on long runs.
     r"(?<!\s)\s++(?=(?:SIPDIS|NOFORN|E\.O\.\s*1\d{3,4}|EO\s+1\d{3,4}|TAGS?:|SUBJECT:|SUBJ:|REF:|REFS:|Classified By:|CLASSIFIED BY:)(?!\w))"
+    # 10BERLIN81 glues the items with no blank at all: "Cable dated:2010-01-21T11:33:00C O N F
+    # I D E N T I A L ... BERLIN 000081SIPDISE.O. 12958: DECL: 01/22/2020TAGS: ...". Without
+    # a blank, an item starts only after the digits of a serial, date or time, or after SIPDIS.
+    r"|(?<=\d)(?=C O N F I D E N T I A L|S E C R E T|SIPDIS|E\.O\.\s*1\d{3,4}[\s:]|TAGS?:|SUBJECT:)"
+    r"|(?<=SIPDIS)(?=E\.O\.\s*1\d{3,4}[\s:]|TAGS?:|SUBJECT:)"
 )
 
 
