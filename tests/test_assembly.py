@@ -216,6 +216,20 @@ def test_subject_continuation_without_the_margin_dash() -> None:
     assert found.subject == "PAKISTAN SEES SIGNS OF UPTURN IN IRAN-SOVIET TIES"
 
 
+def test_subject_cut_by_a_blank_line_after_a_joining_word() -> None:
+    # 04YEREVAN1411 (cables.csv): "SUBJECT: PRESIDENTIAL DECREE PUTS GOAM ON THE HUNT FOR", a
+    # blank line, "REFUGEE MONEY", then paragraph 1.
+    head = "UNCLAS YEREVAN 001411\n\nTAGS: PGOV, AM\nSUBJECT: PRESIDENTIAL DECREE PUTS GOAM ON THE HUNT FOR \n \n"
+    found = cableparse.parse(head + "REFUGEE MONEY \n \n1. (U) Text.\n", format="text").body
+    assert found is not None
+    assert found.subject == "PRESIDENTIAL DECREE PUTS GOAM ON THE HUNT FOR REFUGEE MONEY"
+    assert [p.number for p in found.paragraphs] == [1]
+    # A whole subject keeps the heading after it (09RPODUBAI247 ends "VOW TO FIGHT ON").
+    text = "UNCLAS DUBAI 000247\n\nSUBJECT: REFORMISTS VOW TO FIGHT ON\n\nBACKGROUND\n\n1. Text.\n"
+    found = cableparse.parse(text, format="text").body
+    assert found is not None and found.subject == "REFORMISTS VOW TO FIGHT ON"
+
+
 def test_ref_run_onto_subject_line_is_read() -> None:
     text = "UNCLAS BRASILIA 000861\n\nTAGS: ETRD, BR\nSUBJECT: BRAZIL INSTALLATIONS REF: BRASILIA 861\n\n1. Text.\n"
     found = cableparse.parse(text, format="text", reference_id="04BRASILIA900").body
