@@ -246,7 +246,13 @@ def split_paragraph(text: str) -> tuple[int | None, str | None, str]:
     if match is None:  # pragma: no cover - PARA blocks always start with a number
         return None, None, clean_text(text)
     number, portion = match.groups()
+    if portion:
+        # 88BAGHDAD28: "1.  (C-ENTIRE TEXT)": the mark with its scope; the mark is "C".
+        portion = _ENTIRE_TEXT.sub("", portion) or portion
     return int(number), portion.upper() if portion else None, clean_text(text[match.end() :])
+
+
+_ENTIRE_TEXT = re.compile(r"[\s\-]*(?i:ENTIRE[ \t]+TEXT)$")
 
 
 _BLANK_RUN = re.compile(r"\n{3,}")

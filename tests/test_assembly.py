@@ -289,3 +289,10 @@ def test_paragraph_number_without_a_full_stop_before_a_portion_mark() -> None:
     # A wrapped line that starts with a number and a bracket stays text.
     found = body("1. (U) The talks ended on June\n12 (see reftel) without a deal.\n")
     assert [p.number for p in found.paragraphs] == [1]
+
+
+def test_portion_mark_with_its_scope() -> None:
+    # 88BAGHDAD28: "1.  (C-ENTIRE TEXT)"; 88BAGHDAD1369: "(CONFIDENTIAL-ENTIRE TEXT)".
+    found = body("1.  (C-ENTIRE TEXT)\n\n2.  ON DECEMBER 29 AMBASSADOR CALLED.\n")
+    assert [(p.number, p.classification) for p in found.paragraphs] == [(1, "C"), (2, None)]
+    assert body("1. (CONFIDENTIAL - ENTIRE TEXT) Text.\n").paragraphs[0].classification == "CONFIDENTIAL"
