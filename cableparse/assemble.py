@@ -59,6 +59,7 @@ class BodyBuilder:
         self.drafts: list[_Draft] = []
         self.markers: list[str] = []
         self._after_blank = False
+        self._previous_kind: str | None = None
         self.front_end, self.banner_index = _front_and_banner(blocks)
         self._rules: dict[str, Callable[[Block, bool], None]] = {
             "banner": self._banner,
@@ -95,6 +96,7 @@ class BodyBuilder:
             # and its rule line, with no paragraph 3 in the cable, was taken for a date).
             self._after_blank = index > 0 and _ENDS_BLANK.search(self.blocks[index - 1].text) is not None
             self._rules[block.kind](block, index <= self.front_end)
+            self._previous_kind = block.kind
         paragraphs = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
         paragraphs, signers = take_signers(paragraphs)
         if self.classified_by is None and paragraphs:
@@ -229,6 +231,12 @@ class BodyBuilder:
         self.drafts.append(_Draft(number, portion, [text]))
 
     def _text(self, block: Block, in_front: bool) -> None:
+        if self._previous_kind == "subject" and self._subject_goes_on(block.text):
+            # 04YEREVAN1411: "SUBJECT: PRESIDENTIAL DECREE PUTS GOAM ON THE HUNT FOR", a blank
+            # line, then "REFUGEE MONEY": a subject that ends on a joining word goes on.
+            assert self.subject is not None
+            self.subject = f"{self.subject} {block.text.strip()}"
+            return
         if in_front:
             for line in block.text.splitlines():
                 line = line.strip()
@@ -249,6 +257,30 @@ class BodyBuilder:
         else:
             # Unnumbered text: one paragraph per blank-line separated part (08MEXICO23).
             self.drafts.extend(_Draft(None, None, [part]) for part in cleaned.split("\n\n"))
+
+    def _subject_goes_on(self, text: str) -> bool:
+        """Is ``text`` (a block after the subject's block) the rest of a subject cut by a blank
+        line? Only when the subject ends on a word that cannot end one and ``text`` is one line
+        of capitals, as subjects are written."""
+        if self.subject is None or self.drafts:
+            return False
+        last = self.subject.rsplit(None, 1)[-1]
+        line = text.strip()
+        return (
+            last in _SUBJECT_JOINING_WORDS
+            and bool(line)
+            and "\n" not in line
+            and len(line) <= 70
+            and line.isupper()
+            and not line[0].isdigit()
+            and ":" not in line
+            and not line.startswith(("SUMMARY", "BEGIN SUMMARY"))
+        )
+
+
+# Words a subject line cannot end on: the line was cut, its rest follows.
+# ("ON", "IN", "BY" are left out: "VOW TO FIGHT ON", 09RPODUBAI247, is a whole subject.)
+_SUBJECT_JOINING_WORDS = frozenset({"A", "AN", "AND", "FOR", "FROM", "OF", "OR", "THE", "TO", "WITH"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -433,11 +465,12 @@ def _strip_end_mark(text: str) -> str:
 
 # Lines after the signature that are not part of it: a trailing classification line, the
 # end-of-message signs, the "2004CARACA01080 - CONFIDENTIAL" footer of some dumps, quote and
-# rule lines, a scraper's version stamp.
+# rule lines, a scraper's version stamp, and the message centre's note that a copy was not
+# relayed (04VATICAN3810: "Nicholson", then "NOTE: NOT PASSED TO ABOVE ADDRESSEE(S)" and NNNN).
 _TRAILING = re.compile(
     r"^(?:(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|NOFORN|SIPDIS|SENSITIVE|"
     r"CLASSIFICATION:?)\b.*|NNNN|BT|#\d{1,5}|[\"'>.\-=_*~ ]*|\d{4}[A-Z]{2,10}\d{5}\s*-.*|v\d+(?:\.\d+)+|"
-    r".*CABLE ENDS.*|.*Classified Website:\s*X+)$"
+    r".*CABLE ENDS.*|.*Classified Website:\s*X+|NOTE:?\s+NOT PASSED\b.*)$"
 )
 _PARTICLE = r"(?:[Vv]an|[Vv]on|[Dd]e|[Dd]el|[Dd]i|[Dd]u|[Ll]a|[Ll]e|[Dd]er|[Tt]en)"
 # A signature line: surnames in capitals ("BASSETT", "VAN VOORST", "Leslie BASSETT") or one

@@ -126,6 +126,22 @@ _REFLOWED_KEYWORDS = re.compile(
     # (?<!\s) and the possessive \s++ try each run of blanks once: linear on long runs.
     r"(?<!\s)\s++(?=(?:SIPDIS|NOFORN|E\.O\.\s*1\d{3,4}|EO\s+1\d{3,4}|TAGS?:|SUBJECT:|SUBJ:|REF:|REFS:|Classified By:|CLASSIFIED BY:)(?!\w))"
 )
+# 10BERLIN81 glues the items with no blank at all: "Cable dated:2010-01-21T11:33:00C O N F I D
+# E N T I A L ... BERLIN 000081SIPDISE.O. 12958: DECL: 01/22/2020TAGS: ...". Without a blank,
+# an item starts only after the digits of a serial, date or time, or after SIPDIS. The match
+# takes that digit or SIPDIS; see _glued for when it is searched at all.
+_GLUED_KEYWORDS = re.compile(
+    r"\d(?=C O N F I D E N T I A L|S E C R E T|SIPDIS|E\.O\.\s*1\d{3,4}[\s:]|TAGS?:|SUBJECT:)"
+    r"|SIPDIS(?=E\.O\.\s*1\d{3,4}[\s:]|TAGS?:|SUBJECT:)"
+)
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Does ``text[start:end]`` run front-matter items together without blanks? Only a line
+    holding SIPDIS or TAGS: is searched: digits are everywhere in a page's paragraphs."""
+    return (text.find("SIPDIS", start, end) >= 0 or text.find("TAGS:", start, end) >= 0) and (
+        _GLUED_KEYWORDS.search(text, start, end) is not None
+    )
 
 
 def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | None]:
@@ -143,7 +159,7 @@ def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | 
         end = text.find("\n", start)
         if end < 0:
             end = len(text)
-        if end - start >= 90 and _REFLOWED_KEYWORDS.search(text, start, end):
+        if end - start >= 90 and (_REFLOWED_KEYWORDS.search(text, start, end) or _glued(text, start, end)):
             long_lines.append((index, start, end))
         if end >= len(text):
             break
@@ -157,6 +173,8 @@ def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | 
     for index, start, end in long_lines:
         origins.extend(range(previous_line + 1, index + 1))
         split = _REFLOWED_KEYWORDS.sub("\n", text[start:end])
+        if _glued(split, 0, len(split)):
+            split = _GLUED_KEYWORDS.sub("\\g<0>\n", split)
         pieces.append(text[position:start])
         pieces.append(split)
         origins.extend([index + 1] * (split.count("\n") + 1))

@@ -235,7 +235,9 @@ def interpret_subject(text: str) -> tuple[str, str | None, str]:
     return label, portion, rest
 
 
-_PARAGRAPH = re.compile(r"\s*[¶\ufffd]?(\d{1,2})\s*\.\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*")
+# The full stop is optional: PARA_NUMBER also takes a number before a portion mark alone
+# (04CHENNAI1392: "1 (U) SUMMARY:").
+_PARAGRAPH = re.compile(r"\s*[¶\ufffd]?(\d{1,2})\s*\.?\s*(?:\(\s*([A-Za-z][A-Za-z/\- ]{0,30}?)\s*\))?\s*")
 
 
 def split_paragraph(text: str) -> tuple[int | None, str | None, str]:
@@ -244,7 +246,13 @@ def split_paragraph(text: str) -> tuple[int | None, str | None, str]:
     if match is None:  # pragma: no cover - PARA blocks always start with a number
         return None, None, clean_text(text)
     number, portion = match.groups()
+    if portion:
+        # 88BAGHDAD28: "1.  (C-ENTIRE TEXT)": the mark with its scope; the mark is "C".
+        portion = _ENTIRE_TEXT.sub("", portion) or portion
     return int(number), portion.upper() if portion else None, clean_text(text[match.end() :])
+
+
+_ENTIRE_TEXT = re.compile(r"[\s\-]*(?i:ENTIRE[ \t]+TEXT)$")
 
 
 _BLANK_RUN = re.compile(r"\n{3,}")

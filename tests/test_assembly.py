@@ -84,6 +84,9 @@ def test_no_summary_without_label_or_end_mark() -> None:
          ("NICHOLSON",)),
         ("1. Text of the cable.\n\nSHAPIRO\n\n2004CARACA01080 - CONFIDENTIAL\n", ("SHAPIRO",)),
         ("1. Text of the cable.\n\nHARDT\nNNNN\n", ("HARDT",)),
+        # 04VATICAN3810: the message centre's relay note follows the signature.
+        ("1. Text of the cable.\n\nNicholson\n\n\nNOTE: NOT PASSED TO ABOVE ADDRESSEE(S)\nNNNN\n\n"
+         " 2004VATICA03810 - Classification: UNCLASSIFIED\n", ("Nicholson",)),
         # Reflowed pages end the last sentence and the signature on one line (09CAIRO1261).
         ("1. Text of the cable. Egypt declined such an exchange. SCOBEY\n", ("SCOBEY",)),
         ("1. Text of the cable. END COMMENT. Scobey\n", ("Scobey",)),
@@ -213,6 +216,20 @@ def test_subject_continuation_without_the_margin_dash() -> None:
     assert found.subject == "PAKISTAN SEES SIGNS OF UPTURN IN IRAN-SOVIET TIES"
 
 
+def test_subject_cut_by_a_blank_line_after_a_joining_word() -> None:
+    # 04YEREVAN1411 (cables.csv): "SUBJECT: PRESIDENTIAL DECREE PUTS GOAM ON THE HUNT FOR", a
+    # blank line, "REFUGEE MONEY", then paragraph 1.
+    head = "UNCLAS YEREVAN 001411\n\nTAGS: PGOV, AM\nSUBJECT: PRESIDENTIAL DECREE PUTS GOAM ON THE HUNT FOR \n \n"
+    found = cableparse.parse(head + "REFUGEE MONEY \n \n1. (U) Text.\n", format="text").body
+    assert found is not None
+    assert found.subject == "PRESIDENTIAL DECREE PUTS GOAM ON THE HUNT FOR REFUGEE MONEY"
+    assert [p.number for p in found.paragraphs] == [1]
+    # A whole subject keeps the heading after it (09RPODUBAI247 ends "VOW TO FIGHT ON").
+    text = "UNCLAS DUBAI 000247\n\nSUBJECT: REFORMISTS VOW TO FIGHT ON\n\nBACKGROUND\n\n1. Text.\n"
+    found = cableparse.parse(text, format="text").body
+    assert found is not None and found.subject == "REFORMISTS VOW TO FIGHT ON"
+
+
 def test_ref_run_onto_subject_line_is_read() -> None:
     text = "UNCLAS BRASILIA 000861\n\nTAGS: ETRD, BR\nSUBJECT: BRAZIL INSTALLATIONS REF: BRASILIA 861\n\n1. Text.\n"
     found = cableparse.parse(text, format="text", reference_id="04BRASILIA900").body
@@ -261,3 +278,21 @@ def test_repeated_front_matter_lines_are_all_kept() -> None:
     found = cableparse.parse("UNCLAS MEXICO 000023\n\n" + lines + "\n1. Text.\n", format="text").body
     assert found is not None
     assert len(found.tags) == 2000
+
+
+def test_paragraph_number_without_a_full_stop_before_a_portion_mark() -> None:
+    # 04CHENNAI1392: "1 (U) SUMMARY:" opens paragraph 1 and its summary; 10KABUL85 ends with
+    # "13 (U) CODEL McCain was unable to clear this message."
+    found = body("1 (U) SUMMARY: Four blasts hit the city. END SUMMARY.\n\n2. (U) Text.\n\n13 (U) Not cleared.\n")
+    assert [(p.number, p.classification) for p in found.paragraphs] == [(1, "U"), (2, "U"), (13, "U")]
+    assert found.summary == "Four blasts hit the city."
+    # A wrapped line that starts with a number and a bracket stays text.
+    found = body("1. (U) The talks ended on June\n12 (see reftel) without a deal.\n")
+    assert [p.number for p in found.paragraphs] == [1]
+
+
+def test_portion_mark_with_its_scope() -> None:
+    # 88BAGHDAD28: "1.  (C-ENTIRE TEXT)"; 88BAGHDAD1369: "(CONFIDENTIAL-ENTIRE TEXT)".
+    found = body("1.  (C-ENTIRE TEXT)\n\n2.  ON DECEMBER 29 AMBASSADOR CALLED.\n")
+    assert [(p.number, p.classification) for p in found.paragraphs] == [(1, "C"), (2, None)]
+    assert body("1. (CONFIDENTIAL - ENTIRE TEXT) Text.\n").paragraphs[0].classification == "CONFIDENTIAL"

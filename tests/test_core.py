@@ -197,6 +197,23 @@ def test_reflowed_front_matter_is_split() -> None:
     assert "reflowed-front-matter" in [d.code for d in cable.defects]
 
 
+def test_front_matter_glued_without_blanks_is_split() -> None:
+    # 10BERLIN81 on the Cablegate site: the items run together with no blank between them.
+    text = (
+        "Cable dated:2010-01-21T11:33:00C O N F I D E N T I A L SECTION 01 OF 03 BERLIN 000081SIPDIS"
+        "E.O. 12958: DECL: 01/22/2020TAGS: PGOV PREL KNNP IR GM\n\n1. (C) SUMMARY. Text. END SUMMARY.\n"
+    )
+    cable = cableparse.parse(text, format="text")
+    assert cable.body is not None and cable.body.banner is not None
+    assert (cable.body.banner.origin, cable.body.banner.serial) == ("BERLIN", "000081")
+    assert cable.body.executive_order is not None and str(cable.body.executive_order.declassify_on) == "2020-01-22"
+    assert [t.code for t in cable.body.tags] == ["PGOV", "PREL", "KNNP", "IR", "GM"]
+    assert [p.number for p in cable.body.paragraphs] == [1]
+    # A number glued to a word that is no front-matter item is left alone.
+    prose = "C O N F I D E N T I A L STATE 000284\n\n1. (C) The 2010TAGGED items and 12SECRETS of a very long line of text.\n"
+    assert cableparse.parse(prose, format="text").body.paragraphs[0].text.startswith("The 2010TAGGED items and 12SECRETS")
+
+
 def test_canonical_id() -> None:
     assert cableparse.canonical_id("08SECSTATE145633") == "08STATE145633"
     assert cableparse.canonical_id("08ECTION01OF02MANAMA492") == "08MANAMA492"

@@ -165,6 +165,11 @@ def test_stopwords_and_punctuation_are_never_tags() -> None:
     # FINANCE); at the ends of the term they are dropped.
     assert codes("TAGS: EFIN ETRD ECONOMY AND FINANCE XY\n") == ["EFIN", "ETRD", "ECONOMY AND FINANCE", "XY"]
     assert codes("TAGS: EFIN Economy and Finance AND\n") == ["EFIN", "ECONOMY AND FINANCE"]
+    # Short capitals tied by "&" or AND are one term, not two codes-to-be (issue 12: FEE & TRADE
+    # came back as FEE and TRADE); two known codes either side stay two tags.
+    assert codes("TAGS: ETRD ECON FEE & TRADE\n") == ["ETRD", "ECON", "FEE & TRADE"]
+    assert codes("TAGS: ETRD FEE AND TRADE PREL\n") == ["ETRD", "FEE AND TRADE", "PREL"]
+    assert codes("TAGS: SNAR & KCRM AND PGOV\n") == ["SNAR", "KCRM", "PGOV"]
 
 
 def test_a_second_line_of_known_codes_continues_the_tags() -> None:

@@ -240,6 +240,16 @@ def test_fragment_of_addressee_lines_is_a_header(text: str, to: list[str], info:
         assert [r.serial for r in cable.header.info] == ["1234", "5678"]
 
 
+@pytest.mark.parametrize("text", ["XMT AMCONSUL JUBA", "XMT RUEHJB/AMCONSUL JUBA\nAMEMBASSY NAIROBI"])
+def test_fragment_of_exempted_addressees_is_a_header(text: str) -> None:
+    # An XMT line alone (issue 12's first hand-check) gave no header and the signers XMT,
+    # AMCONSUL and JUBA.
+    cable = cableparse.parse(text)
+    assert cable.header is not None
+    assert [r.address for r in cable.header.exempted] == ["AMCONSUL JUBA", "AMEMBASSY NAIROBI"][: text.count("\n") + 1]
+    assert cable.body is None
+
+
 def test_bt_ends_the_heading_of_a_whole_cable() -> None:
     text = ("FM AMEMBASSY GENEVA\nTO RUEHC/SECSTATE WASHDC 0001\nINFO RUEHGV/USMISSION GENEVA 1234\nBT\n"
             "UNCLAS GENEVA 001234\n\nE.O. 12958: N/A\nTAGS: PREL\n\n1. Text.\n")

@@ -160,6 +160,26 @@ def _term(words: list[str]) -> str:
     return " ".join(cleaned).strip(_EDGE + " ")
 
 
+# Words that tie the words either side of them into one term in a space-separated list.
+_JOINERS = frozenset({"&", "AND", "OF"})
+
+
+def _joined(words: list[tuple[str, int]]) -> frozenset[int]:
+    """Indexes of the words that a joining word (``&``, ``AND``, ``OF``) ties to its
+    neighbour in a space-separated list, unless both neighbours are known codes ("PREL AND
+    PGOV" stays two tags; "FEE & TRADE" is one term, not FEE and TRADE)."""
+    codes = [_clean(word) for word, _ in words]
+    joined: set[int] = set()
+    for index in range(1, len(codes) - 1):
+        before, after = codes[index - 1], codes[index + 1]
+        if words[index][0].upper() not in _JOINERS or not before or not after or _is_noise(before) or _is_noise(after):
+            continue
+        if _known(before) and _known(after):
+            continue
+        joined.update((index - 1, index + 1))
+    return frozenset(joined)
+
+
 def _codes(words: list[tuple[str, int]], *, spaced: bool) -> list[_Entry]:
     """Entries of words that are separate codes (a space-separated list, or a comma segment
     of known codes): runs of words that are not code-shaped make one term, a name after OVIP
@@ -167,6 +187,7 @@ def _codes(words: list[tuple[str, int]], *, spaced: bool) -> list[_Entry]:
     entries: list[_Entry] = []
     run: list[tuple[str, int]] = []
     person_next = False
+    joined = _joined(words) if spaced else frozenset()
 
     def flush() -> None:
         nonlocal person_next
@@ -177,16 +198,20 @@ def _codes(words: list[tuple[str, int]], *, spaced: bool) -> list[_Entry]:
             run.clear()
         person_next = False
 
-    for word, column in words:
+    for index, (word, column) in enumerate(words):
         code = _clean(word)
         if not code or _is_noise(code):
-            if run and code:
+            if run and (code or word in _JOINERS):
                 # Inside a run of free-text words a stopword joins them ("TAGS: EFIN ETRD
                 # ECONOMY AND FINANCE" is the term ECONOMY AND FINANCE); at a run's ends
                 # _term drops it again.
                 run.append((word, column))
             continue
         if person_next and not _known(code):
+            run.append((word, column))
+            continue
+        if index in joined:
+            # "FEE & TRADE": short capitals that a joining word ties into a term.
             run.append((word, column))
             continue
         if _code_shaped(code, word) or split_run_together(code) is not None or not spaced:
