@@ -38,6 +38,8 @@ class _Draft:
     number: int | None
     portion: str | None
     pieces: list[str]
+    blocks: list[Block] = attrs.Factory(list)
+    """The blocks the text came from, for field spans."""
 
 
 class BodyBuilder:
@@ -59,6 +61,10 @@ class BodyBuilder:
         self.drafts: list[_Draft] = []
         self.markers: list[str] = []
         self._after_blank = False
+        self.sources: dict[str, list[Block]] = {}
+        """The blocks each front-matter field came from (``"subject"``, ``"tags"``, ...)."""
+        self.paragraph_drafts: list[int] = []
+        """For each paragraph of the body, the index of the draft it was built from."""
         self._previous_kind: str | None = None
         self.front_end, self.banner_index = _front_and_banner(blocks)
         self._rules: dict[str, Callable[[Block, bool], None]] = {
@@ -97,10 +103,13 @@ class BodyBuilder:
             self._after_blank = index > 0 and _ENDS_BLANK.search(self.blocks[index - 1].text) is not None
             self._rules[block.kind](block, index <= self.front_end)
             self._previous_kind = block.kind
-        paragraphs = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
-        paragraphs, signers = take_signers(paragraphs)
+        drafted = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
+        paragraphs, signers = take_signers(drafted)
+        self.paragraph_drafts = _draft_indices(drafted, paragraphs)
         if self.classified_by is None and paragraphs:
             self.classified_by = _classified_by_in_text(paragraphs[0].text)
+            if self.classified_by is not None:
+                self.sources["classified_by"] = self.drafts[self.paragraph_drafts[0]].blocks
         body = Body(
             preamble="\n".join(part for part in self.preamble if part) or None,
             banner=self.banner,
@@ -130,6 +139,7 @@ class BodyBuilder:
 
     def _classification_line(self, block: Block) -> None:
         self.defects.mark("banner", block.line, block.column)
+        self.sources["banner"] = [block]
         banner, rest, others = read_banner(block.text)
         self.banner = banner
         for word in rest.split():
@@ -161,12 +171,14 @@ class BodyBuilder:
             self.defects.add("duplicate-eo", "second E.O. line ignored", block.line, block.column)
             return None
         self.executive_order = read_eo(block.text)
+        self.sources["eo"] = [block]
         return None
 
     def _tags(self, block: Block, in_front: bool) -> None:
         if not in_front:
             return self._text(block, in_front)
         found = read_tags(block.text)
+        self.sources.setdefault("tags", []).append(block)
         for code, message, line, column in found.pending:
             self.defects.add(code, message, block.line + (line or 1) - 1, column)
         for tag in found.tags:
@@ -190,19 +202,23 @@ class BodyBuilder:
             self._spilled_front_matter(rest, block)
         self.subject = subject or None
         self.subject_classification = portion
+        self.sources["subject"] = [block]
         return None
 
     def _spilled_front_matter(self, rest: str, block: Block) -> None:
         head = rest.lstrip()[:20].lower()
         if head.startswith("ref"):
             self.refs_texts.append(strip_refs_label(rest))
+            self.sources.setdefault("refs", []).append(block)
         elif head.startswith("classified") and self.classified_by is None:
             self.classified_by = read_classified_by(rest)
+            self.sources["classified_by"] = [block]
 
     def _refs(self, block: Block, in_front: bool) -> None:
         if not in_front:
             return self._text(block, in_front)
         self.refs_texts.append(strip_refs_label(block.text))
+        self.sources.setdefault("refs", []).append(block)
         return None
 
     def _classified_by(self, block: Block, in_front: bool) -> None:
@@ -211,6 +227,7 @@ class BodyBuilder:
         if self.classified_by is not None and self.classified_by.reasons:
             return None
         self.classified_by, tail = read_classified_by_and_tail(block.text)
+        self.sources["classified_by"] = [block]
         if _TAIL_PARAGRAPH.match(tail):
             # A reflowed page runs the first paragraph onto the Classified By line, after the
             # reasons: "... 1.4 (b) and (d) (S) Embassy Tokyo delivered ..." (09TOKYO1598),
@@ -218,7 +235,7 @@ class BodyBuilder:
             number, portion, text = split_paragraph(tail) if tail[0].isdigit() or tail[0] in "¶\ufffd" else (None, None, tail)
             if number is None and (mark := _TAIL_PORTION.match(text)) is not None:
                 portion, text = mark.group(1).upper(), text[mark.end() :]
-            self.drafts.append(_Draft(number, portion, [text]))
+            self.drafts.append(_Draft(number, portion, [text], [block]))
         return None
 
     def _paragraph(self, block: Block, in_front: bool) -> None:
@@ -227,8 +244,9 @@ class BodyBuilder:
             # 04CARACAS1508: "... (TSJ) April\n30. The bill ...": a date wrapped onto the next
             # line, not paragraph 30 after paragraph 1.
             self.drafts[-1].pieces[-1] += "\n" + clean_text(block.text)
+            self.drafts[-1].blocks.append(block)
             return
-        self.drafts.append(_Draft(number, portion, [text]))
+        self.drafts.append(_Draft(number, portion, [text], [block]))
 
     def _text(self, block: Block, in_front: bool) -> None:
         if self._previous_kind == "subject" and self._subject_goes_on(block.text):
@@ -236,6 +254,7 @@ class BodyBuilder:
             # line, then "REFUGEE MONEY": a subject that ends on a joining word goes on.
             assert self.subject is not None
             self.subject = f"{self.subject} {block.text.strip()}"
+            self.sources["subject"].append(block)
             return
         if in_front:
             for line in block.text.splitlines():
@@ -254,9 +273,10 @@ class BodyBuilder:
         if self.drafts and self.drafts[-1].number is not None:
             # Text after a numbered paragraph, up to the next number, belongs to it.
             self.drafts[-1].pieces.append(cleaned)
+            self.drafts[-1].blocks.append(block)
         else:
             # Unnumbered text: one paragraph per blank-line separated part (08MEXICO23).
-            self.drafts.extend(_Draft(None, None, [part]) for part in cleaned.split("\n\n"))
+            self.drafts.extend(_Draft(None, None, [part], [block]) for part in cleaned.split("\n\n"))
 
     def _subject_goes_on(self, text: str) -> bool:
         """Is ``text`` (a block after the subject's block) the rest of a subject cut by a blank
@@ -295,6 +315,22 @@ _TAIL_PORTION = re.compile(r"\(\s*([A-Za-z]{1,4}(?:/+[A-Za-z]{1,4})?)\s*\)\s*")
 
 
 _ENDS_BLANK = re.compile(r"\n[ \t\r]*\n[ \t\r]*$")
+
+
+def _draft_indices(drafted: Sequence[Paragraph], kept: Sequence[Paragraph]) -> list[int]:
+    """For each paragraph ``take_signers`` kept, the index of the paragraph it was drafted as
+    (it drops a paragraph that was only a signature and shortens a signed one)."""
+    indices: list[int] = []
+    index = 0
+    for paragraph in kept:
+        while index < len(drafted) and not (
+            drafted[index] is paragraph
+            or (drafted[index].number == paragraph.number and drafted[index].text.startswith(paragraph.text))
+        ):
+            index += 1
+        indices.append(min(index, len(drafted) - 1))
+        index += 1
+    return indices
 
 
 def _wrapped_number(previous: _Draft, number: int | None) -> bool:

@@ -17,6 +17,7 @@ from typing import IO, Any
 import attrs
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from . import spans
 from .assemble import BodyBuilder
 from .containers._common import ErrorsMode, FormatName
 from .defects import DefectCode
@@ -32,6 +33,7 @@ from .normalize import (
     make_id,
     parse_classification,
 )
+from .spans import Range, Spans
 from .transform import (
     Block,
     Pending,
@@ -88,7 +90,7 @@ def _run(name: str, text: str, defects: Defects) -> Any:
         code: DefectCode = "header-unreadable" if name == "header" else "body-unreadable"
         defects.add(code, f"unreadable {name} text: {error.char!r}", error.line, error.column)
         if name == "header":
-            return Header(kind="other", preamble=text.strip()), [], {}
+            return Header(kind="other", preamble=text.strip()), [], {}, []
         return [Block("text", 1, 1, text, ())]
 
 
@@ -97,8 +99,12 @@ def _place(defects: Defects, pending: list[Pending]) -> None:
         defects.add(code, message, line, column)
 
 
-def parse_header(text: str, defects: Defects) -> Header | None:
-    """The :class:`Header` of a header part, ``None`` when it is empty."""
+def parse_header(text: str, defects: Defects, provenance: list[Any] | None = None) -> Header | None:
+    """The :class:`Header` of a header part, ``None`` when it is empty.
+
+    With ``provenance`` (a list), the text the grammar read and its parts are appended to it,
+    for field spans.
+    """
     prepared, skipped = _prepare(text)
     if not prepared.strip():
         return None
@@ -106,7 +112,9 @@ def parse_header(text: str, defects: Defects) -> Header | None:
         try:
             header: Header
             pending: list[Pending]
-            header, pending, lines = _run("header", prepared, defects)
+            header, pending, lines, parts = _run("header", prepared, defects)
+            if provenance is not None:
+                provenance.append((prepared, parts))
             _place(defects, pending)
             if lines.get("dtg") is not None:
                 defects.mark("dtg", lines["dtg"], 1)
@@ -190,10 +198,12 @@ def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | 
     return "".join(pieces), to_input_line
 
 
-def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
+def parse_body(text: str, defects: Defects, provenance: list[Any] | None = None) -> tuple[Body, str | None]:
     """The :class:`Body` of a body part without its REF entries, and the REF block's text.
 
-    REF entries need the citing cable's year, which only the merge knows.
+    REF entries need the citing cable's year, which only the merge knows. With
+    ``provenance`` (a list), the text the grammar read and the :class:`BodyBuilder` that read
+    its blocks are appended to it, for field spans.
     """
     prepared, skipped = _prepare(text)
     if not prepared.strip():
@@ -204,7 +214,10 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
             blocks = _run("body", prepared, defects)
             cleaned = _without_inline_markers(blocks)
             if cleaned is blocks:
-                return BodyBuilder(blocks, defects).build()
+                builder = BodyBuilder(blocks, defects)
+                if provenance is not None:
+                    provenance.append((prepared, builder))
+                return builder.build()
             # Markers written inside lines were cut out of them: the lines around may now form
             # other blocks. Parse that text once more, so that the structure comes from the
             # text the Body keeps and parse(render(c)) finds the same blocks. Lines of the
@@ -212,7 +225,10 @@ def parse_body(text: str, defects: Defects) -> tuple[Body, str | None]:
             markers = tuple(marker for block in cleaned for marker in block.markers)
             joined, rejoin_map = _rejoined(cleaned)
             with defects.mapped(rejoin_map):
-                body, refs_text = BodyBuilder(_run("body", joined, defects), defects).build()
+                builder = BodyBuilder(_run("body", joined, defects), defects)
+                if provenance is not None:
+                    provenance.append((joined, builder))
+                body, refs_text = builder.build()
             return attrs.evolve(body, page_markers=markers), refs_text
 
 
@@ -265,12 +281,17 @@ def _year_of(cable_id: str | None) -> int | None:
     return int(cable_id[:2])
 
 
-def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: str | None = None) -> Cable:
+def parse_envelope(
+    envelope: Envelope, *, strict: bool = False, reference_id: str | None = None, spans_of: str | None = None
+) -> Cable:
     """Parse the header and body an :class:`Envelope` carries and merge in its metadata.
 
     Where the container and the cable disagree, the container value is kept and a defect
-    records the disagreement.
+    records the disagreement. With ``spans_of`` (the input the envelope was read from, as
+    text), ``Cable.spans`` gives each field's ranges in it (:mod:`cableparse.spans`).
     """
+    header_provenance: list[Any] | None = [] if spans_of is not None else None
+    body_provenance: list[Any] | None = [] if spans_of is not None else None
     defects = Defects(strict=strict, reference_id=envelope.reference_id or reference_id)
     for defect in envelope.defects:
         defects.record(defect)
@@ -279,12 +300,12 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
     header = None
     if envelope.header_text and envelope.header_text.strip():
         defects.line_offset = envelope.header_line - 1
-        header = parse_header(envelope.header_text, defects)
+        header = parse_header(envelope.header_text, defects, header_provenance)
     body = None
     refs_text = None
     if envelope.body_text is not None and envelope.body_text.strip():
         defects.line_offset = envelope.body_line - 1
-        body, refs_text = parse_body(envelope.body_text, defects)
+        body, refs_text = parse_body(envelope.body_text, defects, body_provenance)
     defects.line_offset = 0
 
     created = _created(envelope, header, defects)
@@ -325,7 +346,44 @@ def parse_envelope(envelope: Envelope, *, strict: bool = False, reference_id: st
         header=header,
         body=body,
         defects=tuple(defects.items),
+        spans=None if spans_of is None else _spans(spans_of, envelope, header, body, header_provenance, body_provenance),
     )
+
+
+_source_text = spans.source_text  # parse() has an argument named spans
+
+
+def _spans(
+    source: str,
+    envelope: Envelope,
+    header: Header | None,
+    body: Body | None,
+    header_provenance: list[Any] | None,
+    body_provenance: list[Any] | None,
+) -> Spans:
+    """Each field's ranges in ``source`` (see :mod:`cableparse.spans`)."""
+    found: dict[str, list[Range]] = {}
+    raw_end = 0
+    if header is not None and header_provenance:
+        text, parts = header_provenance[0]
+        start = spans.line_offset(source, envelope.header_line)
+        text_map = spans.align(source, text, start)
+        for path, pieces in spans.header_ranges(spans.Finder(text), header, parts).items():
+            found[path] = [mapped for piece in pieces for mapped in text_map.ranges(*piece)]
+        raw_end = text_map.runs[-1].raw_end if text_map.runs else start
+    if body is not None and body_provenance:
+        text, builder = body_provenance[0]
+        start = spans.line_offset(source, envelope.body_line)
+        if envelope.body_line <= envelope.header_line:
+            start = max(start, raw_end)  # header and body on one physical line (a flat <pre>)
+        text_map = spans.align(source, text, start)
+        cuts = [cut for block in builder.blocks for cut in block.cuts]
+        ranges = spans.body_ranges(
+            spans.Finder(text, cuts), body, builder.sources, [draft.blocks for draft in builder.drafts], builder.paragraph_drafts
+        )
+        for path, pieces in ranges.items():
+            found[path] = [mapped for piece in pieces for mapped in text_map.ranges(*piece)]
+    return spans.frozen(found)
 
 
 def _created(envelope: Envelope, header: Header | None, defects: Defects) -> _dt.datetime | None:
@@ -439,6 +497,7 @@ def parse(
     format: FormatName = "auto",
     strict: bool = False,
     reference_id: str | None = None,
+    spans: bool = False,
 ) -> Cable:
     """Parse one cable from raw text, a cables.csv row, a Cablegate HTML page or a page.
 
@@ -450,11 +509,15 @@ def parse(
     Lenient by default: returns whatever could be read, with ``defects`` for the rest. With
     ``strict=True`` the first defect raises :class:`CableParseError`, the only exception this
     function raises for text (in lenient mode only for input that is not text at all).
+
+    With ``spans=True``, ``Cable.spans`` maps each field's path to its character ranges in
+    the input (for ``bytes``, in the input decoded as UTF-8; see :mod:`cableparse.spans`).
+    Off by default, so that the default costs nothing.
     """
     from .containers import detect_format, extract
 
     if isinstance(source, os.PathLike):
-        return parse_file(source, format=format, strict=strict, reference_id=reference_id)
+        return parse_file(source, format=format, strict=strict, reference_id=reference_id, spans=spans)
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
     if not isinstance(source, (str, bytes, bytearray, memoryview)):
@@ -479,8 +542,11 @@ def parse(
         envelope = Envelope(container="text", body_text=text, defects=(problem,))
     if path_defect is not None:
         envelope = attrs.evolve(envelope, defects=(path_defect, *envelope.defects))
+    spans_of = None
+    if spans:
+        spans_of = _source_text(source)
     try:
-        return parse_envelope(envelope, strict=strict, reference_id=reference_id)
+        return parse_envelope(envelope, strict=strict, reference_id=reference_id, spans_of=spans_of)
     except CableParseError:
         raise
     except Exception as error:  # the API promises CableParseError only
@@ -533,6 +599,7 @@ def parse_file(
     format: FormatName = "auto",
     strict: bool = False,
     reference_id: str | None = None,
+    spans: bool = False,
 ) -> Cable:
     """Parse the one cable in the file at ``path`` (text, a cables.csv row, an HTML page or a page).
 
@@ -553,7 +620,7 @@ def parse_file(
     data = gunzip_bounded(data)  # gzip by content, bounded like every other entry point
     if format == "auto":
         format = detect_format(data, os.path.basename(os.fspath(path)))
-    return parse(data, format=format, strict=strict, reference_id=reference_id)
+    return parse(data, format=format, strict=strict, reference_id=reference_id, spans=spans)
 
 
 def iter_cables(

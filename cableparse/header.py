@@ -357,7 +357,7 @@ class HeaderTransformer(Transformer[Token, Any]):
 
     def sender(self, tokens: list[Token]) -> HeaderPart:
         # The FM terminal is "FM", white space, the address: drop the label.
-        return HeaderPart("sender", {"sender": collapse(str(tokens[0]).strip()[2:])}, [])
+        return HeaderPart("sender", {"sender": collapse(str(tokens[0]).strip()[2:])}, [], None, tuple(tokens))
 
     def action(self, tokens: list[Token]) -> HeaderPart:
         return HeaderPart("action", {}, [], None, tuple(tokens))
@@ -370,7 +370,7 @@ class HeaderTransformer(Transformer[Token, Any]):
         # grammar takes a keyword at any line, so the groups read as one list.
         return HeaderPart("exempt", {}, [], None, tuple(tokens))
 
-    def start(self, parts: list[HeaderPart]) -> tuple[Header, list[Pending], dict[str, int | None]]:
+    def start(self, parts: list[HeaderPart]) -> tuple[Header, list[Pending], dict[str, int | None], list[HeaderPart]]:
         parts = _with_fields(parts)
         values: dict[str, Any] = {}
         defects: list[Pending] = []
@@ -399,7 +399,8 @@ class HeaderTransformer(Transformer[Token, Any]):
         else:
             kind = "other"
         lines: dict[str, int | None] = {part.name: part.line for part in parts if part.line is not None}
-        return Header(kind=kind, **values), defects, lines
+        # The parts go back with their tokens: field spans are found from them (issue 17).
+        return Header(kind=kind, **values), defects, lines, parts
 
 
 def _with_fields(parts: list[HeaderPart]) -> list[HeaderPart]:

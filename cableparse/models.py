@@ -8,6 +8,7 @@ hashable and safe to share between threads.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from typing import Literal
 
 import attrs
@@ -261,6 +262,10 @@ class Cable:
     """Body, ``None`` when there is no text at all."""
     defects: tuple[Defect, ...] = ()
     """Everything irregular that was tolerated, in input order."""
+    spans: Mapping[str, tuple[tuple[int, int], ...]] | None = attrs.field(default=None, eq=False, repr=False)
+    """With ``parse(..., spans=True)``: field path (``"body.subject"``, ``"body.tags[2]"``) to
+    its ``(start, end)`` character ranges in the input as given; ``None`` otherwise. Not part
+    of equality: two parses of one cable are equal with or without spans."""
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
@@ -41,8 +42,13 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, _dt.date):
         return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
     if attrs.has(type(value)):
-        return {f.name: _plain(getattr(value, f.name)) for f in _fields(type(value))}
+        plain = {f.name: _plain(getattr(value, f.name)) for f in _fields(type(value))}
+        if isinstance(value, Cable) and value.spans is None:
+            del plain["spans"]  # as in to_dict: the key only when spans were asked for
+        return plain
     return value
 
 
@@ -155,7 +161,7 @@ def to_native_dict(cable: Cable) -> JSON:
 
 def _cable_dict(cable: Cable, when: When) -> JSON:
     classification = cable.classification
-    return {
+    found = {
         "reference_id": cable.reference_id,
         "canonical_id": cable.canonical_id,
         "container": cable.container,
@@ -171,6 +177,11 @@ def _cable_dict(cable: Cable, when: When) -> JSON:
         "body": None if cable.body is None else _body_dict(cable.body, when),
         "defects": [{"code": d.code, "message": d.message, "line": d.line, "column": d.column} for d in cable.defects],
     }
+    if cable.spans is not None:
+        # parse(..., spans=True): path -> [[start, end], ...]; absent otherwise, so that the
+        # output of a default parse does not change.
+        found["spans"] = {path: [list(piece) for piece in pieces] for path, pieces in cable.spans.items()}
+    return found
 
 
 def to_plain(value: Any) -> Any:
@@ -323,7 +334,14 @@ def from_dict(data: Mapping[str, Any]) -> Cable:
         header=_maybe(_header, data.get("header")),
         body=_maybe(_body, data.get("body")),
         defects=_many(defect_from_dict, data.get("defects")),
+        spans=_spans(data.get("spans")),
     )
+
+
+def _spans(data: Mapping[str, Sequence[Sequence[int]]] | None) -> Mapping[str, tuple[tuple[int, int], ...]] | None:
+    if data is None:
+        return None
+    return MappingProxyType({path: tuple((int(a), int(b)) for a, b in pieces) for path, pieces in data.items()})
 
 
 def cable_error_from_dict(data: Mapping[str, Any]) -> CableError:

@@ -49,6 +49,12 @@ class Block(NamedTuple):
     column: int
     text: str
     markers: tuple[str, ...]
+    start: int = 0
+    """Offset of the block's first character in the text the grammar read (token positions)."""
+    end: int = 0
+    """Offset just past the block's last character there."""
+    cuts: tuple[tuple[int, int], ...] = ()
+    """Ranges of page-marker lines inside ``[start, end)`` that ``text`` leaves out."""
 
 
 _MARKER_SPLIT = re.compile(
@@ -71,14 +77,20 @@ def _split_at_markers(kind: str, head: Token, markers: list[Token]) -> list[Bloc
     Each block's text is kept as a list of pieces and joined once: a paragraph cut by thousands
     of markers stays linear.
     """
-    blocks: list[tuple[str, int, int, list[str], list[str]]] = [(kind, head.line or 1, head.column or 1, [str(head)], [])]
+    blocks: list[tuple[str, int, int, list[str], list[str], list[int]]] = [
+        (kind, head.line or 1, head.column or 1, [str(head)], [], [head.start_pos or 0, head.end_pos or 0])
+    ]
     for token in markers:
         match = _MARKER_SPLIT.match(str(token))
         if match is None:  # pragma: no cover - MARKER always has a marker line
             continue
-        last_kind, _, _, pieces, found = blocks[-1]
+        last_kind, _, _, pieces, found, place = blocks[-1]
         found.append(collapse(match.group(1)))
+        # Where the marker lines are, for field spans (issue 17): [start, end, cut start, cut end...].
+        token_start = token.start_pos or 0
+        place.extend((token_start, token_start + match.start(2)))
         rest = match.group(2)
+        place[1] = token.end_pos or place[1]
         if not rest.strip():
             continue
         stripped = pieces[-1].rstrip()
@@ -93,8 +105,13 @@ def _split_at_markers(kind: str, head: Token, markers: list[Token]) -> list[Bloc
         if stripped:
             pieces.append("\n\n" if paragraph_break else "\n")
         rest_line = (token.line or 1) + str(token).count("\n", 0, match.start(2))
-        blocks.append(("text", rest_line, 1, [rest], []))
-    return [Block(kind, line, column, "".join(pieces), tuple(found)) for kind, line, column, pieces, found in blocks]
+        place[1] = place[-2]  # the block ends before the marker that ends it
+        del place[-2:]
+        blocks.append(("text", rest_line, 1, [rest], [], [token_start + match.start(2), token.end_pos or 0]))
+    return [
+        Block(kind, line, column, "".join(pieces), tuple(found), place[0], place[1], tuple(zip(place[2::2], place[3::2])))
+        for kind, line, column, pieces, found, place in blocks
+    ]
 
 
 # A page marker inside a line: pages that reflowed the text (07TRIPOLI1039: "... Expressing
@@ -161,7 +178,7 @@ def remove_inline_markers(text: str, origin: str | None) -> tuple[str, tuple[str
 def _block(kind: str, children: list[Token]) -> Block | list[Block]:
     if len(children) == 1:
         head = children[0]
-        return Block(kind, head.line or 1, head.column or 1, str(head), ())
+        return Block(kind, head.line or 1, head.column or 1, str(head), (), head.start_pos or 0, head.end_pos or 0)
     return _split_at_markers(kind, children[0], children[1:])
 
 

@@ -83,7 +83,9 @@ def test_schema_covers_every_model_field(cls: type, path: tuple[str, ...]) -> No
         else:
             arrow_type = arrow_type.field(step).type
     names = set(arrow_type.names) if isinstance(arrow_type, pa.Schema) else _schema_names(arrow_type)
-    assert names == {f.name for f in attrs.fields(cls)}
+    # Cable.spans are offsets into one input, which a dataset does not keep: left out on purpose.
+    not_stored = {"spans"} if cls is models.Cable else set()
+    assert names == {f.name for f in attrs.fields(cls)} - not_stored
 
 
 def test_row_groups_while_streaming(tmp_path: Path) -> None:
