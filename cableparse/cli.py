@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import BrokenExecutor
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -147,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print to_dict(cable) as JSON")
     show.add_argument("--format", choices=_FORMATS, default="auto", help="input format (default: detect)")
     show.add_argument("--id", metavar="REFID", help="the reference id of the cable to show (08MEXICO23)")
+    show.add_argument(
+        "--spans",
+        action="store_true",
+        help="where each field is in the input: the input with each field marked [[path: ...]] "
+        "(with --json: a \"spans\" member, path -> [[start, end], ...]); one file or '-', its first cable",
+    )
 
     check = sub.add_parser(
         "check",
@@ -388,6 +394,8 @@ def _show(args: argparse.Namespace) -> int:
     path: str = args.input
     if path != "-" and not os.path.exists(path):
         raise FileNotFoundError(2, "No such file or directory", path)
+    if args.spans:
+        return _show_spans(args)
     wanted = {args.id, canonical_id(args.id)} if args.id is not None else None
     cable: Cable | None = None
     first_error: CableError | None = None
@@ -414,6 +422,55 @@ def _show(args: argparse.Namespace) -> int:
         write_cable(cable, sys.stdout)
     sys.stdout.flush()  # a closed pipe shows up here, inside main's handler
     return EXIT_OK
+
+
+def _show_spans(args: argparse.Namespace) -> int:
+    """``show --spans``: spans are offsets into one document, so INPUT is one file or stdin."""
+    from . import parse
+    from .spans import source_text
+
+    if args.id is not None or os.path.isdir(args.input):
+        print("cableparse show: --spans takes one file or '-' (offsets are into that document), not --id or a directory",
+              file=sys.stderr)
+        return EXIT_ERROR
+    if args.input == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        with open(args.input, "rb") as file:
+            data = file.read()
+    cable = parse(data, format=args.format, spans=True)
+    if args.json:
+        from .serialize import to_dict
+
+        sys.stdout.write(json.dumps(to_dict(cable), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(marked_text(source_text(data), cable.spans or {}))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def marked_text(source: str, spans: Mapping[str, Sequence[tuple[int, int]]]) -> str:
+    """``source`` with each span marked ``[[path: ...]]`` (what ``show --spans`` prints).
+
+    A field cut by a page marker is marked once per piece. Marks nest (the summary inside its
+    paragraph): at one offset the marks that close come before those that open.
+    """
+    events: list[tuple[int, int, int, str]] = []
+    for path, pieces in spans.items():
+        for start, end in pieces:
+            # Sort key: offset, closing (0) before opening (1), then the longer span opens first.
+            events.append((start, 1, -end, f"[[{path}: "))
+            events.append((end, 0, -start, "]]"))
+    events.sort()
+    out: list[str] = []
+    position = 0
+    for offset, _, _, mark in events:
+        out.append(source[position:offset])
+        out.append(mark)
+        position = offset
+    out.append(source[position:])
+    text = "".join(out)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def _recipients(label: str, recipients: Sequence[Recipient], out: TextIO, limit: int = 5) -> None:

@@ -63,7 +63,6 @@ Spans = Mapping[str, tuple[Range, ...]]
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 # Input characters that the containers drop without a trace in the text: csv quote escapes,
 # backslashes, CR of CR LF, a byte-order mark, NULs.
-_DROPPED = frozenset('"\\\r\ufeff\x00¶')
 # What may sit between two runs of one field's text in the input without cutting the range:
 # white space, csv escapes and HTML tags (a TAGS line whose codes are links).
 _TRIVIAL_GAP = re.compile(r'(?:\s|<[^<>]*>|["\\\ufeff\x00¶])*')
@@ -78,36 +77,38 @@ class _Run(NamedTuple):
     raw_end: int
 
 
-# Where the input may stop being the text: an escape, a tag, an entity, a CR, a paragraph
-# anchor. A run of equal characters is first tried up to the next of these.
-_SPECIAL = re.compile(r'[\\"<&\r\ufeff\x00¶]')
+# Where the input may stop being the text, by container: its escapes, tags and entities, CR
+# (and a byte-order mark or NUL, which the containers drop). A run of equal characters never
+# goes past one of these; the walk decides what each one is.
+_SPECIALS = {
+    "html": re.compile("[<&\r\ufeff\x00¶]"),
+    "csv": re.compile('[\\\\"\r\ufeff\x00]'),
+    "text": re.compile("[\r\ufeff\x00]"),
+}
+_SPECIALS["page"] = _SPECIALS["csv"]
 
 
-def _common_prefix(text: str, i: int, raw: str, j: int) -> int:
-    """Length of the common prefix of ``text[i:]`` and ``raw[j:]``.
+def _common_prefix(text: str, i: int, raw: str, j: int, special: re.Pattern[str]) -> int:
+    """Length of the common prefix of ``text[i:]`` and ``raw[j:]``, up to the input's next
+    special character.
 
-    The stretch up to the input's next special character is compared in one go (in a csv row
-    or an HTML page the texts differ only there); otherwise by doubling, then halving, the
-    compared stretch. Each comparison runs in C and copies only the characters it compares.
+    The stretch up to that character is compared in one go (the texts rarely differ
+    elsewhere), else by doubling, then halving, the compared stretch. Each comparison runs in
+    C and copies only the characters it compares.
     """
     limit = min(len(text) - i, len(raw) - j)
     if limit <= 0 or text[i] != raw[j]:
         return 0
-    special = _SPECIAL.search(raw, j, j + limit)
-    good = 1
-    if special is not None and special.start() > j + 1:
-        length = special.start() - j
-        if raw.startswith(text[i : i + length], j):
-            good = length
-    elif special is None and raw.startswith(text[i : i + limit], j):
+    stop = special.search(raw, j + 1, j + limit)
+    if stop is not None:
+        limit = stop.start() - j
+    if raw.startswith(text[i : i + limit], j):
         return limit
-    step = 32
+    good, step = 1, 32
     while good + step < limit and raw.startswith(text[i + good : i + good + step], j + good):
         good += step
         step *= 2
     bad = min(limit, good + step)
-    if good + step >= limit and raw.startswith(text[i + good : i + limit], j + good):
-        return limit
     while bad - good > 1:
         middle = (good + bad) // 2
         if raw.startswith(text[i + good : i + middle], j + good):
@@ -153,14 +154,15 @@ class TextMap:
         return [(low, high) for low, high in pieces if high > low]
 
 
-def align(raw: str, text: str, start: int = 0) -> TextMap:
+def align(raw: str, text: str, start: int = 0, container: str = "text") -> TextMap:
     """Map ``text`` (what a grammar read) onto ``raw`` (the input), from ``raw[start:]`` on.
 
-    Equal stretches are found by C-speed prefix comparisons; between them the walk skips what
-    the containers dropped (HTML tags, csv escapes, CR), decodes HTML entities, lets white space
-    differ, and after anything else (a page marker cut out of a line) finds the text again a
-    little further on.
+    Equal stretches are found by C-speed prefix comparisons; between them the walk reads what
+    the container changed (``container``: HTML tags and entities, csv escapes, CR), lets white
+    space differ, and after anything else (a page marker cut out of a line) finds the text
+    again a little further on.
     """
+    special = _SPECIALS.get(container, _SPECIALS["text"])
     runs: list[_Run] = []
     i, j = 0, start
     n, m = len(text), len(raw)
@@ -173,35 +175,33 @@ def align(raw: str, text: str, start: int = 0) -> TextMap:
             j = found
             i = text.find(first_line)
     while i < n and j < m:
-        k = _common_prefix(text, i, raw, j) if text[i] == raw[j] else 0
-        if k:
+        c, r = text[i], raw[j]
+        if special.match(r):
+            step = _special(text, i, raw, j, container)
+            if step is not None:
+                text_step, raw_step = step
+                if text_step:
+                    runs.append(_Run(i, i + text_step, j, j + raw_step))
+                i, j = i + text_step, j + raw_step
+                continue
+        if c == r:
+            k = _common_prefix(text, i, raw, j, special)
             runs.append(_Run(i, i + k, j, j + k))
             i, j = i + k, j + k
-            continue
-        c, r = text[i], raw[j]
-        if r == "<":
-            close = raw.find(">", j + 1, j + 2048)
-            if close > 0 and raw.find("<", j + 1, close) < 0:
-                j = close + 1
-                continue
-        elif r == "&" and (entity := _ENTITY.match(raw, j)) is not None:
-            decoded = html.unescape(entity.group())
-            if decoded and text.startswith(decoded, i):
-                runs.append(_Run(i, i + len(decoded), j, entity.end()))
-                i, j = i + len(decoded), entity.end()
-                continue
-            if decoded.isspace() and c.isspace():
-                runs.append(_Run(i, i + 1, j, entity.end()))
-                i, j = i + 1, entity.end()
-                continue
-        if c.isspace() and r.isspace():
+        elif c.isspace() and r.isspace():
             runs.append(_Run(i, i + 1, j, j + 1))
             i, j = i + 1, j + 1
-        elif r.isspace() or r in _DROPPED:
+        elif r.isspace():
             j += 1
         elif c.isspace():
             i += 1  # a line break the parser put in (front matter run onto one line)
         else:
+            if runs and runs[-1].text_end == i and not text[i - 1].isspace() and runs[-1].text_end - runs[-1].text_start < 12:
+                # The word began to match by chance: 09BRASILIA1216's "B" of a page marker
+                # "BRASILIA 00001216 004 OF 004" taken for the "B" of "Brazil" after it. Look for
+                # the whole word again, past that start.
+                back = runs.pop()
+                i, j = back.text_start, back.raw_start + 1
             # The next word of the text (at most 12 characters): the text after it may be
             # written with entities in the input.
             word_end = i + 1
@@ -213,6 +213,35 @@ def align(raw: str, text: str, start: int = 0) -> TextMap:
             else:
                 i += 1  # a character the input does not have here: left unmapped
     return TextMap(raw, runs)
+
+
+def _special(text: str, i: int, raw: str, j: int, container: str) -> tuple[int, int] | None:
+    """What the input's special character at ``raw[j]`` is: ``(text characters, input
+    characters)`` it stands for, or ``None`` to treat it as an ordinary character."""
+    r = raw[j]
+    c = text[i]
+    if r == "<" and container == "html":
+        close = raw.find(">", j + 1, j + 2048)
+        if close > 0 and raw.find("<", j + 1, close) < 0:
+            return 0, close + 1 - j  # a tag: nothing in the text
+        return None
+    if r == "&" and container == "html":
+        entity = _ENTITY.match(raw, j)
+        if entity is None:
+            return None
+        decoded = html.unescape(entity.group())
+        if decoded and text.startswith(decoded, i):
+            return len(decoded), entity.end() - j
+        if decoded.isspace() and c.isspace():
+            return 1, entity.end() - j
+        return None
+    if r in "\\\"" and container in ("csv", "page"):
+        if j + 1 < len(raw) and raw[j + 1] == c and (r == "\\" or c == '"'):
+            return 1, 2  # an escape: \' \" \\ or ""
+        return None if c == r else (0, 1)
+    if c == r:
+        return None
+    return 0, 1  # CR, a byte-order mark, a NUL or a paragraph anchor that the text does not keep
 
 
 def line_offset(raw: str, line: int) -> int:

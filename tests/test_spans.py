@@ -1,0 +1,154 @@
+"""Field spans (issue 17): ``parse(..., spans=True)`` says where each field is in the input."""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cableparse
+from cableparse import spans
+from cableparse.cli import marked_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_PAGE = ROOT / "fixtures" / "08MEXICO23.page.txt"
+CORPUS = ROOT.parent / "shared" / "corpus"
+FORMAT_OF_SUFFIX = {".csv-row": "csv", ".html": "html", ".txt": "text"}
+
+
+def _manifest_files() -> list[Path]:
+    if not (CORPUS / "MANIFEST.tsv").is_file():
+        return []
+    names = [line.split("\t", 1)[0] for line in (CORPUS / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    return [CORPUS / name for name in names if name and Path(name).suffix in FORMAT_OF_SUFFIX]
+
+
+def _slice(source: str, cable: cableparse.Cable, path: str) -> str:
+    assert cable.spans is not None
+    return spans.span_text(source, cable.spans[path], cable.container)
+
+
+def test_spans_are_off_by_default_and_not_part_of_equality() -> None:
+    source = SEED_PAGE.read_text(encoding="utf-8")
+    plain = cableparse.parse(source)
+    with_spans = cableparse.parse(source, spans=True)
+    assert plain.spans is None
+    assert "spans" not in cableparse.to_dict(plain)  # a default parse's JSON is unchanged
+    assert with_spans.spans
+    assert with_spans == plain
+
+
+def test_seed_fields_point_at_their_text() -> None:
+    source = SEED_PAGE.read_text(encoding="utf-8")
+    cable = cableparse.parse(source, spans=True)
+    assert cable.body is not None and cable.header is not None
+    assert _slice(source, cable, "body.subject") == "DRAFT COUNTRY TERRORISM REPORT FOR 2007"
+    assert [_slice(source, cable, f"body.tags[{i}]") for i in range(4)] == ["PTER", "ASEC", "PGOV", "MX"]
+    assert _slice(source, cable, "body.refs[0]") == "STATE 145633"
+    assert _slice(source, cable, "header.dtg") == "042201Z JAN 08"
+    assert _slice(source, cable, "header.to[0]") == "RUEHC/SECSTATE WASHDC 0049"
+    assert _slice(source, cable, "body.signers[0]") == "BASSETT"
+    assert _slice(source, cable, "body.banner") == "UNCLAS SECTION 01 OF 03 MEXICO 000023"
+    assert list(spans.check(cable, source)) == []
+
+
+def test_a_paragraph_cut_by_a_page_marker_has_one_span_per_piece() -> None:
+    source = SEED_PAGE.read_text(encoding="utf-8")
+    cable = cableparse.parse(source, spans=True)
+    assert cable.spans is not None and cable.body is not None
+    cut = [path for path, pieces in cable.spans.items() if path.startswith("body.paragraphs[") and len(pieces) > 1]
+    assert cut  # 08MEXICO23 runs over three pages
+    for path in cut:
+        pieces = cable.spans[path]
+        for (_, end), (start, _) in itertools.pairwise(pieces):
+            assert "MEXICO 00000023" in source[end:start]  # the marker is between the pieces, not in them
+        assert not any("00000023" in source[a:b] for a, b in pieces)
+
+
+def test_csv_escapes_and_html_entities_map_back_to_the_raw_input() -> None:
+    row = (
+        '1,"1/4/2008 22:01","08MEXICO23","Embassy Mexico","UNCLASSIFIED","","",'
+        '"UNCLAS MEXICO 000023\n\nTAGS: PREL\nSUBJECT: MEXICO\\\'S \\"NEW\\" PLAN\n\n1. Text.\n"\n'
+    )
+    cable = cableparse.parse(row, format="csv", spans=True)
+    assert cable.body is not None and cable.body.subject == 'MEXICO\'S "NEW" PLAN'
+    assert cable.spans is not None
+    ((start, end),) = cable.spans["body.subject"]
+    assert row[start:end] == 'MEXICO\\\'S \\"NEW\\" PLAN'  # the raw text, escapes included
+    page = (
+        "<html><body><pre>UNCLAS MEXICO 000023&#x000A;&#x000A;TAGS: <a href='/tag/PREL.html'>PREL</a>&#x000A;"
+        "SUBJECT: AT&amp;T &amp; MEXICO&#x000A;&#x000A;1. Text.</pre></body></html>"
+    )
+    cable = cableparse.parse(page, format="html", spans=True)
+    assert cable.body is not None and cable.body.subject == "AT&T & MEXICO"
+    assert cable.spans is not None
+    ((start, end),) = cable.spans["body.subject"]
+    assert page[start:end] == "AT&amp;T &amp; MEXICO"
+    ((start, end),) = cable.spans["body.tags[0]"]
+    assert page[start:end] == "PREL"
+    assert list(spans.check(cable, page)) == []
+
+
+def test_bytes_offsets_count_in_the_decoded_text() -> None:
+    data = SEED_PAGE.read_bytes()
+    cable = cableparse.parse(data, spans=True)
+    text = spans.source_text(data)
+    assert list(spans.check(cable, text)) == []
+    assert cable.spans is not None
+    assert all(0 <= start < end <= len(text) for pieces in cable.spans.values() for start, end in pieces)
+
+
+def test_json_carries_spans_and_reads_them_back() -> None:
+    cable = cableparse.parse(SEED_PAGE.read_text(encoding="utf-8"), spans=True)
+    data = json.loads(json.dumps(cableparse.to_dict(cable)))
+    assert data["spans"]["body.subject"] == [list(p) for p in cable.spans["body.subject"]]  # type: ignore[index]
+    assert cableparse.from_dict(data).spans == cable.spans
+
+
+def test_marked_text_nests_and_keeps_the_input() -> None:
+    source = "abc SUBJECT TEXT def"
+    marked = marked_text(source, {"outer": ((4, 16),), "inner": ((12, 16),)})
+    assert marked == "abc [[outer: SUBJECT [[inner: TEXT]]]] def\n"
+    assert marked.replace("[[outer: ", "").replace("[[inner: ", "").replace("]]", "") == source + "\n"
+
+
+def test_show_spans_cli() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "cableparse", "show", "--spans", str(SEED_PAGE)], capture_output=True, text=True, check=True
+    )
+    assert "SUBJECT: [[body.subject: DRAFT COUNTRY TERRORISM REPORT FOR 2007]]" in run.stdout
+    run = subprocess.run(
+        [sys.executable, "-m", "cableparse", "show", "--spans", "--json", str(SEED_PAGE)], capture_output=True, text=True, check=True
+    )
+    assert "body.subject" in json.loads(run.stdout)["spans"]
+    refused = subprocess.run(
+        [sys.executable, "-m", "cableparse", "show", "--spans", str(ROOT / "fixtures")], capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "--spans" in refused.stderr
+
+
+@pytest.mark.skipif(not _manifest_files(), reason="../shared/corpus is not available here")
+def test_span_law_on_every_corpus_cable() -> None:
+    broken = []
+    with_spans: collections.Counter[str] = collections.Counter()
+    present: collections.Counter[str] = collections.Counter()
+    files = _manifest_files()
+    for path in files:
+        data = path.read_bytes()
+        cable = cableparse.parse(data, format=FORMAT_OF_SUFFIX[path.suffix], spans=True)
+        broken.extend((path.name, *failure) for failure in spans.check(cable, spans.source_text(data)))
+        body = cable.body
+        if body is not None:
+            for name, count in (("subject", bool(body.subject)), ("tags", len(body.tags)), ("refs", len(body.refs)),
+                                ("paragraphs", len(body.paragraphs)), ("banner", body.banner is not None)):
+                present[name] += int(count)
+                with_spans[name] += sum(1 for p in cable.spans or {} if p.split("[")[0] == f"body.{name}")
+    assert broken == []
+    # Nearly every field is found; the few that are not get no span rather than a wrong one.
+    for name, count in present.items():
+        assert with_spans[name] >= 0.95 * count, (name, with_spans[name], count)
