@@ -40,6 +40,8 @@ class _Draft:
     pieces: list[str]
     blocks: list[Block] = attrs.Factory(list)
     """The blocks the text came from, for field spans."""
+    whole: bool = True
+    """False for one of several paragraphs cut from one unnumbered block."""
 
 
 class BodyBuilder:
@@ -65,6 +67,8 @@ class BodyBuilder:
         """The blocks each front-matter field came from (``"subject"``, ``"tags"``, ...)."""
         self.paragraph_drafts: list[int] = []
         """For each paragraph of the body, the index of the draft it was built from."""
+        self.paragraph_intact: list[bool] = []
+        """For each paragraph, whether it is its draft as drafted (the signature not cut off)."""
         self._previous_kind: str | None = None
         self.front_end, self.banner_index = _front_and_banner(blocks)
         self._rules: dict[str, Callable[[Block, bool], None]] = {
@@ -106,6 +110,7 @@ class BodyBuilder:
         drafted = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
         paragraphs, signers = take_signers(drafted)
         self.paragraph_drafts = _draft_indices(drafted, paragraphs)
+        self.paragraph_intact = [drafted[i] is p for i, p in zip(self.paragraph_drafts, paragraphs)]
         if self.classified_by is None and paragraphs:
             self.classified_by = _classified_by_in_text(paragraphs[0].text)
             if self.classified_by is not None:
@@ -276,7 +281,8 @@ class BodyBuilder:
             self.drafts[-1].blocks.append(block)
         else:
             # Unnumbered text: one paragraph per blank-line separated part (08MEXICO23).
-            self.drafts.extend(_Draft(None, None, [part], [block]) for part in cleaned.split("\n\n"))
+            parts = cleaned.split("\n\n")
+            self.drafts.extend(_Draft(None, None, [part], [block], len(parts) == 1) for part in parts)
 
     def _subject_goes_on(self, text: str) -> bool:
         """Is ``text`` (a block after the subject's block) the rest of a subject cut by a blank

@@ -366,21 +366,15 @@ def _spans(
     raw_end = 0
     if header is not None and header_provenance:
         text, parts = header_provenance[0]
-        start = spans.line_offset(source, envelope.header_line)
-        text_map = spans.align(source, text, start, envelope.container)
+        text_map = spans.align(source, text, 0, envelope.container, line=envelope.header_line)
         for path, pieces in spans.header_ranges(spans.Finder(text), header, parts).items():
             found[path] = [mapped for piece in pieces for mapped in text_map.ranges(*piece)]
-        raw_end = text_map.runs[-1].raw_end if text_map.runs else start
+        raw_end = text_map.raw_end
     if body is not None and body_provenance:
         text, builder = body_provenance[0]
-        start = spans.line_offset(source, envelope.body_line)
-        if envelope.body_line <= envelope.header_line:
-            start = max(start, raw_end)  # header and body on one physical line (a flat <pre>)
-        text_map = spans.align(source, text, start, envelope.container)
+        text_map = spans.align(source, text, raw_end, envelope.container, line=envelope.body_line)
         cuts = [cut for block in builder.blocks for cut in block.cuts]
-        ranges = spans.body_ranges(
-            spans.Finder(text, cuts), body, builder.sources, [draft.blocks for draft in builder.drafts], builder.paragraph_drafts
-        )
+        ranges = spans.body_ranges(spans.Finder(text, cuts), body, builder)
         for path, pieces in ranges.items():
             found[path] = [mapped for piece in pieces for mapped in text_map.ranges(*piece)]
     return spans.frozen(found)

@@ -31,14 +31,18 @@ value as written (see :func:`written`).
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any
+
+from .transform import Block, paragraph_prefix_length
 
 if TYPE_CHECKING:
+    from .assemble import BodyBuilder
     from .models import Body, Cable, Header, Recipient
 
 __all__ = [
@@ -60,7 +64,6 @@ Spans = Mapping[str, tuple[Range, ...]]
 
 # --- step 3: the grammar's text back to the input ---------------------------------------------
 
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 # Input characters that the containers drop without a trace in the text: csv quote escapes,
 # backslashes, CR of CR LF, a byte-order mark, NULs.
 # What may sit between two runs of one field's text in the input without cutting the range:
@@ -70,38 +73,18 @@ _TRIVIAL_GAP = re.compile(r'(?:\s|<[^<>]*>|["\\\ufeff\x00¶])*')
 _RESYNC_WINDOW = 8192
 
 
-class _Run(NamedTuple):
-    text_start: int
-    text_end: int
-    raw_start: int
-    raw_end: int
+_Run = tuple[int, int, int, int]
+"""A stretch of the text and where the input has it: ``(text start, text end, input start,
+input end)``; plain tuples, built by the thousand on HTML pages."""
 
 
-# Where the input may stop being the text, by container: its escapes, tags and entities, CR
-# (and a byte-order mark or NUL, which the containers drop). A run of equal characters never
-# goes past one of these; the walk decides what each one is.
-_SPECIALS = {
-    "html": re.compile("[<&\r\ufeff\x00¶]"),
-    "csv": re.compile('[\\\\"\r\ufeff\x00]'),
-    "text": re.compile("[\r\ufeff\x00]"),
-}
-_SPECIALS["page"] = _SPECIALS["csv"]
-
-
-def _common_prefix(text: str, i: int, raw: str, j: int, special: re.Pattern[str]) -> int:
-    """Length of the common prefix of ``text[i:]`` and ``raw[j:]``, up to the input's next
-    special character.
-
-    The stretch up to that character is compared in one go (the texts rarely differ
-    elsewhere), else by doubling, then halving, the compared stretch. Each comparison runs in
-    C and copies only the characters it compares.
-    """
+def _common_prefix(text: str, i: int, raw: str, j: int) -> int:
+    """Length of the common prefix of ``text[i:]`` and ``raw[j:]``: the whole rest in one
+    comparison when it matches, else by doubling, then halving, the compared stretch. Each
+    comparison runs in C and copies only the characters it compares."""
     limit = min(len(text) - i, len(raw) - j)
     if limit <= 0 or text[i] != raw[j]:
         return 0
-    stop = special.search(raw, j + 1, j + limit)
-    if stop is not None:
-        limit = stop.start() - j
     if raw.startswith(text[i : i + limit], j):
         return limit
     good, step = 1, 32
@@ -124,29 +107,45 @@ class TextMap:
     def __init__(self, raw: str, runs: list[_Run]) -> None:
         self.raw = raw
         self.runs = runs
-        self._starts = [run.text_start for run in runs]
+        self._starts = [run[0] for run in runs]
+        # breaks[k]: how many of the gaps between runs 0..k hold more than white space, csv
+        # escapes and tags (a page marker): a range whose two ends have the same count is one
+        # piece, found without walking the runs between.
+        breaks: list[int] = []
+        count = 0
+        previous_end = runs[0][2] if runs else 0
+        for run in runs:
+            if run[2] != previous_end and _TRIVIAL_GAP.fullmatch(raw, previous_end, run[2]) is None:
+                count += 1
+            breaks.append(count)
+            previous_end = run[3]
+        self._breaks = breaks
 
     def ranges(self, start: int, end: int) -> list[Range]:
         """The input ranges of ``text[start:end]``: one per stretch of the input that holds it
         without a page marker (or other dropped text) in between."""
-        if end <= start or not self.runs:
-            return []
-        index = max(0, bisect.bisect_right(self._starts, start) - 1)
-        run = self.runs[index]
-        if run.text_start <= start and end <= run.text_end and run.text_end - run.text_start == run.raw_end - run.raw_start:
-            # Inside one stretch of equal text: the common case, no walk.
-            return [(run.raw_start + start - run.text_start, run.raw_start + end - run.text_start)]
-        pieces: list[list[int]] = []
         runs = self.runs
-        for position in range(index, len(runs)):  # not runs[index:]: that copies the rest
+        if end <= start or not runs:
+            return []
+        first = max(0, bisect.bisect_right(self._starts, start) - 1)
+        last = max(0, bisect.bisect_right(self._starts, end - 1) - 1)
+        if self._breaks[first] == self._breaks[last]:
+            low_run, high_run = runs[first], runs[last]
+            if start >= low_run[1] and first + 1 < len(runs):
+                low_run = runs[first + 1]  # start is in text the input does not have
+            low = low_run[2] + max(0, start - low_run[0]) if _linear(low_run) else low_run[2]
+            high = high_run[2] + min(end, high_run[1]) - high_run[0] if _linear(high_run) else high_run[3]
+            return [(low, high)] if high > low else []
+        pieces: list[list[int]] = []
+        for position in range(first, len(runs)):  # not runs[first:]: that copies the rest
             run = runs[position]
-            if run.text_start >= end:
+            if run[0] >= end:
                 break
-            if run.text_end <= start:
+            if run[1] <= start:
                 continue
-            linear = run.text_end - run.text_start == run.raw_end - run.raw_start
-            low = run.raw_start + (max(start, run.text_start) - run.text_start if linear else 0)
-            high = run.raw_end - (run.text_end - min(end, run.text_end) if linear else 0)
+            linear = _linear(run)
+            low = run[2] + (max(start, run[0]) - run[0] if linear else 0)
+            high = run[3] - (run[1] - min(end, run[1]) if linear else 0)
             if pieces and _TRIVIAL_GAP.fullmatch(self.raw, pieces[-1][1], low) is not None:
                 pieces[-1][1] = high
             else:
@@ -154,20 +153,131 @@ class TextMap:
         return [(low, high) for low, high in pieces if high > low]
 
 
-def align(raw: str, text: str, start: int = 0, container: str = "text") -> TextMap:
+def _linear(run: _Run) -> bool:
+    return run[1] - run[0] == run[3] - run[2]
+
+
+# What a container writes for one character of the cable text, or for none: HTML tags,
+# entities and paragraph anchors; csv backslash escapes and doubled quotes; CR everywhere.
+_CONTAINER_CODES = {
+    "html": re.compile(r"<[^<>]{0,2048}>|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|[\r\ufeff\x00¶]"),
+    "csv": re.compile(r'\\[\s\S]|""|[\r\ufeff\x00]'),
+    "text": re.compile(r"[\r\ufeff\x00]"),
+}
+_CONTAINER_CODES["page"] = _CONTAINER_CODES["csv"]
+
+
+@functools.lru_cache(maxsize=1024)
+def _decoded_code(code: str) -> str:
+    if code[0] == "&":
+        return html.unescape(code)
+    if code[0] == "\\":
+        return "" if code[1] == "0" else code[1]
+    if code == '""':
+        return '"'
+    return ""  # a tag, CR, a byte-order mark, a NUL, a paragraph anchor
+
+
+def decode_window(raw: str, start: int, end: int, container: str) -> tuple[str, list[_Run]]:
+    """``raw[start:end]`` as the container decodes it, and the runs that map it back: one
+    regex pass over the container's codes (an HTML page's ``&#x000A;`` on every line, a csv
+    row's ``\\'``), each code a run of its own, the text between them runs of equal text."""
+    pieces: list[str] = []
+    runs: list[_Run] = []
+    position, out = start, 0
+    for match in _CONTAINER_CODES.get(container, _CONTAINER_CODES["text"]).finditer(raw, start, end):
+        at = match.start()
+        if at > position:
+            pieces.append(raw[position:at])
+            runs.append((out, out + at - position, position, at))
+            out += at - position
+        decoded = _decoded_code(match.group())
+        if decoded:
+            pieces.append(decoded)
+            runs.append((out, out + len(decoded), at, match.end()))
+            out += len(decoded)
+        position = match.end()
+    if end > position:
+        pieces.append(raw[position:end])
+        runs.append((out, out + end - position, position, end))
+    return "".join(pieces), runs
+
+
+class ComposedMap:
+    """A :class:`TextMap` onto a container's decoded text, then the decoding's runs back to
+    the input."""
+
+    def __init__(self, inner: TextMap, decoding: list[_Run]) -> None:
+        self.inner = inner
+        self.decoding = decoding
+        self._starts = [run[0] for run in decoding]
+        self.runs = inner.runs
+
+    def _at(self, position: int, end: bool) -> int:
+        runs = self.decoding
+        index = max(0, bisect.bisect_right(self._starts, position - 1 if end else position) - 1)
+        run = runs[index]
+        if _linear(run):
+            return run[2] + max(0, min(position, run[1]) - run[0])
+        return run[3] if end else run[2]
+
+    def ranges(self, start: int, end: int) -> list[Range]:
+        """The input ranges of ``text[start:end]`` (see :meth:`TextMap.ranges`)."""
+        if not self.decoding:
+            return []
+        return [(low, high) for a, b in self.inner.ranges(start, end) if (high := self._at(b, True)) > (low := self._at(a, False))]
+
+    @property
+    def raw_end(self) -> int:
+        """Where in the input the mapped text ends."""
+        if not self.inner.runs:
+            return 0
+        return self._at(self.inner.runs[-1][3], True)
+
+
+def align(raw: str, text: str, start: int = 0, container: str = "text", *, line: int | None = None) -> ComposedMap:
     """Map ``text`` (what a grammar read) onto ``raw`` (the input), from ``raw[start:]`` on.
 
-    Equal stretches are found by C-speed prefix comparisons; between them the walk reads what
-    the container changed (``container``: HTML tags and entities, csv escapes, CR), lets white
-    space differ, and after anything else (a page marker cut out of a line) finds the text
+    Two steps: the input from where the text starts is decoded as its container writes text
+    (HTML tags and entities, csv escapes, CR), keeping where each piece came from; ``text`` is
+    then aligned with that decoded text (:func:`align_text`), which differs only where the
+    parser changed it (white space, front matter split into lines, page markers cut out of
+    lines). The text starts at its first line as written, looked for from ``start``; where
+    the input writes that line otherwise (an entity in it), at ``line`` (1-based), if given.
+    """
+    # Where to look from: a Cablegate page's text is inside its <pre> (its navigation above
+    # holds words such as CONFIDENTIAL); elsewhere from the part's line, when given.
+    pre = raw.find("<pre", start) if container == "html" else -1
+    if pre >= 0:
+        start = pre
+    elif line is not None:
+        start = max(start, line_offset(raw, line))
+    probe = text.lstrip()[:24].split("\n", 1)[0].rstrip()
+    found = raw.find(probe, start) if probe else -1
+    if found >= 0:
+        start = found
+    # A window, not the rest of a whole dump or page: the input of a part is at most a few
+    # times the length of its text (an HTML page writes eight characters for every line end).
+    end = min(len(raw), start + (3 if container == "html" else 2) * len(text) + 1024)
+    if container == "html":
+        close = raw.find("</pre>", start, end)
+        end = close if close >= 0 else end
+    decoded, decoding = decode_window(raw, start, end, container)
+    return ComposedMap(align_text(decoded, text), decoding)
+
+
+def align_text(raw: str, text: str, start: int = 0) -> TextMap:
+    """Map ``text`` onto the plain text ``raw`` from ``raw[start:]`` on.
+
+    Equal stretches are found by C-speed prefix comparisons; between them the walk lets white
+    space differ and, after anything else (a page marker cut out of a line), finds the text
     again a little further on.
     """
-    special = _SPECIALS.get(container, _SPECIALS["text"])
     runs: list[_Run] = []
     i, j = 0, start
     n, m = len(text), len(raw)
-    # Start where the text's first line is, when the input has it as written: a flat HTML
-    # <pre> holds the header lines before the body on the same physical line (06BERN1971).
+    # Start where the text's first line is: a flat HTML <pre> holds the header lines before
+    # the body on the same physical line (06BERN1971).
     first_line = text[: text.find("\n")].strip()[:40] if "\n" in text else text.strip()[:40]
     if first_line:
         found = raw.find(first_line, start)
@@ -176,83 +286,54 @@ def align(raw: str, text: str, start: int = 0, container: str = "text") -> TextM
             i = text.find(first_line)
     while i < n and j < m:
         c, r = text[i], raw[j]
-        if special.match(r):
-            step = _special(text, i, raw, j, container)
-            if step is not None:
-                text_step, raw_step = step
-                if text_step:
-                    runs.append(_Run(i, i + text_step, j, j + raw_step))
-                i, j = i + text_step, j + raw_step
-                continue
         if c == r:
-            k = _common_prefix(text, i, raw, j, special)
-            runs.append(_Run(i, i + k, j, j + k))
+            k = _common_prefix(text, i, raw, j)
+            runs.append((i, i + k, j, j + k))
             i, j = i + k, j + k
         elif c.isspace() and r.isspace():
-            runs.append(_Run(i, i + 1, j, j + 1))
+            runs.append((i, i + 1, j, j + 1))
             i, j = i + 1, j + 1
         elif r.isspace():
             j += 1
         elif c.isspace():
             i += 1  # a line break the parser put in (front matter run onto one line)
         else:
-            if runs and runs[-1].text_end == i and not text[i - 1].isspace() and runs[-1].text_end - runs[-1].text_start < 12:
-                # The word began to match by chance: 09BRASILIA1216's "B" of a page marker
-                # "BRASILIA 00001216 004 OF 004" taken for the "B" of "Brazil" after it. Look for
-                # the whole word again, past that start.
-                back = runs.pop()
-                i, j = back.text_start, back.raw_start + 1
-            # The next word of the text (at most 12 characters): the text after it may be
-            # written with entities in the input.
-            word_end = i + 1
-            while word_end < n and word_end - i < 12 and not text[word_end].isspace():
-                word_end += 1
-            found = raw.find(text[i:word_end], j, j + _RESYNC_WINDOW)
-            if found > j:
-                j = found
-            else:
-                i += 1  # a character the input does not have here: left unmapped
+            i, j = _resync(runs, text, i, raw, j)
     return TextMap(raw, runs)
 
 
-def _special(text: str, i: int, raw: str, j: int, container: str) -> tuple[int, int] | None:
-    """What the input's special character at ``raw[j]`` is: ``(text characters, input
-    characters)`` it stands for, or ``None`` to treat it as an ordinary character."""
-    r = raw[j]
-    c = text[i]
-    if r == "<" and container == "html":
-        close = raw.find(">", j + 1, j + 2048)
-        if close > 0 and raw.find("<", j + 1, close) < 0:
-            return 0, close + 1 - j  # a tag: nothing in the text
-        return None
-    if r == "&" and container == "html":
-        entity = _ENTITY.match(raw, j)
-        if entity is None:
-            return None
-        decoded = html.unescape(entity.group())
-        if decoded and text.startswith(decoded, i):
-            return len(decoded), entity.end() - j
-        if decoded.isspace() and c.isspace():
-            return 1, entity.end() - j
-        return None
-    if r in "\\\"" and container in ("csv", "page"):
-        if j + 1 < len(raw) and raw[j + 1] == c and (r == "\\" or c == '"'):
-            return 1, 2  # an escape: \' \" \\ or ""
-        return None if c == r else (0, 1)
-    if c == r:
-        return None
-    return 0, 1  # CR, a byte-order mark, a NUL or a paragraph anchor that the text does not keep
+def _resync(runs: list[_Run], text: str, i: int, raw: str, j: int) -> tuple[int, int]:
+    """Where to go on after ``text[i]`` and ``raw[j]`` differ (not in white space): the next
+    word of the text, found a little further on in the input."""
+    if runs and runs[-1][1] == i and not text[i - 1].isspace():
+        # The word began to match by chance: 09BRASILIA1216's "B" of a page marker
+        # "BRASILIA 00001216 004 OF 004" taken for the "B" of "Brazil" after it. Look for the
+        # whole word again, past that start.
+        back = runs.pop()
+        word = i
+        while word > back[0] and not text[word - 1].isspace():
+            word -= 1
+        if word > back[0] and _linear(back):
+            runs.append((back[0], word, back[2], back[2] + word - back[0]))
+            j = back[2] + word - back[0] + 1
+        else:
+            j = back[2] + 1
+        i = word
+    word_end = i + 1
+    while word_end < len(text) and word_end - i < 12 and not text[word_end].isspace():
+        word_end += 1
+    found = raw.find(text[i:word_end], j, j + _RESYNC_WINDOW)
+    if found > j:
+        return i, found
+    return i + 1, j  # a character the input does not have here: left unmapped
 
 
 def line_offset(raw: str, line: int) -> int:
     """Offset of the first character of 1-based ``line`` in ``raw`` (its end when too short)."""
-    offset = 0
-    for _ in range(line - 1):
-        found = raw.find("\n", offset)
-        if found < 0:
-            return len(raw)
-        offset = found + 1
-    return offset
+    if line <= 1:
+        return 0
+    rest = raw.split("\n", line - 1)  # in C: twice as fast as a loop of find()
+    return len(raw) - len(rest[-1]) if len(rest) == line else len(raw)
 
 
 # --- step 2: values inside their blocks -------------------------------------------------------
@@ -335,6 +416,14 @@ class Finder:
                 return walked
             at = text.find(first, at + 1, limit)
         return None
+
+    def block_tail(self, value: str, start: int, end: int) -> list[Range] | None:
+        """``value`` as the rest of a block ``[start, end)`` from its first word on."""
+        head = value.split(None, 1)
+        if not head:
+            return None
+        at = self.text.find(head[0], start, end)
+        return self._pieces(at, end) if at >= 0 else None
 
     def _walk(self, words: Sequence[str], at: int, limit: int) -> list[Range] | None:
         """``words`` one by one from ``at``, across white space and page-marker lines."""
@@ -529,33 +618,21 @@ def frozen(spans: dict[str, list[Range]]) -> Spans:
 # --- step 1 and 2 together: the fields of a body and a header ----------------------------------
 
 
-class _Blocky(Protocol):
-    start: int
-    end: int
-    text: str
+_Blocky = Block
 
 
 def _region(blocks: Sequence[_Blocky]) -> Range:
     return blocks[0].start, max(block.end for block in blocks)
 
 
-def body_ranges(
-    finder: Finder,
-    body: Body,
-    sources: Mapping[str, Sequence[_Blocky]],
-    drafts: Sequence[Sequence[_Blocky]],
-    paragraph_drafts: Sequence[int],
-) -> dict[str, list[Range]]:
-    """The ranges, in the text the body grammar read, of the body's fields.
-
-    ``sources`` names the blocks each front-matter field came from, ``drafts`` the blocks of
-    each drafted paragraph and ``paragraph_drafts`` the draft of each paragraph (see
-    :class:`~cableparse.assemble.BodyBuilder`).
-    """
+def body_ranges(finder: Finder, body: Body, builder: BodyBuilder) -> dict[str, list[Range]]:
+    """The ranges, in the text the body grammar read, of the body's fields, from the blocks
+    the :class:`~cableparse.assemble.BodyBuilder` read each of them from."""
+    sources = builder.sources
     found = _front_matter_ranges(finder, body, sources)
     _list_ranges(finder, found, "body.tags", [words_of(tag.code) for tag in body.tags], sources.get("tags"))
     _list_ranges(finder, found, "body.refs", [words_of(ref.text) for ref in body.refs], sources.get("refs"))
-    _text_ranges(finder, found, body, drafts, paragraph_drafts)
+    _text_ranges(finder, found, body, builder)
     return found
 
 
@@ -593,14 +670,22 @@ def _list_ranges(
             cursor = pieces[-1][1]
 
 
-def _text_ranges(
-    finder: Finder, found: dict[str, list[Range]], body: Body, drafts: Sequence[Sequence[_Blocky]], paragraph_drafts: Sequence[int]
-) -> None:
+def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, builder: BodyBuilder) -> None:
     """Paragraphs (each after the one before), the summary inside them, the signers after."""
     cursor = 0
+    drafts, intact = builder.drafts, builder.paragraph_intact
     for index, paragraph in enumerate(body.paragraphs):
-        start, limit = _region(drafts[paragraph_drafts[index]])
-        pieces = finder.find(paragraph.text, max(start, cursor), limit)
+        draft = drafts[builder.paragraph_drafts[index]]
+        blocks = draft.blocks
+        if len(blocks) == 1 and draft.whole and intact[index] and not blocks[0].cuts:
+            # The paragraph is its one block's text from its first word on, white space
+            # aside (split_paragraph and clean_text change nothing else): no check needed.
+            block = blocks[0]
+            start = block.start + (paragraph_prefix_length(block.text) if block.kind == "paragraph" else 0)
+            pieces = finder.block_tail(paragraph.text, max(start, cursor), block.end)
+        else:
+            start, limit = _region(blocks)
+            pieces = finder.find(paragraph.text, max(start, cursor), limit)
         if pieces:
             found[f"body.paragraphs[{index}]"] = pieces
             cursor = pieces[-1][1]

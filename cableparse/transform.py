@@ -269,6 +269,13 @@ def split_paragraph(text: str) -> tuple[int | None, str | None, str]:
     return int(number), portion.upper() if portion else None, clean_text(text[match.end() :])
 
 
+def paragraph_prefix_length(text: str) -> int:
+    """How many characters of a numbered paragraph's block are its number and portion mark
+    (what :func:`split_paragraph` takes off)."""
+    match = _PARAGRAPH.match(text)
+    return match.end() if match else 0
+
+
 _ENTIRE_TEXT = re.compile(r"[\s\-]*(?i:ENTIRE[ \t]+TEXT)$")
 
 
