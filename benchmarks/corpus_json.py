@@ -45,10 +45,16 @@ def dump(corpus: Path, out: Path) -> int:
     return count
 
 
+def _outputs(path: Path) -> dict[str, str]:
+    """``file<TAB>spans`` to its whole line."""
+    with path.open(encoding="utf-8") as lines:
+        return {"\t".join(line.split("\t", 2)[:2]): line for line in lines}
+
+
 def compare(old: Path, new: Path) -> int:
     """Print each file whose JSON differs; the exit status is the number of differences."""
-    before = dict(line.rstrip("\n").rsplit("\t", 1)[0:1] + [line] for line in old.open(encoding="utf-8"))
-    after = dict(line.rstrip("\n").rsplit("\t", 1)[0:1] + [line] for line in new.open(encoding="utf-8"))
+    before = _outputs(old)
+    after = _outputs(new)
     differ = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
     for key in differ:
         print("differs:", key)
