@@ -7,6 +7,7 @@ shapes the terminals know, glued in every order (where a hand-written scanner wo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 import cableparse
 from cableparse._cache import clear_caches
 from cableparse.fields import banner as banner_module
+from cableparse.grammar import terminal_regex
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FORMATS = {".csv-row": "csv", ".html": "html", ".txt": "text"}
@@ -88,3 +90,66 @@ def test_banner_scanner_agrees_with_the_grammar_on_the_corpus() -> None:
     assert texts  # the reader ran, so the check is not vacuous
     for text in texts:
         assert banner_module._scan(text) == banner_module._parse_with_grammar(text), text
+
+
+# --- HEADLESS's first-character guard (grammars/terminals.lark) ------------------------------
+
+_GUARD = "(?=[\\d¶\ufffd(A-Z]|ta|(?i:e[. \to]|cl|si))"  # as Lark gives it: tab and U+FFFD decoded
+
+
+def _headless() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """HEADLESS as the grammar has it, and without the guard that only makes it faster."""
+    guarded = terminal_regex("terminals", "HEADLESS")
+    assert guarded.count(_GUARD) == 1
+    return re.compile(guarded), re.compile(guarded.replace(_GUARD, "", 1))
+
+
+_HEADS = [
+    "1.", "12 (C)", "¶3.", "\ufffd4 .", "٣.", "E.O. 12958", "e o 1958", "Eo(1999", "TAGS", "tags", "Tags ", "AGS:",
+    "SUBJECT:", "Subj", "REF:", "Ref(s):", "REF A", "Ref B:", "PROGRAM REF.", "RETEL:", "Classified by", "CLASSIFIED BY",
+    "(U) classified  by", "cLaSsIfIeD by", "SIPDIS", "sipdis", "ſipdis", "SİPDIS", "MEXICO 00000023 002 OF 003",
+    "PAGE 02 ", "UNCLAS SECTION 1", "CONFIDENTIAL", "C O N F I D E N T I A L MADRID 0023", "NNNN", "the", "and", "İ",
+    "K", "ta", "e.", "cl", "si", "(", "-", "",
+]
+
+
+@settings(max_examples=400)
+@given(
+    st.sampled_from(["", " ", "\t", "  \t"]),
+    st.lists(st.sampled_from(_HEADS), max_size=3),
+    st.sampled_from(["", " ", "\t", ":", "\n", " x\n"]),
+)
+def test_headless_guard_changes_no_match_on_generated_lines(lead: str, heads: list[str], end: str) -> None:
+    guarded, unguarded = _headless()
+    line = lead + " ".join(heads) + end + "\n"
+    assert bool(guarded.match(line)) == bool(unguarded.match(line))
+
+
+@given(st.text(max_size=12))
+def test_headless_guard_changes_no_match_on_any_text(text: str) -> None:
+    guarded, unguarded = _headless()
+    assert bool(guarded.match(text + "\n")) == bool(unguarded.match(text + "\n"))
+
+
+def test_headless_guard_lets_every_first_character_through_that_a_head_can_start_with() -> None:
+    # Every code point, alone and before each letter a head's second character can be: the
+    # case-blind heads (E.O., classified by, SIPDIS) match letters that fold to e, c or s.
+    guarded, unguarded = _headless()
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        if not re.match(r"(?i:[ecs])|[\d¶\ufffd(A-Zt]", char) and re.match(r"(?i:[a-z])", char) is None:
+            continue  # neither can open a head: nothing to compare
+        for second in (".", " ", "O", "l", "L", "i", "I", "a", "AGS", "1", "2.", "1. x"):
+            line = f"{char}{second}\n"
+            assert bool(guarded.match(line)) == bool(unguarded.match(line)), line
+
+
+@needs_corpus
+def test_headless_guard_changes_no_match_on_corpus_lines() -> None:
+    guarded, unguarded = _headless()
+    lines = {line for path in CORPUS.iterdir() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()}
+    assert len(lines) > 1000
+    for line in lines:
+        assert bool(guarded.match(line + "\n")) == bool(unguarded.match(line + "\n")), line
