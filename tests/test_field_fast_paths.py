@@ -7,6 +7,7 @@ shapes the terminals know, glued in every order (where a hand-written scanner wo
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 import cableparse
 from cableparse._cache import clear_caches
 from cableparse.fields import banner as banner_module
+from cableparse.fields import classified_by as classified_by_module
 from cableparse.grammar import terminal_regex
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -153,3 +155,39 @@ def test_headless_guard_changes_no_match_on_corpus_lines() -> None:
     assert len(lines) > 1000
     for line in lines:
         assert bool(guarded.match(line + "\n")) == bool(unguarded.match(line + "\n")), line
+
+
+# --- Classified By: typos of long titles (fields/classified_by.py) ----------------------------
+
+
+@st.composite
+def _near_titles(draw: st.DrawFn) -> str:
+    """A long title with a few letters changed, dropped or added, or letters at random."""
+    if draw(st.booleans()):
+        return draw(st.text(alphabet="ABCDEFGHILMNOPRSTUVÉ", min_size=7, max_size=14))
+    word = list(draw(st.sampled_from(classified_by_module._LONG_TITLES)))
+    for _ in range(draw(st.integers(0, 3))):
+        position = draw(st.integers(0, len(word) - 1))
+        letter = draw(st.sampled_from("AEIOUNRSTQ"))
+        match draw(st.sampled_from(["change", "drop", "add"])):
+            case "change":
+                word[position] = letter
+            case "drop" if len(word) > 7:
+                del word[position]
+            case _:
+                word.insert(position, letter)
+    return "".join(word)
+
+
+@settings(max_examples=500)
+@given(_near_titles())
+def test_long_title_typos_are_found_as_difflib_finds_them(word: str) -> None:
+    expected = bool(difflib.get_close_matches(word, classified_by_module._LONG_TITLES, n=1, cutoff=0.8))
+    assert classified_by_module._near_long_title(word) is expected
+
+
+def test_long_title_typos_of_real_cables_are_titles() -> None:
+    # 07BAKU1268 "Ambasador", 09KABUL3161 "CooQnator"; a surname is none.
+    assert classified_by_module._near_long_title("AMBASADOR")
+    assert classified_by_module._near_long_title("COOQNATOR")
+    assert not classified_by_module._near_long_title("RICHARDSON")

@@ -61,7 +61,56 @@ def _is_title(word: str) -> bool:
             return True
     if len(upper) >= 7 and upper.isalpha():
         # Typos of long titles: 07BAKU1268 "Ambasador", 09KABUL3161 "CooQnator".
-        return bool(difflib.get_close_matches(upper, _LONG_TITLES, n=1, cutoff=0.8))
+        return _near_long_title(upper)
+    return False
+
+
+_CUTOFF = 0.8
+
+
+def _letter_bits(word: str) -> int:
+    """The letters of an ASCII word as a set of (letter, occurrence) bits: the popcount of two
+    words' bits AND-ed is the size of their letters' multiset intersection."""
+    bits = 0
+    seen: dict[str, int] = {}
+    for char in word:
+        count = seen.get(char, 0)
+        seen[char] = count + 1
+        bits |= 1 << (ord(char) * 32 + count)
+    return bits
+
+
+@functools.lru_cache(maxsize=1)
+def _long_title_bits() -> tuple[tuple[str, int, int], ...]:
+    return tuple((title, len(title), _letter_bits(title)) for title in _LONG_TITLES)
+
+
+def _near_long_title(upper: str) -> bool:
+    """``bool(difflib.get_close_matches(upper, _LONG_TITLES, n=1, cutoff=0.8))``, faster.
+
+    ``get_close_matches`` keeps a title when three ratios are at least the cutoff: one from
+    the lengths, one from the letters in common counted as multisets (``quick_ratio``), then the
+    real one. The first two are the same sums here, the second one AND of two integers instead
+    of a dictionary walk per title; the real ratio is asked of difflib for the few titles left.
+    A person's name of seven letters or more ("Christopher") went through ~50 titles at ~2 µs
+    each (~7 µs per csv row); ``tests/test_field_fast_paths.py`` proves the answers equal.
+    """
+    if not upper.isascii() or len(upper) >= 32:  # bits for 31 repeats of a letter at most
+        return bool(difflib.get_close_matches(upper, _LONG_TITLES, n=1, cutoff=_CUTOFF))
+    bits = _letter_bits(upper)
+    length = len(upper)
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(upper)
+    for title, title_length, title_bits in _long_title_bits():
+        total = title_length + length
+        # The formulas of difflib's _calculate_ratio, so that rounding decides alike.
+        if 2.0 * min(title_length, length) / total < _CUTOFF:
+            continue
+        if 2.0 * (title_bits & bits).bit_count() / total < _CUTOFF:
+            continue
+        matcher.set_seq1(title)
+        if matcher.ratio() >= _CUTOFF:
+            return True
     return False
 
 
