@@ -15,14 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _corpus import parsed_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cableparse
+from cableparse import assemble
 from cableparse._cache import clear_caches
 from cableparse.fields import banner as banner_module
 from cableparse.fields import classified_by as classified_by_module
 from cableparse.grammar import terminal_regex
+from cableparse.models import Paragraph
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FORMATS = {".csv-row": "csv", ".html": "html", ".txt": "text"}
@@ -191,3 +194,70 @@ def test_long_title_typos_of_real_cables_are_titles() -> None:
     assert classified_by_module._near_long_title("AMBASADOR")
     assert classified_by_module._near_long_title("COOQNATOR")
     assert not classified_by_module._near_long_title("RICHARDSON")
+
+
+# --- the summary: each paragraph lower-cased once (assemble.py find_summary) ------------------
+
+
+def _summary_as_before(texts: list[str]) -> str | None:
+    """find_summary as it was before it kept each paragraph's lower case (commit c15c8ab)."""
+
+    def after_label(text: str) -> int | None:
+        start = assemble._RULES.match(text)
+        label = assemble._SUMMARY_LABEL.match(text.lower(), start.end() if start else 0)
+        if label is None:
+            return None
+        rules = assemble._RULES.match(text, label.end())
+        return rules.end() if rules else label.end()
+
+    def summary_from(index: int, start: int = 0, whole: bool = False) -> str | None:
+        if index >= len(texts):
+            return None
+        if start == 0:
+            start = after_label(texts[index]) or 0
+        if not whole:
+            whole = any(assemble._END_SUMMARY.search(texts[i].lower()) for i in range(index, min(index + 4, len(texts))))
+        pieces: list[str] = []
+        for position in range(index, len(texts)):
+            text = texts[position][start if position == index else 0 :]
+            end = assemble._END_SUMMARY.search(text.lower())
+            if end is not None:
+                pieces.append(assemble._strip_end_mark(text[: end.start()]))
+                break
+            pieces.append(text)
+            if not whole:
+                break
+        pieces = [assemble._LONE_MARKING.sub("", piece) for piece in pieces]
+        summary = assemble.collapse(" ".join(piece for piece in pieces if not assemble._RULE_LINE.match(piece.strip())))
+        return re.sub(r"^\(\s*[A-Za-z/]{1,8}\s*\)\s*", "", summary) or None
+
+    texts = texts[: assemble._SUMMARY_SEARCH_PARAGRAPHS]
+    for index, text in enumerate(texts):
+        start = after_label(text)
+        if start is not None:
+            return summary_from(index + 1, whole=True) if not text[start:].strip() else summary_from(index, start=start)
+    for index, text in enumerate(texts):
+        if assemble._END_SUMMARY.search(text.lower()):
+            return summary_from(index)
+    return None
+
+
+_SUMMARY_PIECES = [
+    "1. (C) SUMMARY:", "Summary", "-----", "\n", " ", "End Summary.", "END OF SUMMARY", "(END SUMMARY)", "begin summary:",
+    "İstanbul", "ΣΟΦΙΑΣ", "Σ", "KELVIN \u212a", "text", "(C)", "CONFIDENTIAL\n", "executive summary and comment:",
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(st.sampled_from(_SUMMARY_PIECES), max_size=6).map(" ".join), max_size=6))
+def test_summary_is_found_as_before(texts: list[str]) -> None:
+    paragraphs = [Paragraph(number=None, classification=None, text=text) for text in texts]
+    assert assemble.find_summary(paragraphs) == _summary_as_before(texts)
+
+
+@needs_corpus
+def test_summary_is_found_as_before_on_the_corpus() -> None:
+    for _, cable in parsed_corpus():
+        if cable.body is not None:
+            texts = [paragraph.text for paragraph in cable.body.paragraphs]
+            assert assemble.find_summary(cable.body.paragraphs) == _summary_as_before(texts)
