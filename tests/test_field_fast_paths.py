@@ -8,15 +8,15 @@ shapes the terminals know, glued in every order (where a hand-written scanner wo
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _corpus import parsed_corpus
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import cableparse
@@ -24,6 +24,7 @@ from cableparse import assemble
 from cableparse._cache import clear_caches
 from cableparse.fields import banner as banner_module
 from cableparse.fields import classified_by as classified_by_module
+from cableparse.fields import eo as eo_module
 from cableparse.grammar import terminal_regex
 from cableparse.models import Paragraph
 
@@ -31,31 +32,37 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FORMATS = {".csv-row": "csv", ".html": "html", ".txt": "text"}
 
 
-@contextmanager
-def _inputs_of(module: Any, name: str) -> Iterator[list[str]]:
-    """The texts that ``module.name`` is called with while the block runs."""
-    seen: list[str] = []
-    original: Callable[[str], Any] = getattr(module, name)
-
-    def spy(text: str) -> Any:
-        seen.append(text)
-        return original(text)
-
-    setattr(module, name, spy)
-    try:
-        yield seen
-    finally:
-        setattr(module, name, original)
+_SPIED = (("banner", "_scan"), ("eo", "_scan"))
 
 
-def _corpus_inputs(module: Any, name: str) -> list[str]:
+@functools.lru_cache(maxsize=1)
+def _corpus_field_inputs() -> dict[str, list[str]]:
+    """The texts each spied fast path is called with while the whole corpus is parsed (once)."""
+    modules = {"banner": banner_module, "eo": eo_module}
+    seen: dict[str, set[str]] = {name: set() for name, _ in _SPIED}
+    originals: list[tuple[Any, str, Callable[[str], Any]]] = []
+
+    def spy(name: str, original: Callable[[str], Any]) -> Callable[[str], Any]:
+        def call(text: str) -> Any:
+            seen[name].add(text)
+            return original(text)
+
+        return call
+
     clear_caches()  # a cached text would not reach the spy
-    with _inputs_of(module, name) as seen:
+    try:
+        for name, function in _SPIED:
+            original = getattr(modules[name], function)
+            originals.append((modules[name], function, original))
+            setattr(modules[name], function, spy(name, original))
         for path in sorted(CORPUS.iterdir()):
             if path.suffix in FORMATS:
                 cableparse.parse(path.read_bytes(), format=FORMATS[path.suffix])
-    clear_caches()
-    return sorted(set(seen))
+    finally:
+        for module, function, original in originals:
+            setattr(module, function, original)
+        clear_caches()
+    return {name: sorted(texts) for name, texts in seen.items()}
 
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not available here")
@@ -91,7 +98,7 @@ def test_banner_scanner_agrees_with_the_grammar_on_any_text(text: str) -> None:
 
 @needs_corpus
 def test_banner_scanner_agrees_with_the_grammar_on_the_corpus() -> None:
-    texts = _corpus_inputs(banner_module, "_scan")
+    texts = _corpus_field_inputs()["banner"]
     assert texts  # the reader ran, so the check is not vacuous
     for text in texts:
         assert banner_module._scan(text) == banner_module._parse_with_grammar(text), text
@@ -261,3 +268,34 @@ def test_summary_is_found_as_before_on_the_corpus() -> None:
         if cable.body is not None:
             texts = [paragraph.text for paragraph in cable.body.paragraphs]
             assert assemble.find_summary(cable.body.paragraphs) == _summary_as_before(texts)
+
+
+# --- the E.O. line (fields/eo.py) --------------------------------------------------------------
+
+_EO_PIECES = [
+    "E.O.", "EO", "E. O.", "e.o.", "12958", "(13526)", "1.6X1", ":", ";", ",", ".", "DECL", "DECL:", "DECLASSIFY ON:",
+    "Declassify on", "DECLl:", "01/31/2016", "2015-12-31", "1/2/15", "JUNE 12, 2009", "12 Jun 2009", "N/A", "OADR", "X1",
+    "TAGS:", "TAGS", "Subject:", "SUBJ", "PREL", "\\", "(", "",
+]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.tuples(st.sampled_from(_EO_PIECES), st.sampled_from(_GAPS)), max_size=8), st.sampled_from(["", " ", "\t"]))
+def test_eo_scanner_agrees_with_the_grammar_on_generated_lines(pieces: list[tuple[str, str]], lead: str) -> None:
+    head = lead + "".join(piece + gap for piece, gap in pieces)
+    assert eo_module._scan(head) == eo_module._line_with_grammar(head)
+
+
+@example("E.O. 12958: DECL: 01/31/2016")
+@example("  E.O.(13526); N/A TAGS: PREL")
+@given(st.text(alphabet="E.O 12958:/DECLTAGS\t\n-x", max_size=30))
+def test_eo_scanner_agrees_with_the_grammar_on_any_text(head: str) -> None:
+    assert eo_module._scan(head) == eo_module._line_with_grammar(head)
+
+
+@needs_corpus
+def test_eo_scanner_agrees_with_the_grammar_on_the_corpus() -> None:
+    heads = _corpus_field_inputs()["eo"]
+    assert heads
+    for head in heads:
+        assert eo_module._scan(head) == eo_module._line_with_grammar(head), head
