@@ -106,7 +106,7 @@ def test_banner_scanner_agrees_with_the_grammar_on_the_corpus() -> None:
 
 # --- HEADLESS's first-character guard (grammars/terminals.lark) ------------------------------
 
-_GUARD = "(?=[\\d¶\ufffd(A-Z]|ta|(?i:e[. \to]|cl|si))"  # as Lark gives it: tab and U+FFFD decoded
+_GUARD = "(?=[\\d¶\ufffd(]|[A-Z][A-Z .'\\-\t]|Ta|Su|Re|ta|(?i:e[. \to]|cl|si))"  # as Lark gives it: tab and U+FFFD decoded
 
 
 def _headless() -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -153,7 +153,9 @@ def test_headless_guard_lets_every_first_character_through_that_a_head_can_start
         char = chr(code)
         if not re.match(r"(?i:[ecs])|[\d¶\ufffd(A-Zt]", char) and re.match(r"(?i:[a-z])", char) is None:
             continue  # neither can open a head: nothing to compare
-        for second in (".", " ", "O", "l", "L", "i", "I", "a", "AGS", "1", "2.", "1. x"):
+        for second in (".", " ", "O", "l", "L", "i", "I", "a", "AGS", "1", "2.", "1. x", "ubj:", "UBJECT:", "ef:", "EF A", "eftel:",
+                       "AGE 2 ", "ROGRAM REF:", "EXICO 00000023 002 OF 003", "\t00000023 002 OF 003", " O N F I D E N T I A L MADRID 12",
+                       "-X 00000023 002 OF 003", "NNN", "IPDIS", "ipdis"):
             line = f"{char}{second}\n"
             assert bool(guarded.match(line)) == bool(unguarded.match(line)), line
 
