@@ -32,13 +32,13 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FORMATS = {".csv-row": "csv", ".html": "html", ".txt": "text"}
 
 
-_SPIED = (("banner", "_scan"), ("eo", "_scan"))
+_SPIED = (("banner", "_scan"), ("eo", "_scan"), ("classified_by", "_parse"))
 
 
 @functools.lru_cache(maxsize=1)
 def _corpus_field_inputs() -> dict[str, list[str]]:
     """The texts each spied fast path is called with while the whole corpus is parsed (once)."""
-    modules = {"banner": banner_module, "eo": eo_module}
+    modules = {"banner": banner_module, "eo": eo_module, "classified_by": classified_by_module}
     seen: dict[str, set[str]] = {name: set() for name, _ in _SPIED}
     originals: list[tuple[Any, str, Callable[[str], Any]]] = []
 
@@ -301,3 +301,35 @@ def test_eo_scanner_agrees_with_the_grammar_on_the_corpus() -> None:
     assert heads
     for head in heads:
         assert eo_module._scan(head) == eo_module._line_with_grammar(head), head
+
+
+# --- Classified By from the token stream (fields/classified_by.py, grammar.TokenRunner) ---------
+
+_CLASSIFIED_PIECES = [
+    "Classified By:", "CLASSIFIED BY", "classified by", "(U) Classified by:", "Classified By: Classified by", "John",
+    "Doe", "JR.", "Ambassador", "A/DCM", "AF/C", "-", ".", ",", ";", ":", "(", ")", "for reasons", "Reasons:", "REASON",
+    "rea sons", "per", "under section", "for", "1.4", "1.5", "15.", "1 .5", "1,4", "(b)", "(d)", "b", "D", "and", "a nd",
+    "or", "&", "B/D", "E.O.", "12958", "Derived from", "1.", "(S)", "Embassy", "text", "", "\n",
+]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_CLASSIFIED_PIECES), max_size=12))
+def test_classified_by_from_tokens_agrees_with_the_grammar_on_generated_lines(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    assert classified_by_module._parse(text) == classified_by_module._parse_with_grammar(text)
+
+
+@example("Classified By: Political Section Chief Francisco L. Palmieri; Reasons 1 .5 (b) and (d).")
+@example("CLASSIFIED BY AMBASSADOR CHARLES P. RIES. E.O. 12958 REASONS: 1.4 (B) AND (D) (S) Embassy Tokyo delivered")
+@given(st.text(alphabet="Clasifed By:RFO145.(bd)n ,;-\n", max_size=40))
+def test_classified_by_from_tokens_agrees_with_the_grammar_on_any_text(text: str) -> None:
+    assert classified_by_module._parse(text) == classified_by_module._parse_with_grammar(text)
+
+
+@needs_corpus
+def test_classified_by_from_tokens_agrees_with_the_grammar_on_the_corpus() -> None:
+    texts = _corpus_field_inputs()["classified_by"]
+    assert texts
+    for text in texts:
+        assert classified_by_module._parse(text) == classified_by_module._parse_with_grammar(text), text
