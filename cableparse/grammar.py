@@ -113,6 +113,10 @@ def terminal_regexes(grammar: str, terminals: tuple[str, ...]) -> dict[str, str]
     return {name: parser.get_terminal(name).pattern.to_regexp() for name in terminals}
 
 
+_MAX_STEPS = 1 << 14
+"""Most automaton steps a :class:`TokenRunner` keeps (a field grammar uses a few hundred)."""
+
+
 class TokenRunner:
     """A field grammar's contextual lexer and LALR automaton, run in Python without reductions.
 
@@ -193,5 +197,7 @@ class TokenRunner:
             if key in steps:
                 stack = steps[key]
             else:
-                stack = steps[key] = self._step(stack, kind)
+                stack = self._step(stack, kind)
+                if len(steps) < _MAX_STEPS:  # a grammar with nesting could make stacks without end
+                    steps[key] = stack
         return found if stack is not None else None
