@@ -434,11 +434,49 @@ _RULES = re.compile(r"^(?:[ \t]*[-=_*]{3,}[ \t]*(?:\n|$)|[ \t]*\n)+")
 _SUMMARY_SEARCH_PARAGRAPHS = 8
 
 
-def _after_label(text: str) -> int | None:
-    """Where the summary starts in ``text`` when it opens with a Summary label or heading."""
+class _Lowered:
+    """The summary's paragraphs lower-cased once each, and where End Summary is in each.
+
+    The label and End Summary are searched in lower-cased text (see above); the search used to
+    lower a paragraph up to four times (label, End Summary ahead, End Summary in the piece).
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self._lowered: dict[int, str] = {}
+        self._ends: dict[int, int | None] = {}
+
+    def lowered(self, index: int) -> str:
+        """``texts[index].lower()``."""
+        found = self._lowered.get(index)
+        if found is None:
+            found = self._lowered[index] = self.texts[index].lower()
+        return found
+
+    def end(self, index: int, start: int = 0) -> int | None:
+        """Where End Summary starts in ``texts[index][start:]`` (an offset in that slice, as
+        ``_END_SUMMARY.search(texts[index][start:].lower())`` gives it), ``None`` without one."""
+        if start == 0:
+            if index not in self._ends:
+                match = _END_SUMMARY.search(self.lowered(index))
+                self._ends[index] = match.start() if match else None
+            return self._ends[index]
+        text = self.texts[index]
+        if text.isascii():
+            # ASCII lowers letter by letter: the slice's lower case is the lower case's slice,
+            # and the pattern has no look-behind or anchor that the slice's start would change.
+            match = _END_SUMMARY.search(self.lowered(index), start)
+            return match.start() - start if match else None
+        match = _END_SUMMARY.search(text[start:].lower())
+        return match.start() if match else None
+
+
+def _after_label(text: str, lowered: str | None = None) -> int | None:
+    """Where the summary starts in ``text`` when it opens with a Summary label or heading
+    (``lowered``: ``text.lower()`` when the caller has it)."""
     start = _RULES.match(text)
     offset = start.end() if start else 0
-    label = _SUMMARY_LABEL.match(text.lower(), offset)
+    label = _SUMMARY_LABEL.match(text.lower() if lowered is None else lowered, offset)
     if label is None:
         return None
     rules = _RULES.match(text, label.end())
@@ -452,46 +490,48 @@ def find_summary(paragraphs: Sequence[Paragraph]) -> str | None:
     Without a label, the paragraph that ends in ``End Summary`` is the summary (spec 2.9).
     """
     texts = [p.text for p in paragraphs[:_SUMMARY_SEARCH_PARAGRAPHS]]
+    lowered = _Lowered(texts)
     for index, text in enumerate(texts):
-        start = _after_label(text)
+        start = _after_label(text, lowered.lowered(index))
         if start is None:
             continue
         if not text[start:].strip():
             # A "Summary" heading: the summary is the next paragraph(s), up to End Summary.
-            return _summary_from(texts, index + 1, whole=True)
-        return _summary_from(texts, index, start=start)
-    for index, text in enumerate(texts):
-        if _END_SUMMARY.search(text.lower()):
-            return _summary_from(texts, index)
+            return _summary_from(lowered, index + 1, whole=True)
+        return _summary_from(lowered, index, start=start)
+    for index in range(len(texts)):
+        if lowered.end(index) is not None:
+            return _summary_from(lowered, index)
     return None
 
 
-def _summary_from(texts: Sequence[str], index: int, *, start: int = 0, whole: bool = False) -> str | None:
+def _summary_from(lowered: _Lowered, index: int, *, start: int = 0, whole: bool = False) -> str | None:
     """From ``texts[index][start:]`` to End Summary; past the paragraph only when End Summary
     follows within a few paragraphs (or ``whole``, after a heading)."""
+    texts = lowered.texts
     if index >= len(texts):
         return None
     if start == 0:
-        start = _after_label(texts[index]) or 0  # "Begin summary:" after a heading
+        start = _after_label(texts[index], lowered.lowered(index)) or 0  # "Begin summary:" after a heading
     if not whole:
-        ends = [i for i in range(index, min(index + 4, len(texts))) if _END_SUMMARY.search(texts[i].lower())]
-        whole = bool(ends)
+        whole = any(lowered.end(i) is not None for i in range(index, min(index + 4, len(texts))))
     pieces: list[str] = []
     for position in range(index, len(texts)):
         text = texts[position][start if position == index else 0 :]
-        end = _END_SUMMARY.search(text.lower())
+        end = lowered.end(position, start if position == index else 0)
         if end is not None:
-            pieces.append(_strip_end_mark(text[: end.start()]))
+            pieces.append(_strip_end_mark(text[:end]))
             break
         pieces.append(text)
         if not whole:
             break
     pieces = [_LONE_MARKING.sub("", piece) for piece in pieces]
     summary = collapse(" ".join(piece for piece in pieces if not _RULE_LINE.match(piece.strip())))
-    summary = re.sub(r"^\(\s*[A-Za-z/]{1,8}\s*\)\s*", "", summary)
+    summary = _OPENING_MARK.sub("", summary)
     return summary or None
 
 
+_OPENING_MARK = re.compile(r"^\(\s*[A-Za-z/]{1,8}\s*\)\s*")
 _RULE_LINE = re.compile(r"^[-=_* ]{3,}$")
 # An old-format page break leaves the classification alone on a line inside a paragraph
 # (97SOFIA1105: "... ROUGHLY\n                       CONFIDENTIAL\n4000 DELEGATES ...").

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -110,3 +111,93 @@ def terminal_regexes(grammar: str, terminals: tuple[str, ...]) -> dict[str, str]
         text = grammar_text(grammar)
     parser = Lark(text, parser="lalr", lexer="contextual", import_paths=[str(grammar_dir())])
     return {name: parser.get_terminal(name).pattern.to_regexp() for name in terminals}
+
+
+_MAX_STEPS = 1 << 14
+"""Most automaton steps a :class:`TokenRunner` keeps (a field grammar uses a few hundred)."""
+
+
+class TokenRunner:
+    """A field grammar's contextual lexer and LALR automaton, run in Python without reductions.
+
+    Lark's fixed cost per parse call (lexer thread, parser state, a callback per reduction,
+    ~2.5 µs per token with lark-cython) is most of a short field's time. Where a field's
+    transformer needs only the tokens in order (the tree's shape follows from their types),
+    this runs the same parse table and the same per-state lexers, taken from a pure-Python
+    build of the grammar, and gives the tokens, or ``None`` where Lark raises. Each state's
+    regular expression is the one Lark's lexer builds for it: the accepted terminals as named
+    alternatives in its order (priority, then width), white space of ``%ignore`` skipped.
+    """
+
+    def __init__(self, name: str, start: str = "start") -> None:
+        from lark.parsers.lalr_analysis import Shift
+
+        reference = build_parser(name, fast=False)
+        frontend: Any = reference.parser
+        table = frontend.parser.parser.parse_table
+        self._shift = Shift
+        self._states: dict[int, dict[str, tuple[Any, Any]]] = table.states
+        self._start = table.start_states[start]
+        self._end = table.end_states[start]
+        self._ignore = frozenset(reference.ignore_tokens)
+        self._patterns: dict[int, re.Pattern[str]] = {}
+        self._steps: dict[tuple[tuple[int, ...], str], tuple[int, ...] | None] = {}
+        for state, lexer in frontend.lexer.lexers.items():
+            if lexer.scanner and lexer.callback:  # pragma: no cover - a string terminal that a regex one shadows
+                raise ValueError(f"grammar {name!r}: lexer callbacks are not run here")
+            terminals = list(lexer.terminals)
+            self._patterns[state] = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals))
+
+    def _step(self, stack: tuple[int, ...], kind: str) -> tuple[int, ...] | None:
+        """The state stack after ``kind`` is fed to ``stack``: the parse table's reductions, then
+        the shift; ``()`` when ``$END`` is accepted, ``None`` where Lark raises."""
+        states = self._states
+        current = list(stack)
+        while True:
+            action = states[current[-1]].get(kind)
+            if action is None:
+                return None
+            if action[0] is self._shift:
+                return (*current, action[1])
+            rule = action[1]
+            if rule.expansion:
+                del current[-len(rule.expansion) :]
+            current.append(states[current[-1]][rule.origin.name][1])
+            if kind == "$END" and current[-1] == self._end:
+                return ()
+
+    def tokens(self, text: str) -> list[tuple[str, str, int, int]] | None:
+        """The tokens of ``text`` as Lark's lexer gives them to the parser, as ``(type, text,
+        start, end)`` (ignored white space left out); ``None`` when the grammar does not accept
+        ``text``.
+
+        The stack after a token depends only on the stack before it: each such step is worked
+        out from the parse table once per process and kept (the automaton's own transitions,
+        not anything about the text; a field's stacks are a few states deep).
+        """
+        patterns, ignore, steps = self._patterns, self._ignore, self._steps
+        stack: tuple[int, ...] | None = (self._start,)
+        found: list[tuple[str, str, int, int]] = []
+        position = 0
+        end = len(text)
+        while stack:
+            if position >= end:
+                kind = "$END"
+            else:
+                match = patterns[stack[-1]].match(text, position)
+                if match is None:
+                    return None
+                kind = match.lastgroup or ""
+                if kind in ignore:
+                    position = match.end()
+                    continue
+                found.append((kind, match.group(), position, match.end()))
+                position = match.end()
+            key = (stack, kind)
+            if key in steps:
+                stack = steps[key]
+            else:
+                stack = self._step(stack, kind)
+                if len(steps) < _MAX_STEPS:  # a grammar with nesting could make stacks without end
+                    steps[key] = stack
+        return found if stack is not None else None

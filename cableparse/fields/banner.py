@@ -14,7 +14,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
 from .._cache import bounded_cache
-from ..grammar import build_parser
+from ..grammar import build_parser, terminal_regexes
 from ..models import Banner
 
 
@@ -49,14 +49,73 @@ def _parser() -> Lark:
     return build_parser("classification", _ClassificationTransformer())
 
 
-@bounded_cache(1 << 12, key_chars=2048)
-def _parse(text: str) -> _Line | None:
+def _parse_with_grammar(text: str) -> _Line | None:
+    """The line as ``classification.lark`` reads it, through Lark (the reference of :func:`_scan`)."""
     try:
         parsed: Any = _parser().parse(text)
         result: _Line = parsed
     except LarkError:
         return None
     return result
+
+
+_TERMINALS = ("_LEAD", "MARKING", "CAVEAT", "SECTION_PART", "MRN_PART", "REST", "_NL", "OTHERS", "PORTION_MARK")
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    # The grammar's own terminals, compiled as its lexer compiles them.
+    return {name: re.compile(regex) for name, regex in terminal_regexes("classification", _TERMINALS).items()}
+
+
+def _scan(text: str) -> _Line | None:
+    """The grammar's parse, run without Lark: a classification line is one pass left to right,
+    so its contextual lexer comes down to one terminal tried after another.
+
+    In each parser state the lexer tries the terminals that state accepts, by priority (CAVEAT
+    5, SECTION_PART 4, MRN_PART 3, then REST or the line end, which cannot both match), and
+    takes the first that matches; the only state that can fail is the first one. A Lark call
+    costs ~10 µs per banner, this ~2 µs; ``tests/test_field_fast_paths.py`` proves the two equal.
+    """
+    patterns = _patterns()
+    lead = patterns["_LEAD"].match(text)
+    position = lead.end() if lead else 0
+    tokens: dict[str, str] = {}
+    marking = patterns["MARKING"].match(text, position)
+    if marking is not None:
+        kind = "banner"
+        tokens["MARKING"] = marking.group()
+        position = marking.end()
+        caveats: list[str] = []
+        while (caveat := patterns["CAVEAT"].match(text, position)) is not None:
+            caveats.append(" ".join(caveat.group().split()))
+            position = caveat.end()
+        for name in ("SECTION_PART", "MRN_PART"):
+            if (found := patterns[name].match(text, position)) is not None:
+                tokens[name] = found.group()
+                position = found.end()
+    else:
+        portion = patterns["PORTION_MARK"].match(text, position)
+        if portion is None:
+            return None
+        kind = "portion"
+        tokens["PORTION_MARK"] = portion.group()
+        position = portion.end()
+    if (rest := patterns["REST"].match(text, position)) is not None:
+        tokens["REST"] = rest.group()
+        position = rest.end()
+    if (newline := patterns["_NL"].match(text, position)) is not None:
+        position = newline.end()
+        if (others := patterns["OTHERS"].match(text, position)) is not None:
+            tokens["OTHERS"] = others.group()
+    if kind == "banner":
+        tokens["CAVEATS"] = "\n".join(caveats)
+    return _Line(kind, tokens)
+
+
+@bounded_cache(1 << 12, key_chars=2048)
+def _parse(text: str) -> _Line | None:
+    return _scan(text)
 
 
 _NOT_LETTERS = re.compile(r"[^A-Z]")
