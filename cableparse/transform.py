@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from lark import Token, Transformer
 
+from .fields._tokens import is_token
 from .header import HeaderPart, HeaderTransformer, Pending, dtg_of, parse_dtg, parse_recipient
 from .normalize import collapse
 
@@ -217,7 +218,9 @@ class BodyTransformer(Transformer[Token, Any]):
 
     def start(self, children: list[Any]) -> list[Block]:
         blocks: list[Block] = []
-        leading = [child for child in children if isinstance(child, Token)]
+        # is_token, not isinstance: lark-cython's tokens are no lark.Token, and a body that
+        # starts on page 2 lost its marker and the text after it there.
+        leading = [child for child in children if is_token(child)]
         if leading:
             # Markers before any block (a body that starts on page 2).
             first = leading[0]

@@ -296,3 +296,12 @@ def test_portion_mark_with_its_scope() -> None:
     found = body("1.  (C-ENTIRE TEXT)\n\n2.  ON DECEMBER 29 AMBASSADOR CALLED.\n")
     assert [(p.number, p.classification) for p in found.paragraphs] == [(1, "C"), (2, None)]
     assert body("1. (CONFIDENTIAL - ENTIRE TEXT) Text.\n").paragraphs[0].classification == "CONFIDENTIAL"
+
+
+def test_a_body_that_starts_on_page_two_keeps_its_first_text() -> None:
+    # Found by the speed work: lark-cython's tokens are no lark.Token, so an isinstance test
+    # dropped the leading page marker and the text after it (pure-Python Lark kept them).
+    cable = cableparse.parse("MEXICO 00000023 002 OF 003\n\nsome text continues\n\n1. A paragraph.\n")
+    assert cable.body is not None
+    assert [p.text for p in cable.body.paragraphs] == ["some text continues", "A paragraph."]
+    assert cable.body.page_markers == ("MEXICO 00000023 002 OF 003",)
