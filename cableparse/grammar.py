@@ -201,3 +201,9 @@ class TokenRunner:
                 if len(steps) < _MAX_STEPS:  # a grammar with nesting could make stacks without end
                     steps[key] = stack
         return found if stack is not None else None
+
+
+def is_token(value: Any) -> bool:
+    """Whether a transformer child is a token: ``lark.Token``, or lark-cython's own token class,
+    which is no ``lark.Token`` subclass (so ``isinstance`` cannot tell)."""
+    return hasattr(value, "type") and hasattr(value, "start_pos")

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from lark import Token, Transformer
 
-from .fields._tokens import is_token
+from .grammar import is_token
 from .header import HeaderPart, HeaderTransformer, Pending, dtg_of, parse_dtg, parse_recipient
 from .normalize import collapse
 

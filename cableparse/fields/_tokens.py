@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
+from ..grammar import is_token
 
-
-def is_token(value: Any) -> bool:
-    """Whether a transformer child is a token: ``lark.Token``, or lark-cython's own token class,
-    which is no ``lark.Token`` subclass (so ``isinstance`` cannot tell)."""
-    return hasattr(value, "type") and hasattr(value, "start_pos")
+__all__ = ["is_token"]
