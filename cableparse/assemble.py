@@ -41,7 +41,8 @@ class _Draft:
     blocks: list[Block] = attrs.Factory(list)
     """The blocks the text came from, for field spans."""
     whole: bool = True
-    """False for one of several paragraphs cut from one unnumbered block."""
+    """False where the text is not all of its one block: one of several paragraphs cut from
+    an unnumbered block, or the paragraph run onto a Classified By line."""
 
 
 class BodyBuilder:
@@ -240,7 +241,8 @@ class BodyBuilder:
             number, portion, text = split_paragraph(tail) if tail[0].isdigit() or tail[0] in "¶\ufffd" else (None, None, tail)
             if number is None and (mark := _TAIL_PORTION.match(text)) is not None:
                 portion, text = mark.group(1).upper(), text[mark.end() :]
-            self.drafts.append(_Draft(number, portion, [text], [block]))
+            # The paragraph is the tail of this block: not "whole" for spans.
+            self.drafts.append(_Draft(number, portion, [text], [block], whole=False))
         return None
 
     def _paragraph(self, block: Block, in_front: bool) -> None:

@@ -127,14 +127,19 @@ class TextMap:
         runs = self.runs
         if end <= start or not runs:
             return []
-        first = max(0, bisect.bisect_right(self._starts, start) - 1)
-        last = max(0, bisect.bisect_right(self._starts, end - 1) - 1)
+        first = bisect.bisect_right(self._starts, start) - 1
+        last = bisect.bisect_right(self._starts, end - 1, first if first > 0 else 0) - 1
+        if first < 0:
+            first = 0
+        if last < 0:
+            last = 0
         if self._breaks[first] == self._breaks[last]:
-            low_run, high_run = runs[first], runs[last]
-            if start >= low_run[1] and first + 1 < len(runs):
-                low_run = runs[first + 1]  # start is in text the input does not have
-            low = low_run[2] + max(0, start - low_run[0]) if _linear(low_run) else low_run[2]
-            high = high_run[2] + min(end, high_run[1]) - high_run[0] if _linear(high_run) else high_run[3]
+            t0, t1, r0, r1 = runs[first]
+            if start >= t1 and first + 1 < len(runs):
+                t0, t1, r0, r1 = runs[first + 1]  # start is in text the input does not have
+            low = r0 + (start - t0 if start > t0 else 0) if t1 - t0 == r1 - r0 else r0
+            t0, t1, r0, r1 = runs[last]
+            high = r0 + (end if end < t1 else t1) - t0 if t1 - t0 == r1 - r0 else r1
             return [(low, high)] if high > low else []
         pieces: list[list[int]] = []
         for position in range(first, len(runs)):  # not runs[first:]: that copies the rest
@@ -159,22 +164,41 @@ def _linear(run: _Run) -> bool:
 
 # What a container writes for one character of the cable text, or for none: HTML tags,
 # entities and paragraph anchors; csv backslash escapes and doubled quotes; CR everywhere.
-_CONTAINER_CODES = {
-    "html": re.compile(r"<[^<>]{0,2048}>|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|[\r\ufeff\x00¶]"),
-    "csv": re.compile(r'\\[\s\S]|""|[\r\ufeff\x00]'),
-    "text": re.compile(r"[\r\ufeff\x00]"),
-}
-_CONTAINER_CODES["page"] = _CONTAINER_CODES["csv"]
+# Each pattern starts with what sre can scan for quickly (a literal, a character class): an
+# alternation of the codes cost 65 us per csv row, the escape alone 5.
+_HTML_CODES = re.compile(
+    r"[<&\r\ufeff\x00¶](?:(?<=<)[^<>]{0,2048}>|(?<=&)(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?)?"
+)
+_RARE_CODES = "[\r\ufeff\x00]"
+
+
+@functools.lru_cache(maxsize=8)
+def _csv_codes(doubled_quotes: bool, rare: bool) -> re.Pattern[str]:
+    return re.compile("|".join([r"\\[\s\S]", *(['""'] if doubled_quotes else []), *([_RARE_CODES] if rare else [])]))
+
+
+def _codes(raw: str, start: int, end: int, container: str) -> re.Pattern[str] | None:
+    """The pattern of the container codes that ``raw[start:end]`` holds, ``None`` if none."""
+    rare = any(raw.find(char, start, end) >= 0 for char in "\r\ufeff\x00")
+    if container == "html":
+        return _HTML_CODES
+    if container in ("csv", "page") and raw.find("\\", start, end) >= 0:
+        return _csv_codes(raw.find('""', start, end) >= 0, rare)
+    if container in ("csv", "page") and raw.find('""', start, end) >= 0:
+        return re.compile('""|' + _RARE_CODES)
+    return re.compile(_RARE_CODES) if rare else None
 
 
 @functools.lru_cache(maxsize=1024)
 def _decoded_code(code: str) -> str:
-    if code[0] == "&":
+    if code[0] == "&" and len(code) > 1:
         return html.unescape(code)
     if code[0] == "\\":
         return "" if code[1] == "0" else code[1]
     if code == '""':
         return '"'
+    if code in ("<", "&"):
+        return code  # a lone one: text (an HTML page escapes them, but not every page does)
     return ""  # a tag, CR, a byte-order mark, a NUL, a paragraph anchor
 
 
@@ -185,7 +209,8 @@ def decode_window(raw: str, start: int, end: int, container: str) -> tuple[str, 
     pieces: list[str] = []
     runs: list[_Run] = []
     position, out = start, 0
-    for match in _CONTAINER_CODES.get(container, _CONTAINER_CODES["text"]).finditer(raw, start, end):
+    codes = _codes(raw, start, end, container)
+    for match in codes.finditer(raw, start, end) if codes is not None else ():
         at = match.start()
         if at > position:
             pieces.append(raw[position:at])
@@ -214,12 +239,11 @@ class ComposedMap:
         self.runs = inner.runs
 
     def _at(self, position: int, end: bool) -> int:
-        runs = self.decoding
-        index = max(0, bisect.bisect_right(self._starts, position - 1 if end else position) - 1)
-        run = runs[index]
-        if _linear(run):
-            return run[2] + max(0, min(position, run[1]) - run[0])
-        return run[3] if end else run[2]
+        index = bisect.bisect_right(self._starts, position - 1 if end else position) - 1
+        t0, t1, r0, r1 = self.decoding[index if index > 0 else 0]
+        if t1 - t0 == r1 - r0:
+            return r0 + max(0, min(position, t1) - t0)
+        return r1 if end else r0
 
     def ranges(self, start: int, end: int) -> list[Range]:
         """The input ranges of ``text[start:end]`` (see :meth:`TextMap.ranges`)."""
@@ -397,10 +421,10 @@ class Finder:
         first, last = head[0], value.rsplit(None, 1)[-1]
         solid = _solid_length(value)
         text = self.text
-        at = text.find(first, start, limit)
+        first_at = at = text.find(first, start, limit)
         for _ in range(4):
             if at < 0:
-                return None
+                break
             if len(head) == 1:
                 return self._pieces(at, at + len(first))
             # The first fit of the last word, else the last one in the block (a rule line
@@ -411,11 +435,10 @@ class Finder:
                     pieces = self._pieces(at, end + len(last))
                     if sum(_solid_length(text[a:b]) for a, b in pieces) == solid:
                         return pieces
-            walked = self._walk(value.split(), at, limit)
-            if walked:
-                return walked
             at = text.find(first, at + 1, limit)
-        return None
+        # Word by word, once, from the first fit: the last word also ends a line the value
+        # leaves out (a signature after a paragraph whose last word is the name's).
+        return self._walk(value.split(), first_at, limit) if first_at >= 0 else None
 
     def block_tail(self, value: str, start: int, end: int) -> list[Range] | None:
         """``value`` as the rest of a block ``[start, end)`` from its first word on."""
@@ -670,6 +693,9 @@ def _list_ranges(
             cursor = pieces[-1][1]
 
 
+_SUMMARY_PARAGRAPHS = 8  # as far as assemble.find_summary looks
+
+
 def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, builder: BodyBuilder) -> None:
     """Paragraphs (each after the one before), the summary inside them, the signers after."""
     cursor = 0
@@ -682,7 +708,7 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             # aside (split_paragraph and clean_text change nothing else): no check needed.
             block = blocks[0]
             start = block.start + (paragraph_prefix_length(block.text) if block.kind == "paragraph" else 0)
-            pieces = finder.block_tail(paragraph.text, max(start, cursor), block.end)
+            pieces = finder._pieces(max(start, cursor), block.end)
         else:
             start, limit = _region(blocks)
             pieces = finder.find(paragraph.text, max(start, cursor), limit)
@@ -690,8 +716,10 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             found[f"body.paragraphs[{index}]"] = pieces
             cursor = pieces[-1][1]
     if body.summary:
+        # The summary is read from the first paragraphs (assemble.find_summary): look there.
         first = found.get("body.paragraphs[0]")
-        pieces = finder.find(body.summary, first[0][0] if first else 0, len(finder.text))
+        last = found.get(f"body.paragraphs[{min(len(body.paragraphs), _SUMMARY_PARAGRAPHS) - 1}]")
+        pieces = finder.find(body.summary, first[0][0] if first else 0, last[-1][1] if last else len(finder.text))
         if pieces:
             found["body.summary"] = pieces
     for index, signer in enumerate(body.signers):
