@@ -375,7 +375,7 @@ class Finder:
         self._cut_starts = [cut[0] for cut in self.cuts]
         self._upper: str | None = None
 
-    def _pieces(self, start: int, end: int) -> list[Range]:
+    def pieces(self, start: int, end: int) -> list[Range]:
         """``[start, end)`` without the page-marker lines inside it, each piece trimmed."""
         if not self.cuts:
             trimmed = self._trim(start, end)
@@ -426,13 +426,13 @@ class Finder:
             if at < 0:
                 break
             if len(head) == 1:
-                return self._pieces(at, at + len(first))
+                return self.pieces(at, at + len(first))
             # The first fit of the last word, else the last one in the block (a rule line
             # "- - -" ends 00TASHKENT4223's paragraph 2: the first "-" is not its end).
             least = at + solid - len(last)
             for end in (text.find(last, least, limit), text.rfind(last, least, limit)):
                 if end >= 0:
-                    pieces = self._pieces(at, end + len(last))
+                    pieces = self.pieces(at, end + len(last))
                     if sum(_solid_length(text[a:b]) for a, b in pieces) == solid:
                         return pieces
             at = text.find(first, at + 1, limit)
@@ -446,7 +446,7 @@ class Finder:
         if not head:
             return None
         at = self.text.find(head[0], start, end)
-        return self._pieces(at, end) if at >= 0 else None
+        return self.pieces(at, end) if at >= 0 else None
 
     def _walk(self, words: Sequence[str], at: int, limit: int) -> list[Range] | None:
         """``words`` one by one from ``at``, across white space and page-marker lines."""
@@ -460,7 +460,7 @@ class Finder:
             if position >= limit or not text.startswith(word, position):
                 return None
             position += len(word)
-        return self._pieces(at, position)
+        return self.pieces(at, position)
 
     def find_words(self, words: Sequence[str], start: int, limit: int) -> list[Range] | None:
         """Where the letter-and-digit words ``words`` are written in ``[start, limit)`` in this
@@ -483,7 +483,7 @@ class Finder:
                 continue
             end = upper.find(last, at + len(first) - len(last) if len(words) == 1 else at + len(first), limit)
             if end >= 0:
-                pieces = self._pieces(at, end + len(last))
+                pieces = self.pieces(at, end + len(last))
                 if _WORD.findall(" ".join(upper[a:b] for a, b in pieces)) == wanted:
                     return pieces
             at = upper.find(first, at + 1, limit)
@@ -665,10 +665,10 @@ def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Seque
     banner = sources.get("banner")
     if banner and body.banner is not None:
         line_end = finder.text.find("\n", banner[0].start, banner[0].end)
-        found["body.banner"] = finder._pieces(banner[0].start, line_end if line_end >= 0 else banner[0].end)
+        found["body.banner"] = finder.pieces(banner[0].start, line_end if line_end >= 0 else banner[0].end)
     eo = sources.get("eo")
     if eo and body.executive_order is not None:
-        found["body.executive_order"] = finder._pieces(*_region(eo))
+        found["body.executive_order"] = finder.pieces(*_region(eo))
     for path, value, key in (
         ("body.subject", body.subject, "subject"),
         ("body.classified_by", body.classified_by.text if body.classified_by else None, "classified_by"),
@@ -708,7 +708,7 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             # aside (split_paragraph and clean_text change nothing else): no check needed.
             block = blocks[0]
             start = block.start + (paragraph_prefix_length(block.text) if block.kind == "paragraph" else 0)
-            pieces = finder._pieces(max(start, cursor), block.end)
+            pieces: list[Range] | None = finder.pieces(max(start, cursor), block.end)
         else:
             start, limit = _region(blocks)
             pieces = finder.find(paragraph.text, max(start, cursor), limit)
