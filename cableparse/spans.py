@@ -427,18 +427,39 @@ class Finder:
                 break
             if len(head) == 1:
                 return self.pieces(at, at + len(first))
-            # The first fit of the last word, else the last one in the block (a rule line
-            # "- - -" ends 00TASHKENT4223's paragraph 2: the first "-" is not its end).
-            least = at + solid - len(last)
-            for end in (text.find(last, least, limit), text.rfind(last, least, limit)):
-                if end >= 0:
-                    pieces = self.pieces(at, end + len(last))
-                    if sum(_solid_length(text[a:b]) for a, b in pieces) == solid:
-                        return pieces
+            end = self._solid_end(at, solid, limit)
+            if end > at and text.startswith(last, end - len(last)):
+                pieces = self.pieces(at, end)
+                # As many characters, the same first and last word: and the same characters?
+                # (09MOSCOW2688: a page marker inside the stretch, a sentence ending in the
+                # same word left out at its end.)
+                if self.text_of(pieces).split() == value.split():
+                    return pieces
             at = text.find(first, at + 1, limit)
-        # Word by word, once, from the first fit: the last word also ends a line the value
-        # leaves out (a signature after a paragraph whose last word is the name's).
+        # Word by word, once, from the first fit: the value leaves out something inside its
+        # stretch (a lone classification line of an old page break).
         return self._walk(value.split(), first_at, limit) if first_at >= 0 else None
+
+    def _solid_end(self, at: int, solid: int, limit: int) -> int:
+        """Where the stretch from ``at`` that holds ``solid`` characters other than white
+        space (page-marker lines not counted) ends; -1 when ``limit`` comes first. Each step
+        reads as many characters as are still wanted, so it ends in a few counts in C."""
+        text, cuts = self.text, self.cuts
+        cut = bisect.bisect_right(self._cut_starts, at)
+        end, have = at, 0
+        while have < solid:
+            step = min(limit, end + solid - have)
+            if step <= end:
+                return -1
+            if cut < len(cuts) and cuts[cut][0] < step:
+                step = cuts[cut][0]
+                have += step - end - _spaces_in(text, end, step)
+                end = cuts[cut][1]
+                cut += 1
+                continue
+            have += step - end - _spaces_in(text, end, step)
+            end = step
+        return end
 
     def block_tail(self, value: str, start: int, end: int) -> list[Range] | None:
         """``value`` as the rest of a block ``[start, end)`` from its first word on."""
@@ -472,16 +493,25 @@ class Finder:
         if self._upper is None:
             self._upper = self.text.upper()
         upper = self._upper
-        first, last = words[0].upper(), words[-1].upper()
         wanted = [word.upper() for word in words]
+        first, last = wanted[0], wanted[-1]
+        before_last = sum(map(len, wanted[:-1]))
         at = upper.find(first, start, limit)
-        for _ in range(4):
+        for _ in range(8):
             if at < 0:
                 return None
-            if at > 0 and (upper[at - 1].isalnum() and not _glued_code(upper, at)):
+            # A word starts after a non-word character; only a lone code may be run into the
+            # letters of the one before it (PRELPGOV).
+            if at > start and upper[at - 1].isalnum() and not (len(wanted) == 1 and upper[at - 1].isalpha()):
                 at = upper.find(first, at + 1, limit)
                 continue
-            end = upper.find(last, at + len(first) - len(last) if len(words) == 1 else at + len(first), limit)
+            end = at
+            if len(wanted) > 1:
+                # The last word as a word of its own: "GE" of RHMFISS/HQ USEUCOM VAIHINGEN GE,
+                # not the "GE" inside VAIHINGEN.
+                end = upper.find(last, at + before_last, limit)
+                while end >= 0 and upper[end - 1].isalnum():
+                    end = upper.find(last, end + 1, limit)
             if end >= 0:
                 pieces = self.pieces(at, end + len(last))
                 if _WORD.findall(" ".join(upper[a:b] for a, b in pieces)) == wanted:
@@ -495,16 +525,18 @@ def _skip_spaces(text: str, position: int) -> int:
     return spaces.end() if spaces is not None else position
 
 
+def _spaces_in(text: str, start: int, end: int) -> int:
+    """How many white-space characters ``text[start:end]`` holds (counted in C, no copy)."""
+    return (
+        text.count(" ", start, end) + text.count("\n", start, end) + text.count("\t", start, end)
+        + text.count("\r", start, end) + text.count("\f", start, end)
+    )
+
+
 def _solid_length(text: str) -> int:
     """How many characters of ``text`` are not white space (the white space of cables: blanks,
     tabs, line ends, form feeds)."""
     return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r") - text.count("\f")
-
-
-def _glued_code(upper: str, at: int) -> bool:
-    """A code run into the one before it (``PRELPGOV``): allowed to start mid-word when the
-    word before it is capitals too (only codes are looked for this way)."""
-    return upper[at - 1].isalpha()
 
 
 def words_of(*values: str | None) -> list[str]:
