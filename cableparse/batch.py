@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import json
 import multiprocessing
 import os
 import sys
@@ -40,9 +39,9 @@ from .pipeline import (
     TaskResult,
     check_paths,
     expand_inputs,
-    fit_for_sinks,
     plan,
     records,
+    reject_line,
 )
 from .pipeline import (
     MAX_SHARDS_PER_JOB as MAX_SHARDS_PER_JOB,
@@ -50,7 +49,6 @@ from .pipeline import (
 from .pipeline import (
     SHARD_BYTES as SHARD_BYTES,
 )
-from .serialize import to_plain
 from .sinks import OUTPUT_FORMATS, Sink, SinkKind, open_sink, part_suffix, sink_kind
 from .sinks._atomic import remove_tree, temp_directory_for
 from .sinks.jsonl import JsonLinesFile
@@ -74,14 +72,7 @@ def _run(task: Task, sink: Sink, rejects: _RejectFile | None, stats: Stats, repo
     reported_cables = 0
     since_report = 0
     for record, done in records(task):
-        if isinstance(record, CableError):
-            stats.add_reject(record)
-            if rejects is not None:
-                rejects.write(record)
-        else:
-            record = fit_for_sinks(record)
-            sink.write(record)
-            stats.add_cable(record)
+        stats.take(record, sink.write, None if rejects is None else rejects.write)
         since_report += 1
         if since_report >= _REPORT_EVERY:
             since_report = 0
@@ -94,7 +85,7 @@ class _RejectFile(JsonLinesFile):
     """JSON Lines of ``to_plain(CableError)``, written atomically like the sinks."""
 
     def write(self, error: CableError) -> None:
-        self.write_line(json.dumps(to_plain(error), ensure_ascii=False, separators=(",", ":")))
+        self.write_encoded(reject_line(error))
 
 
 # --- worker processes ------------------------------------------------------------------------

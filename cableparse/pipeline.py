@@ -23,8 +23,8 @@ import collections
 import math
 import os
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Literal
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import IO, Literal
 
 import attrs
 
@@ -39,18 +39,22 @@ __all__ = [
     "INTERNAL_ERROR",
     "ErrorsMode",
     "Format",
+    "Opener",
     "Stats",
     "Summary",
     "Task",
     "TaskResult",
     "check_paths",
+    "cut",
     "expand_inputs",
     "file_size",
     "fit_for_sinks",
     "is_internal",
+    "is_splittable",
     "plan",
     "records",
     "reject",
+    "reject_line",
 ]
 
 Format = FormatName
@@ -80,26 +84,44 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # --- units of work ---------------------------------------------------------------------------
 
 
+Opener = Callable[[str], IO[bytes]]
+"""Opens a task's source for binary reading (Dask passes one for fsspec URLs; ``None``: a local
+path, opened with :func:`~cableparse.containers.open_regular`)."""
+
+
+def _same_as_sources(task: Task) -> tuple[str, ...]:
+    return task.sources
+
+
 @attrs.frozen(kw_only=True)
 class Task:
-    """One unit of work: a byte range of a cables.csv file, or a group of whole files."""
+    """One unit of work: a byte range of a cables.csv file, or a group of whole files.
+
+    The same unit for every scheduler: ``convert --jobs`` hands tasks to worker processes,
+    :mod:`cableparse.dask` makes each one a Dask task.
+    """
 
     index: int
     """Position of the task in the run (outputs are appended in this order)."""
     kind: Literal["csv-range", "files"]
     """A byte range of one uncompressed cables.csv, or whole files read one after another."""
     sources: tuple[str, ...]
-    """The file (csv-range) or files (files) of the task."""
+    """The file (csv-range) or files (files) of the task, as they are opened."""
+    names: tuple[str, ...] = attrs.field(default=attrs.Factory(_same_as_sources, takes_self=True))
+    """What the records of each source are called (``CableError.source``): the path as the user
+    gave it, where a worker opens an absolute path or a URL (default: ``sources``)."""
     start: int = 0
-    """First byte of a csv range (a verified record start)."""
+    """First byte of a csv range (a verified record start, or any byte when the reader is to
+    snap it)."""
     end: int | None = None
     """End of a csv range (``None``: the end of the file)."""
     size: int = 0
     """Bytes of input this task covers (for progress)."""
     format: Format = "auto"
     """The input format (``"auto"`` detects it file by file)."""
-    first_line: int = 1
-    """Line number at ``start`` (counted once by the planner rather than by every worker)."""
+    first_line: int | None = 1
+    """Line number at byte ``start`` (counted once by the planner rather than by every worker;
+    ``None``: the reader counts the lines before ``start`` itself)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -138,16 +160,33 @@ class Stats:
 
     def add_cable(self, cable: Cable) -> None:
         """Count one written cable and its defects."""
+        self.add_codes([defect.code for defect in cable.defects])
+
+    def add_codes(self, codes: Sequence[str]) -> None:
+        """Count one written cable with defects of these codes (a row read back from Parquet)."""
         self.cables += 1
-        if cable.defects:
+        if codes:
             self.cables_with_defects += 1
-            self.defects.update(defect.code for defect in cable.defects)
+            self.defects.update(codes)
 
     def add_reject(self, error: CableError) -> None:
         """Count one reject (and whether a bug caused it)."""
         self.rejects += 1
         if is_internal(error):
             self.internal_errors += 1
+
+    def take(self, record: Cable | CableError, write: Callable[[Cable], object],
+             reject: Callable[[CableError], object] | None = None) -> None:
+        """Count one record and hand it on: a cable to ``write`` as the sinks store it
+        (:func:`fit_for_sinks`), a reject to ``reject``."""
+        if isinstance(record, CableError):
+            self.add_reject(record)
+            if reject is not None:
+                reject(record)
+            return
+        cable = fit_for_sinks(record)
+        self.add_cable(cable)
+        write(cable)
 
     def add_result(self, result: TaskResult) -> None:
         """Add the counts of a finished task."""
@@ -292,14 +331,15 @@ def file_size(path: str) -> int:
     return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
-def _is_plain_csv(path: str, format: str) -> bool:
-    """A cables.csv file that can be cut into byte ranges: a regular file, not compressed."""
+def is_splittable(path: str, name: str, format: str, opener: Opener | None = None) -> bool:
+    """Whether a file can be cut into byte ranges: a cables.csv (by ``format``, else by its
+    ``name``), not compressed (a gzip stream cannot be entered mid-way), and a regular file."""
     if path == "-" or format not in ("auto", "csv"):
         return False
-    if format == "auto" and not path.lower().endswith(".csv"):
+    if format == "auto" and not name.lower().endswith(".csv"):
         return False
     try:
-        with open_regular(path) as file:
+        with (opener or open_regular)(path) as file:
             return file.read(2) != _GZIP_MAGIC
     except OSError:
         return False
@@ -335,47 +375,70 @@ def shard_count(size: int, jobs: int) -> int:
     return min(math.ceil(size / SHARD_BYTES), jobs * MAX_SHARDS_PER_JOB)
 
 
+Ranges = Sequence[tuple[int, int | None, int | None]]
+"""``(start, end, first_line)`` of each byte range a file is cut into."""
+
+
+def cut(
+    inputs: Iterable[tuple[str, str, int]],
+    format: Format,
+    ranges: Callable[[str, str, int], Ranges | None],
+    *,
+    group_bytes: int | None = None,
+) -> list[Task]:
+    """The tasks for ``(path, name, size)`` inputs, in input order: the byte ranges that
+    ``ranges(path, name, size)`` gives for a splittable cables.csv (``None``: not splittable),
+    other files in groups of at most :data:`FILES_PER_TASK` files (and about ``group_bytes``).
+
+    The one grouping rule of both engines; they differ only in where ranges are cut (at
+    verified record starts by the process pool, which reads the file on the client; at raw
+    offsets by Dask, whose workers snap them).
+    """
+    tasks: list[Task] = []
+    group: list[tuple[str, str, int]] = []
+
+    def flush_group() -> None:
+        if group:
+            tasks.append(Task(index=len(tasks), kind="files", sources=tuple(g[0] for g in group),
+                              names=tuple(g[1] for g in group), size=sum(g[2] for g in group), format=format))
+            group.clear()
+
+    for path, name, size in inputs:
+        found = ranges(path, name, size)
+        if found is None:
+            group.append((path, name, size))
+            if len(group) >= FILES_PER_TASK or (group_bytes is not None and sum(g[2] for g in group) >= group_bytes):
+                flush_group()
+            continue
+        flush_group()
+        for start, end, first_line in found:
+            stop = size if end is None or end > size else end  # "to the end" may be any number past it
+            tasks.append(Task(index=len(tasks), kind="csv-range", sources=(path,), names=(name,), start=start,
+                              end=end, size=max(0, stop - start), format="csv", first_line=first_line))
+    flush_group()
+    return tasks
+
+
 def plan(paths: Sequence[str], format: Format, jobs: int, *, shards: int | None = None) -> list[Task]:
-    """Cut the inputs (already expanded) into tasks, in input order.
+    """Cut the inputs (already expanded) into tasks for ``jobs`` local workers, in input order.
 
     Each uncompressed cables.csv is cut into :func:`shard_count` byte ranges at verified
-    record starts (``shards`` forces a count per file); other files go in groups of
-    :data:`FILES_PER_TASK`.
+    record starts (``shards`` forces a count per file), each with its first line counted
+    here; other files go in groups of :data:`FILES_PER_TASK`.
     """
     from .containers.csvfile import split_byte_ranges
 
-    tasks: list[Task] = []
-    group: list[str] = []
-    group_size = 0
+    def ranges(path: str, name: str, size: int) -> Ranges | None:
+        if not is_splittable(path, name, format):
+            return None
+        count = shards if shards is not None else shard_count(size, jobs)
+        found: Sequence[tuple[int, int | None]] = split_byte_ranges(path, count) if count > 1 else [(0, None)]
+        lines = _line_numbers(path, [start for start, _ in found])
+        # Two cut points snapped to the same record make an empty range: dropped.
+        return [(start, end, line) for (start, end), line in zip(found, lines)
+                if count == 1 or (size if end is None or end > size else end) > start]
 
-    def flush_group() -> None:
-        nonlocal group, group_size
-        if group:
-            tasks.append(Task(index=len(tasks), kind="files", sources=tuple(group), size=group_size, format=format))
-            group, group_size = [], 0
-
-    for path in paths:
-        if _is_plain_csv(path, format):
-            flush_group()
-            size = file_size(path)
-            count = shards if shards is not None else shard_count(size, jobs)
-            ranges: Sequence[tuple[int, int | None]]
-            ranges = split_byte_ranges(path, count) if count > 1 else [(0, None)]
-            lines = _line_numbers(path, [start for start, _ in ranges])
-            for (start, end), first_line in zip(ranges, lines):
-                # The reader's "to the end" sentinel may be any number past the file's size.
-                stop = size if end is None or end > size else end
-                if stop <= start and count > 1:
-                    continue  # an empty range: two cut points snapped to the same record
-                tasks.append(Task(index=len(tasks), kind="csv-range", sources=(path,), start=start, end=end,
-                                  size=max(0, stop - start), format="csv", first_line=first_line))
-        else:
-            group.append(path)
-            group_size += file_size(path)
-            if len(group) >= FILES_PER_TASK:
-                flush_group()
-    flush_group()
-    return tasks
+    return cut(((path, path, file_size(path)) for path in paths), format, ranges)
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -421,13 +484,13 @@ def is_internal(error: CableError) -> bool:
     return error.message.startswith(INTERNAL_ERROR)
 
 
-def _record_bytes(item: Envelope) -> bytes | None:
+def _record_bytes(item: Envelope, opener: Opener | None = None) -> bytes | None:
     """The bytes of the record ``item`` was read from, read again from its source; ``None``
     when they cannot be had (stdin, a compressed cables.csv, a vanished file)."""
     if item.source is None or item.offset is None or item.source in ("<stdin>", "<stream>"):
         return None
     try:
-        with open_regular(item.source) as file:
+        with (opener or open_regular)(item.source) as file:
             head = file.read(2)
             if item.container == "csv":
                 if head == _GZIP_MAGIC:
@@ -462,7 +525,7 @@ def _rebuilt(item: Envelope) -> str:
     return ",".join(_quoted(field) for field in fields) + "\n"
 
 
-def reject(item: Envelope, error: BaseException) -> CableError:
+def reject(item: Envelope, error: BaseException, opener: Opener | None = None) -> CableError:
     """The reject for an envelope the parser refused: the record is kept whole.
 
     ``raw`` holds the record as it is in its source (all eight columns of a cables.csv row,
@@ -470,53 +533,90 @@ def reject(item: Envelope, error: BaseException) -> CableError:
     compressed file) the record is written out again from the envelope. A reject of a plain
     ``.csv`` used to keep the header and body only, losing the row id, date and id columns
     (issue 13). An exception other than :class:`CableParseError` is a bug in cableparse: its
-    message starts with :data:`INTERNAL_ERROR`.
+    message starts with :data:`INTERNAL_ERROR`. ``opener`` opens ``item.source`` (an fsspec URL)
+    to read the record again.
     """
     message = str(error)
     if not isinstance(error, CableParseError):
         message = f"{INTERNAL_ERROR}{type(error).__name__}: {error}"
-    data = _record_bytes(item)
+    data = _record_bytes(item, opener)
     if data is not None and len(data) > RAW_PREFIX_BYTES and len(data) > MAX_RECORD_BYTES:
         data = data[:RAW_PREFIX_BYTES]
     raw = data.decode("utf-8", errors="replace") if data is not None else _rebuilt(item)
     return CableError(message=message, source=item.source, offset=item.offset, line=item.line, raw=raw)
 
 
-def parse_or_reject(item: Envelope, *, strict: bool = False) -> Cable | CableError:
+def parse_or_reject(item: Envelope, *, strict: bool = False, opener: Opener | None = None) -> Cable | CableError:
     """Parse one envelope; a record the parser refuses becomes its :func:`reject`."""
     from .core import parse_envelope
 
     try:
         return parse_envelope(item, strict=strict)
     except Exception as error:  # noqa: BLE001 - every failure becomes a counted reject, see reject()
-        return reject(item, error)
+        return reject(item, error, opener)
 
 
-def records(task: Task, *, strict: bool = False) -> Iterator[tuple[Cable | CableError, int]]:
-    """(record, bytes of the task done so far) for every record of ``task``, in order.
+def _envelopes(task: Task, opener: Opener | None) -> Iterator[tuple[Envelope | CableError, str, int]]:
+    """(envelope or reader error, the name of its source, bytes of the task done before it)."""
+    from .containers import _front_door
+    from .containers.csvfile import iter_csv_envelopes
 
-    Never raises for bad data: unreadable records and records the parser refuses come out
-    as :class:`CableError` rejects, so that one hostile record never aborts a batch.
-    """
     if task.kind == "csv-range":
-        from .containers.csvfile import iter_csv_envelopes
-
         path = task.sources[0]
-        with open_regular(path) as file:
+        with (opener or open_regular)(path) as file:
+            # first_line is the line at the raw start; the reader adds the newlines up to the
+            # record start it snaps to (none when the planner snapped it already).
             for item in iter_csv_envelopes(file, source=path, start=task.start, end=task.end,
-                                           first_line=task.first_line):
-                done = 0 if item.offset is None else max(0, item.offset - task.start)
-                yield (item if isinstance(item, CableError) else parse_or_reject(item, strict=strict)), done
+                                           line_at_start=task.first_line):
+                yield item, task.names[0], 0 if item.offset is None else max(0, item.offset - task.start)
         return
     done = 0
-    for source in task.sources:
+    for path, name in zip(task.sources, task.names):
         try:
-            for item in iter_envelopes(source, format=task.format, errors="yield"):
-                yield (item if isinstance(item, CableError) else parse_or_reject(item, strict=strict)), done
+            if opener is None:
+                items: Iterator[Envelope | CableError] = iter_envelopes(path, format=task.format, errors="yield")
+                yield from ((item, name, done) for item in items)
+            else:
+                with opener(path) as file:
+                    base = os.path.basename(name.rstrip("/"))
+                    yield from ((item, name, done) for item in _front_door(file, name=base, source=path,
+                                                                           format=task.format))
         except OSError as error:
             # Gone between planning and reading (the walk lists, the reader opens).
-            yield CableError(message=f"cannot open: {error}", source=source, offset=0, line=1), done
-        done += file_size(source)
+            yield CableError(message=f"cannot open: {error}", source=path, offset=0, line=1), name, done
+        done += file_size(path)
+
+
+def records(task: Task, *, strict: bool = False, opener: Opener | None = None,
+            errors: ErrorsMode = "yield") -> Iterator[tuple[Cable | CableError, int]]:
+    """(record, bytes of the task done so far) for every record of ``task``, in order.
+
+    With ``errors="yield"`` (what a batch wants) never raises for bad data: unreadable records
+    and records the parser refuses come out as :class:`CableError` rejects, so that one
+    hostile record never aborts a batch; ``"skip"`` drops them, ``"raise"`` raises the first as
+    :class:`CableParseError` (the message of ``iter_envelopes(errors="raise")``). Records are
+    read from ``task.sources`` (through ``opener``, if given); rejects are named after
+    ``task.names``.
+    """
+    for item, name, done in _envelopes(task, opener):
+        record = item if isinstance(item, CableError) else parse_or_reject(item, strict=strict, opener=opener)
+        if isinstance(record, CableError):
+            record = record if record.source == name else attrs.evolve(record, source=name)
+            if errors == "raise":
+                raise CableParseError(f"{record.source}: byte {record.offset}: {record.message}",
+                                      code="unreadable-record", line=record.line, context=record.raw[:80] or None)
+            if errors == "skip":
+                continue
+        yield record, done
+
+
+def reject_line(error: CableError) -> bytes:
+    """The rejects-file line of one reject (JSON of ``to_plain(error)``, UTF-8, no newline):
+    the same bytes from every engine."""
+    from .serialize import to_plain
+    from .sinks.jsonl import encode_line
+
+    return encode_line(to_plain(error))
 
 
 def _fits(value: int | None) -> bool:

@@ -14,7 +14,7 @@ from ..models import Cable
 __all__ = ["PART_FILE", "NullSink", "Sink", "SinkError"]
 
 PART_FILE = re.compile(r"part-\d{5,}\.parquet\Z")
-"""Names of the part files of a Parquet dataset (``part-00000.parquet``; a dataset of more
+r"""Names of the part files of a Parquet dataset (``part-00000.parquet``; a dataset of more
 than 100,000 parts gets six digits). The one rule for what a dataset directory may hold, for
 the Parquet sink and for Dask, which had drifted apart (``\d{5}`` and ``\d{5,}``)."""
 

@@ -18,7 +18,7 @@ import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..models import Cable
 from ..serialize import from_dict, to_native_dict
@@ -35,6 +35,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "ParquetDatasetSink",
     "ParquetSink",
+    "RowGroupWriter",
     "cable_row",
     "cable_schema",
     "read_parquet",
@@ -215,14 +216,17 @@ def row_to_dict(row: dict[str, Any]) -> dict[str, Any]:
 # --- writers ---------------------------------------------------------------------------------
 
 
-class _RowGroupWriter:
-    """Buffers rows and writes a row group every ``row_group_size`` cables."""
+class RowGroupWriter:
+    """Buffers rows and writes a row group every ``row_group_size`` cables into ``where``: a
+    path, or a binary file object (an fsspec file: Dask's part files are written by this
+    writer too, so both engines write the same files)."""
 
-    def __init__(self, path: Path, row_group_size: int, compression: str = "zstd") -> None:
+    def __init__(self, where: str | os.PathLike[str] | IO[bytes], row_group_size: int = ROW_GROUP_SIZE,
+                 compression: str = "zstd") -> None:
         pa, pq = _pyarrow()
         self._pa = pa
         self._schema = cable_schema()
-        self._writer = pq.ParquetWriter(path, self._schema, compression=compression)
+        self._writer = pq.ParquetWriter(where, self._schema, compression=compression)
         self._rows: list[dict[str, Any]] = []
         self._batches: list[Any] = []
         self._pending = 0  # rows in self._batches
@@ -230,6 +234,7 @@ class _RowGroupWriter:
         self._batch_rows = min(BATCH_ROWS, row_group_size)
 
     def add(self, row: dict[str, Any]) -> None:
+        """Buffer one row (:func:`cable_row`); a full buffer becomes a row group."""
         self._rows.append(row)
         if len(self._rows) >= self._batch_rows:
             self._to_batch()
@@ -245,6 +250,7 @@ class _RowGroupWriter:
             self._rows = []
 
     def flush(self) -> None:
+        """Write the buffered rows as a row group."""
         self._to_batch()
         if self._batches:
             table = self._pa.Table.from_batches(self._batches, schema=self._schema)
@@ -269,7 +275,16 @@ class _RowGroupWriter:
         source.close()
         return count
 
+    def write_frame(self, frame: Any) -> Any:
+        """Write a pandas frame of this schema's rows (a partition of
+        :func:`cableparse.dask.read_dataframe`) in row groups; return it as an Arrow table."""
+        self.flush()
+        table = self._pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+        self._writer.write_table(table, row_group_size=self._size)
+        return table
+
     def close(self) -> None:
+        """Write what is buffered and the footer (a file object given is left open)."""
         self.flush()
         self._writer.close()
 
@@ -295,7 +310,7 @@ class ParquetSink(Sink):
         parent_must_exist(Path(self.path))
         self._atomic = AtomicPath(self.path)
         try:
-            self._writer = _RowGroupWriter(self._atomic.temp, row_group_size, compression)
+            self._writer = RowGroupWriter(self._atomic.temp, row_group_size, compression)
         except BaseException:
             self._atomic.discard()
             raise
@@ -361,7 +376,7 @@ class ParquetDatasetSink(Sink):
         # mkdtemp makes the directory private (0700); the dataset should get the usual mode.
         os.chmod(self._temp, 0o777 & ~current_umask())
         self._parts = 0
-        self._writer: _RowGroupWriter | None = None
+        self._writer: RowGroupWriter | None = None
 
     def _next_part(self) -> Path:
         path = self._temp / f"part-{self._parts:05d}.parquet"
@@ -376,7 +391,7 @@ class ParquetDatasetSink(Sink):
     def write(self, cable: Cable) -> None:
         """Add one cable to the current part file."""
         if self._writer is None:
-            self._writer = _RowGroupWriter(self._next_part(), self._size)
+            self._writer = RowGroupWriter(self._next_part(), self._size)
         self._writer.add(cable_row(cable))
         self.count += 1
 
@@ -396,7 +411,7 @@ class ParquetDatasetSink(Sink):
             self._finish_writer()
             if self._parts == 0:
                 # An empty dataset still carries the schema, so readers can open it.
-                _RowGroupWriter(self._next_part(), self._size).close()
+                RowGroupWriter(self._next_part(), self._size).close()
             replace_directory(self._temp, self._final)
         except BaseException:
             remove_tree(self._temp)
