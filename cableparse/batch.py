@@ -37,6 +37,7 @@ from .pipeline import (
     Summary,
     Task,
     TaskResult,
+    check_modes,
     check_paths,
     expand_inputs,
     plan,
@@ -261,8 +262,7 @@ def convert(
     """
     started = time.perf_counter()
     inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
-    if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
+    check_modes(format)
     if jobs is not None and jobs < 1:
         raise ValueError("jobs must be at least 1")
     output_text = None if output is None else os.fspath(output)

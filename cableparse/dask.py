@@ -15,11 +15,9 @@ task that counts its newlines, and each range task receives the counts of those 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import glob as _glob
 import importlib
-import io
 import itertools
 import os
 import shutil
@@ -47,9 +45,9 @@ except ImportError as _error:  # pragma: no cover - depends on the environment
     ) from _error
 
 from . import pipeline
-from .containers import CABLE_SUFFIXES, open_regular, walk
+from .containers import open_regular
 from .models import Cable, CableError
-from .pipeline import ErrorsMode, Format, Opener, Ranges, Stats, Summary, Task, TaskResult, records
+from .pipeline import ErrorsMode, Format, Ranges, Stats, Summary, Task, TaskResult, records
 from .sinks import SinkError
 from .sinks._atomic import AtomicPath, replace_directory
 from .sinks.base import PART_FILE
@@ -82,25 +80,6 @@ def _open(options: Mapping[str, Any], url: str) -> IO[bytes]:
     return opened
 
 
-def _opener(task: Task, options: Mapping[str, Any]) -> Opener | None:
-    """The pipeline's opener for a task's sources (``None``: local paths, opened as ``convert`` opens them)."""
-    return None if all(_is_local(path) for path in task.sources) else functools.partial(_open, options)
-
-
-def _walk_remote(fs: Any, root: str) -> list[tuple[str, int]]:
-    """``(path, size)`` of the cable files under a remote directory, in the order (and with the
-    rules: hidden entries skipped, :data:`CABLE_SUFFIXES`) of :func:`cableparse.containers.walk`."""
-    base = root.rstrip("/") + "/"
-    found = []
-    for name, info in fs.find(root, detail=True).items():
-        parts = str(name)[len(base):].split("/") if str(name).startswith(base) else [str(name)]
-        if not any(part.startswith(".") for part in parts) and parts[-1].lower().endswith(CABLE_SUFFIXES):
-            # A directory's files (0) come before its subdirectories (1), each sorted by name.
-            order = [(1, part) for part in parts[:-1]] + [(0, parts[-1])]
-            found.append((order, str(name), int(info.get("size") or 0)))
-    return [(name, size) for _, name, size in sorted(found)]
-
-
 def _expand(paths: Paths, options: Mapping[str, Any]) -> list[tuple[str, str, int]]:
     """``(what a worker opens, what the records are called, size)`` of every input file, in order:
     directories walked, globs expanded (sorted). A local path is opened by its absolute path (a
@@ -109,13 +88,12 @@ def _expand(paths: Paths, options: Mapping[str, Any]) -> list[tuple[str, str, in
     for item in [paths] if isinstance(paths, (str, os.PathLike)) else list(paths):
         text = os.fspath(item)
         if _is_local(text):
-            names = [text] if os.path.lexists(text) else sorted(_glob.glob(text)) if _glob.has_magic(text) else []
+            names = sorted(_glob.glob(text)) if _glob.has_magic(text) and not os.path.lexists(text) else [text]
             if not names:
-                raise FileNotFoundError(2, "no input matches" if _glob.has_magic(text) else "input does not exist", text)
-            for name in names:
-                # str(Path(...)): how iter_cables names the records of a file path.
-                listed = [os.fspath(path) for path in walk(name)] if os.path.isdir(name) else [str(Path(name))]
-                found.extend((os.path.abspath(path), path, pipeline.file_size(path)) for path in listed)
+                raise FileNotFoundError(2, "no input matches", text)
+            # str(Path(...)): how iter_cables names the records of a file path.
+            found.extend((os.path.abspath(path), str(Path(path)), pipeline.file_size(path))
+                         for path in pipeline.expand_inputs(names))
             continue
         fs, root = fsspec.core.url_to_fs(text, **options)
         matches = sorted(fs.glob(root)) if _glob.has_magic(root) else [root]
@@ -126,8 +104,9 @@ def _expand(paths: Paths, options: Mapping[str, Any]) -> list[tuple[str, str, in
                 url = text if match == root else fs.unstrip_protocol(match)
                 found.append((url, url, int(fs.size(match) or 0)))
             elif fs.isdir(match):
+                listing = ((str(name), int(info.get("size") or 0)) for name, info in fs.find(match, detail=True).items())
                 found.extend((fs.unstrip_protocol(name), fs.unstrip_protocol(name), size)
-                             for name, size in _walk_remote(fs, match))
+                             for name, size in pipeline.walk_listing(match, listing))
             else:
                 raise FileNotFoundError(2, "input does not exist", text)
     return found
@@ -155,23 +134,7 @@ def _plan(paths: Paths, blocksize: int, format: Format, options: Mapping[str, An
 def _count_newlines(task: Task, options: Mapping[str, Any]) -> int:
     """Newlines in the raw byte range of a csv task (for the line numbers of later tasks)."""
     with _open(options, task.sources[0]) as file:
-        file.seek(task.start)
-        left, count = task.size, 0
-        while left > 0 and (data := file.read(min(left, 1 << 23))):
-            count += data.count(b"\n")
-            left -= len(data)
-        return count
-
-
-def _first_lines(tasks: Sequence[Task], counts: Sequence[int | None]) -> list[int | None]:
-    """The file line at each task's raw start."""
-    lines: list[int | None] = []
-    line = 1
-    for task, count in zip(tasks, counts):
-        line = 1 if task.start == 0 else line
-        lines.append(line if task.kind == "csv-range" else None)
-        line += count or 0
-    return lines
+        return pipeline.count_newlines(file, task.start, task.size)
 
 
 @attrs.frozen(kw_only=True)
@@ -192,11 +155,7 @@ _PLANS: dict[str, _Plan] = {}
 def _graph(paths: Paths, blocksize: int | str, format: Format, errors: str,
            storage_options: Mapping[str, Any] | None) -> _Plan:
     """The tasks, and a delayed list of each task's first line (from newline-count tasks)."""
-    # Misuse is a ValueError, as in every entry point (docs/design.md, error policy).
-    if errors not in ("raise", "skip", "yield"):
-        raise ValueError(f"unknown errors mode {errors!r}; expected 'raise', 'skip' or 'yield'")
-    if format not in pipeline.FORMATS:
-        raise ValueError(f"unknown format {format!r}; expected one of {', '.join(pipeline.FORMATS)}")
+    pipeline.check_modes(format, errors)
     size = parse_bytes(blocksize) if isinstance(blocksize, str) else int(blocksize)
     if size < 1:
         raise ValueError("blocksize must be at least 1 byte")
@@ -206,7 +165,7 @@ def _graph(paths: Paths, blocksize: int | str, format: Format, errors: str,
     counts = [delayed(_count_newlines, pure=True)(task, options)
               if task.kind == "csv-range" and following.kind == "csv-range" and following.start > 0 else None
               for task, following in itertools.pairwise(tasks)]
-    lines = delayed(_first_lines, pure=True)(tasks, [*counts, None])
+    lines = delayed(pipeline.first_lines, pure=True)(tasks, [*counts, None])
     return _Plan(tasks=tuple(tasks), lines=lines, errors=errors, options=options)  # type: ignore[arg-type]
 
 
@@ -226,7 +185,9 @@ def _records(task: Task, lines: Sequence[int | None], errors: Any,
     """The records of one task, given the line at its raw start; a parser bug is a reject that
     says so, as in ``convert`` (on a cluster it would otherwise throw away every task's work)."""
     task = attrs.evolve(task, first_line=lines[task.index])
-    return (record for record, _ in records(task, opener=_opener(task, options), errors=errors))
+    local = all(_is_local(path) for path in task.sources)  # None: opened as ``convert`` opens them
+    opener = None if local else functools.partial(_open, options)
+    return (record for record, _ in records(task, opener=opener, errors=errors))
 
 
 def _list(task: Task, lines: Sequence[int | None], errors: str, options: Mapping[str, Any]) -> list[Cable | CableError]:
@@ -243,14 +204,8 @@ def _frame(task: Task, lines: Sequence[int | None], errors: str, options: Mappin
     return table.to_pandas(types_mapper=importlib.import_module("pandas").ArrowDtype)
 
 
-def read_cables(
-    paths: Paths,
-    *,
-    blocksize: int | str = DEFAULT_BLOCKSIZE,
-    format: Format = "auto",
-    errors: ErrorsMode = "raise",
-    storage_options: Mapping[str, Any] | None = None,
-) -> Any:
+def read_cables(paths: Paths, *, blocksize: int | str = DEFAULT_BLOCKSIZE, format: Format = "auto",
+                errors: ErrorsMode = "raise", storage_options: Mapping[str, Any] | None = None) -> Any:
     """A :class:`dask.bag.Bag` of the cables of ``paths``, in input order.
 
     ``paths``: paths or fsspec URLs (``s3://bucket/cables.csv``; globs; directories, walked as
@@ -279,14 +234,8 @@ def dataframe_meta() -> Any:
     return cable_schema().empty_table().to_pandas(types_mapper=importlib.import_module("pandas").ArrowDtype)
 
 
-def read_dataframe(
-    paths: Paths,
-    *,
-    blocksize: int | str = DEFAULT_BLOCKSIZE,
-    format: Format = "auto",
-    errors: ErrorsMode = "raise",
-    storage_options: Mapping[str, Any] | None = None,
-) -> Any:
+def read_dataframe(paths: Paths, *, blocksize: int | str = DEFAULT_BLOCKSIZE, format: Format = "auto",
+                   errors: ErrorsMode = "raise", storage_options: Mapping[str, Any] | None = None) -> Any:
     """A :class:`dask.dataframe.DataFrame` with one row per cable, as the Parquet sink writes it
     (:func:`dataframe_meta`). Arguments as for :func:`read_cables`; a dataframe has no place for
     unreadable records, so ``"skip"`` and ``"yield"`` both drop them."""
@@ -316,38 +265,22 @@ def _write(items: Any, index: int, directory: str, rejects_directory: str | None
 
     fs, root = fsspec.core.url_to_fs(directory, **options)
     part, stats = f"{root}/part-{index:05d}.parquet", Stats()
-    rejects = None if rejects_directory is None else _LazyFile(f"{rejects_directory}/rejects-{index:05d}.jsonl", options)
-    with fs.open(part, "wb") as file, contextlib.closing(rejects or io.BytesIO()):
+    rejects_part = None if rejects_directory is None else f"{rejects_directory}/rejects-{index:05d}.jsonl"
+    reject_file = fsspec.open(rejects_part, "wb", **options) if rejects_part else open(os.devnull, "wb")  # noqa: SIM115
+    with fs.open(part, "wb") as file, reject_file as rejects:
         writer = RowGroupWriter(file)
         try:
             if hasattr(items, "columns"):
                 for codes in writer.write_frame(items).column("defects").to_pylist():
                     stats.add_codes([defect["code"] for defect in codes or ()])
-            else:
-                for record in items:
-                    stats.take(record, lambda cable: writer.add(cable_row(cable)), rejects.write if rejects else None)
+            for record in () if hasattr(items, "columns") else items:
+                stats.take(record, lambda cable: writer.add(cable_row(cable)),
+                           lambda error: rejects.write(pipeline.reject_line(error) + b"\n"))
         finally:
             writer.close()  # on an error, the part goes with the temporary directory
     if stats.cables == 0:
         fs.rm(part)
-    return stats.result(index, part=part if stats.cables else None,
-                        rejects_part=rejects.url if rejects is not None and rejects.file else None)
-
-
-class _LazyFile:
-    """A rejects part, created at the first reject (most partitions have none)."""
-
-    def __init__(self, url: str, options: Mapping[str, Any]) -> None:
-        self.url, self._options = url, options
-        self.file: IO[bytes] | None = None
-
-    def write(self, error: CableError) -> None:
-        self.file = self.file or fsspec.open(self.url, "wb", **self._options).open()
-        self.file.write(pipeline.reject_line(error) + b"\n")
-
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
+    return stats.result(index, part=part if stats.cables else None, rejects_part=rejects_part)
 
 
 def _write_task(task: Task, lines: Sequence[int | None], errors: ErrorsMode, reading: Mapping[str, Any],
@@ -383,33 +316,29 @@ def to_parquet(
 ) -> Summary:
     """Write a collection of cables as the Parquet dataset ``path``; the workers write it.
 
-    ``data`` is a Dask collection, as for Dask's own ``to_parquet``: a bag of
-    :class:`~cableparse.Cable` (and :class:`~cableparse.CableError`), such as
-    :func:`read_cables` makes, or a DataFrame from :func:`read_dataframe`. Each partition
-    becomes ``part-NNNNN.parquet`` (NNNNN: its number, so name order is input order), written
-    by a worker with the Parquet sink's schema and row groups; only counts come back. For a
-    collection made by :func:`read_cables` or :func:`read_dataframe` one task reads, parses
-    and writes each partition as a stream. A dataset without cables gets one empty part.
-
-    The parts go to a hidden directory next to ``path``, moved into place when every task has
-    succeeded (locally a rename: ``path`` holds the old dataset or the whole new one); an
-    existing ``path`` is replaced only if it holds nothing but part files. ``path`` may be an
-    fsspec URL (``storage_options``). Every ``CableError`` counts as a reject; with
-    ``rejects`` (a path or URL) they are written there, in order, as JSON Lines of
-    ``to_plain(error)``, the file written even when empty. ``scheduler`` and ``num_workers``
-    go to :func:`dask.compute` (parsing holds the GIL: prefer ``"processes"`` or a cluster).
-    Returns the :class:`~cableparse.pipeline.Summary` that ``convert`` returns.
+    ``data`` is a Dask collection, as for Dask's own ``to_parquet``: a bag of ``Cable`` (and
+    ``CableError``) such as :func:`read_cables` makes, or a DataFrame from :func:`read_dataframe`
+    (for those two, one task reads, parses and writes each partition as a stream). Each
+    partition becomes ``part-NNNNN.parquet``, in input order, written by a worker with the
+    Parquet sink's schema and row groups; only counts come back. The parts are moved into place
+    when every task has succeeded (locally a rename); an existing ``path`` is replaced only if it
+    holds nothing but part files. ``path`` may be an fsspec URL (``storage_options``). Every
+    ``CableError`` is a reject; ``rejects`` (a path or URL) gets them as JSON Lines of
+    ``to_plain(error)``, in order. ``scheduler`` and ``num_workers`` go to :func:`dask.compute`.
 
     Deprecated: ``to_parquet(paths, out_dir, *, blocksize, format, errors="yield",
     storage_options, output_storage_options, ...)``, told apart by a first argument that is not
-    a Dask collection, warns (:class:`DeprecationWarning`) and runs ``to_parquet(read_cables(
+    a Dask collection: it warns (:class:`DeprecationWarning`) and runs ``to_parquet(read_cables(
     paths, ...), out_dir, storage_options=output_storage_options, ...)``.
     """
     if not is_dask_collection(data):
         warnings.warn("cableparse.dask.to_parquet(paths, out_dir) is deprecated; use "
                       "to_parquet(read_cables(paths), out_dir)", DeprecationWarning, stacklevel=2)
-        return _to_parquet_paths(data, path, *args, rejects=rejects, storage_options=storage_options,
-                                 scheduler=scheduler, num_workers=num_workers, **legacy)
+        reading = {key: legacy.pop(key) for key in ("blocksize", "format") if key in legacy}
+        output = legacy.pop("output_storage_options", None)
+        bag = read_cables(data, *args, errors=legacy.pop("errors", "yield"), storage_options=storage_options, **reading)
+        return to_parquet(bag, path, rejects=rejects, storage_options=storage_options if output is None else output,
+                          scheduler=scheduler, num_workers=num_workers, **legacy)
     if args or legacy:
         raise TypeError(f"to_parquet(collection, path) takes no {', '.join(legacy) or 'further positional'} arguments")
     started, options = time.perf_counter(), dict(storage_options or {})
@@ -450,16 +379,6 @@ def to_parquet(
     return stats.summary(seconds=time.perf_counter() - started, output=os.fspath(path),
                          input_bytes=0 if plan is None else sum(task.size for task in plan.tasks),
                          jobs=num_workers or _workers(scheduler))
-
-
-def _to_parquet_paths(paths: Paths, out_dir: str | os.PathLike[str], *, blocksize: int | str = DEFAULT_BLOCKSIZE,
-                      format: Format = "auto", errors: ErrorsMode = "yield",
-                      storage_options: Mapping[str, Any] | None = None,
-                      output_storage_options: Mapping[str, Any] | None = None, **options: Any) -> Summary:
-    """The deprecated ``to_parquet(paths, out_dir, ...)`` (``errors="yield"`` by default, as it had)."""
-    bag = read_cables(paths, blocksize=blocksize, format=format, errors=errors, storage_options=storage_options)
-    output = output_storage_options if output_storage_options is not None else storage_options
-    return to_parquet(bag, out_dir, storage_options=output, **options)
 
 
 def _join(target: str | os.PathLike[str], parts: Iterable[str], options: Mapping[str, Any]) -> None:
@@ -523,8 +442,7 @@ def convert(
                            or (_is_local(text) and os.path.isdir(text))):
         raise SinkError(f"{text}: --engine dask writes a Parquet dataset: OUT must be a directory "
                         "(ending in '/') or end with '.parquet'")
-    if format not in pipeline.FORMATS:
-        raise ValueError(f"unknown format {format!r}")
+    pipeline.check_modes(format)
     if any(os.fspath(item) == "-" for item in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)):
         raise ValueError("--engine dask cannot read standard input ('-'); name a file or URL")
     if jobs is not None and jobs < 1:

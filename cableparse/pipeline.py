@@ -20,15 +20,16 @@ cableparse and becomes a reject too, but one whose message starts with
 from __future__ import annotations
 
 import collections
+import itertools
 import math
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 import attrs
 
-from .containers import iter_envelopes, open_regular, walk
+from .containers import CABLE_SUFFIXES, iter_envelopes, open_regular, walk
 from .containers._common import MAX_RECORD_BYTES, RAW_PREFIX_BYTES, ErrorsMode, FormatName
 from .envelope import Envelope
 from .errors import CableParseError
@@ -44,10 +45,13 @@ __all__ = [
     "Summary",
     "Task",
     "TaskResult",
+    "check_modes",
     "check_paths",
+    "count_newlines",
     "cut",
     "expand_inputs",
     "file_size",
+    "first_lines",
     "fit_for_sinks",
     "is_internal",
     "is_splittable",
@@ -55,6 +59,7 @@ __all__ = [
     "records",
     "reject",
     "reject_line",
+    "walk_listing",
 ]
 
 Format = FormatName
@@ -196,32 +201,17 @@ class Stats:
         self.rejects += result.rejects
         self.internal_errors += result.internal_errors
 
+    def _counts(self) -> dict[str, Any]:
+        return {"cables": self.cables, "defects": dict(self.defects), "cables_with_defects": self.cables_with_defects,
+                "rejects": self.rejects, "internal_errors": self.internal_errors}
+
     def summary(self, *, seconds: float, input_bytes: int, jobs: int, output: str | None) -> Summary:
         """These counts as the :class:`Summary` of a whole run."""
-        return Summary(
-            cables=self.cables,
-            defects=dict(self.defects),
-            cables_with_defects=self.cables_with_defects,
-            rejects=self.rejects,
-            internal_errors=self.internal_errors,
-            seconds=seconds,
-            input_bytes=input_bytes,
-            jobs=jobs,
-            output=output,
-        )
+        return Summary(**self._counts(), seconds=seconds, input_bytes=input_bytes, jobs=jobs, output=output)
 
     def result(self, index: int, *, part: str | None = None, rejects_part: str | None = None) -> TaskResult:
         """These counts as the result of task ``index``."""
-        return TaskResult(
-            index=index,
-            cables=self.cables,
-            defects=dict(self.defects),
-            cables_with_defects=self.cables_with_defects,
-            rejects=self.rejects,
-            internal_errors=self.internal_errors,
-            part=part,
-            rejects_part=rejects_part,
-        )
+        return TaskResult(index=index, **self._counts(), part=part, rejects_part=rejects_part)
 
 
 @attrs.frozen(kw_only=True)
@@ -345,25 +335,62 @@ def is_splittable(path: str, name: str, format: str, opener: Opener | None = Non
         return False
 
 
+def count_newlines(file: IO[bytes], start: int, size: int) -> int:
+    """Newlines in ``size`` bytes of ``file`` from ``start``, read 8 MiB at a time."""
+    file.seek(start)
+    count = 0
+    while size > 0 and (data := file.read(min(size, 1 << 23))):
+        count += data.count(b"\n")
+        size -= len(data)
+    return count
+
+
 def _line_numbers(path: str, offsets: Sequence[int]) -> list[int]:
     """The 1-based line number at each of the (ascending) byte ``offsets``, in one pass.
 
     Left to itself, each shard's reader would count the lines before its start, reading the
     file's head again for every shard (quadratic in the number of shards).
     """
-    numbers: list[int] = []
-    newlines = 0
-    position = 0
+    numbers = [1]
     with open(path, "rb") as file:
-        for offset in offsets:
-            while position < offset:
-                chunk = file.read(min(offset - position, 1 << 24))
-                if not chunk:
-                    break
-                newlines += chunk.count(b"\n")
-                position += len(chunk)
-            numbers.append(newlines + 1)
-    return numbers
+        for before, offset in itertools.pairwise([0, *offsets]):
+            numbers.append(numbers[-1] + count_newlines(file, before, offset - before))
+    return numbers[1:]
+
+
+def first_lines(tasks: Sequence[Task], counts: Sequence[int | None]) -> list[int | None]:
+    """The file line at the start of each csv-range task, from the newlines of each range
+    (``None`` where not counted: the range after it starts a file, or it is a files task)."""
+    lines: list[int | None] = []
+    line = 1
+    for task, count in zip(tasks, counts):
+        line = 1 if task.start == 0 else line
+        lines.append(line if task.kind == "csv-range" else None)
+        line += count or 0
+    return lines
+
+
+def walk_listing(root: str, files: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """``(path, size)`` of the cable files of a recursive listing under ``root`` (an object
+    store's), filtered and ordered as :func:`cableparse.containers.walk` walks a local directory:
+    hidden entries and other suffixes skipped, a directory's files (sorted) before its
+    subdirectories (sorted, depth first)."""
+    base = root.rstrip("/") + "/"
+    found = []
+    for name, size in files:
+        parts = name[len(base):].split("/") if name.startswith(base) else [name]
+        if not any(part.startswith(".") for part in parts) and parts[-1].lower().endswith(CABLE_SUFFIXES):
+            found.append(([(1, part) for part in parts[:-1]] + [(0, parts[-1])], name, size))
+    return [(name, size) for _, name, size in sorted(found)]
+
+
+def check_modes(format: str, errors: str = "yield") -> None:
+    """Refuse an unknown ``format`` or ``errors`` value: misuse, a ``ValueError`` in every entry
+    point (docs/design.md, error policy)."""
+    if errors not in ("raise", "skip", "yield"):
+        raise ValueError(f"unknown errors mode {errors!r}; expected 'raise', 'skip' or 'yield'")
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
 
 
 def shard_count(size: int, jobs: int) -> int:

@@ -29,7 +29,7 @@ from ._atomic import (
     replace_directory,
     temp_directory_for,
 )
-from .base import PART_FILE, Sink, SinkError, parent_must_exist
+from .base import PART_FILE, AtomicFile, AtomicOutput, Sink, SinkError, parent_must_exist
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -289,7 +289,7 @@ class RowGroupWriter:
         self._writer.close()
 
 
-class ParquetSink(Sink):
+class ParquetSink(AtomicFile, Sink):
     """Writes one Parquet file, atomically, in row groups of ``row_group_size`` cables.
 
     ``compression`` defaults to zstd: cable text compresses about 3x and pandas, polars and
@@ -306,7 +306,6 @@ class ParquetSink(Sink):
     ) -> None:
         self.path = os.fspath(path)
         self.count = 0
-        self._closed = False
         parent_must_exist(Path(self.path))
         self._atomic = AtomicPath(self.path)
         try:
@@ -324,29 +323,9 @@ class ParquetSink(Sink):
         """Append a Parquet part's row groups (decoded and re-encoded one group at a time)."""
         self.count += self._writer.copy_row_groups(part)
 
-    def close(self) -> None:
-        """Write the last row group and footer, sync, rename into place."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._writer.close()
-            self._atomic.commit()
-        except BaseException:
-            self._atomic.discard()
-            raise
-
-    def abort(self) -> None:
-        """Drop the temporary file."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._writer.close()
-        except Exception:  # noqa: BLE001 - the file is thrown away; keep the original error
-            pass
-        finally:
-            self._atomic.discard()
+    def _release(self) -> None:
+        """Write the last row group and the footer."""
+        self._writer.close()
 
 
 def _is_old_dataset(directory: Path) -> bool:
@@ -354,7 +333,7 @@ def _is_old_dataset(directory: Path) -> bool:
     return all(_PART_NAME.match(entry.name) for entry in directory.iterdir())
 
 
-class ParquetDatasetSink(Sink):
+class ParquetDatasetSink(AtomicOutput, Sink):
     """Writes a directory of ``part-NNNNN.parquet`` files (a Parquet dataset).
 
     Chosen when the output path ends with ``/`` or is an existing directory. The parts are
@@ -367,7 +346,6 @@ class ParquetDatasetSink(Sink):
         self.path = os.fspath(path)
         self.count = 0
         self._final = Path(self.path.rstrip("/") or "/")
-        self._closed = False
         self._size = row_group_size
         if self._final.exists() and not (self._final.is_dir() and _is_old_dataset(self._final)):
             raise SinkError(f"{self.path}: exists and is not a cableparse Parquet dataset")
@@ -402,32 +380,19 @@ class ParquetDatasetSink(Sink):
         self.count += pq.ParquetFile(part).metadata.num_rows
         os.replace(part, self._next_part())
 
-    def close(self) -> None:
+    def _finish(self) -> None:
         """Sync every part and rename the directory into place."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._finish_writer()
-            if self._parts == 0:
-                # An empty dataset still carries the schema, so readers can open it.
-                RowGroupWriter(self._next_part(), self._size).close()
-            replace_directory(self._temp, self._final)
-        except BaseException:
-            remove_tree(self._temp)
-            raise
+        self._finish_writer()
+        if self._parts == 0:
+            # An empty dataset still carries the schema, so readers can open it.
+            RowGroupWriter(self._next_part(), self._size).close()
+        replace_directory(self._temp, self._final)
 
-    def abort(self) -> None:
-        """Remove the temporary directory; the output is left as it was."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._finish_writer()
-        except Exception:  # noqa: BLE001 - thrown away; keep the original error
-            pass
-        finally:
-            remove_tree(self._temp)
+    def _release(self) -> None:
+        self._finish_writer()
+
+    def _discard(self) -> None:
+        remove_tree(self._temp)
 
 
 def _files(path: str | os.PathLike[str]) -> list[Path]:
