@@ -262,9 +262,7 @@ def convert(
     """
     started = time.perf_counter()
     inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
-    check_modes(format)
-    if jobs is not None and jobs < 1:
-        raise ValueError("jobs must be at least 1")
+    check_modes(format, jobs=jobs)
     output_text = None if output is None else os.fspath(output)
     if to is not None and to not in OUTPUT_FORMATS:
         raise ValueError(f"unknown output format {to!r} (use one of {', '.join(OUTPUT_FORMATS)})")

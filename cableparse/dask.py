@@ -1,23 +1,19 @@
 """Dask integration: parse cables on a cluster (the optional ``dask`` extra; docs/dask.md).
 
-Importing :mod:`cableparse` never imports Dask; this module does, at the top. It holds only
-what is Dask's: fsspec access, the bag and dataframe graphs, the scheduler. The unit of work,
-the records of a task, the rejects and the counts are :mod:`cableparse.pipeline`'s, which
-``convert --jobs`` runs in a process pool, and part files are written by the Parquet sink's
-:class:`~cableparse.sinks.parquet.RowGroupWriter`.
-
-A cables.csv is cut into tasks of ``blocksize`` raw bytes; each task's reader snaps both ends
-to verified record starts, so neighbouring tasks agree on their boundary. A task cannot know
-how many lines precede it without reading them, so every range but a file's last gets a cheap
-task that counts its newlines, and each range task receives the counts of those before it
-(counting from byte 0 in every task would read the file quadratically often).
+Importing :mod:`cableparse` never imports Dask; this module does. It holds only what is Dask's
+(fsspec access, the bag and dataframe graphs, the scheduler): the tasks, their records, rejects
+and counts are :mod:`cableparse.pipeline`'s, which ``convert --jobs`` runs in a process pool,
+and part files are written by the Parquet sink's ``RowGroupWriter``. A cables.csv is cut into
+tasks of ``blocksize`` raw bytes, whose readers snap both ends to verified record starts; each
+range but a file's last gets a task that counts its newlines, so that the next ranges know
+their line numbers without reading the file from byte 0 (which would be quadratic).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import glob as _glob
-import importlib
 import itertools
 import os
 import shutil
@@ -25,7 +21,7 @@ import sys
 import time
 import uuid
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,11 +42,11 @@ except ImportError as _error:  # pragma: no cover - depends on the environment
 
 from . import pipeline
 from .containers import open_regular
-from .models import Cable, CableError
+from .models import Cable
 from .pipeline import ErrorsMode, Format, Ranges, Stats, Summary, Task, TaskResult, records
 from .sinks import SinkError
 from .sinks._atomic import AtomicPath, replace_directory
-from .sinks.base import PART_FILE
+from .sinks.base import PART_FILE, parent_must_exist
 
 __all__ = ["DEFAULT_BLOCKSIZE", "FILES_PER_PARTITION", "auto_blocksize", "convert", "dataframe_meta", "read_cables",
            "read_dataframe", "to_dataframe", "to_parquet"]
@@ -74,9 +70,7 @@ def _is_local(path: str) -> bool:
 
 def _open(options: Mapping[str, Any], url: str) -> IO[bytes]:
     """A seekable binary file object for a local path or an fsspec URL (not decompressed)."""
-    if _is_local(url):
-        return open_regular(url)
-    opened: IO[bytes] = fsspec.open(url, mode="rb", **options).open()
+    opened: IO[bytes] = open_regular(url) if _is_local(url) else fsspec.open(url, mode="rb", **options).open()
     return opened
 
 
@@ -139,8 +133,8 @@ def _count_newlines(task: Task, options: Mapping[str, Any]) -> int:
 
 @attrs.frozen(kw_only=True)
 class _Plan:
-    """The tasks behind a collection made here, so that :func:`to_parquet` can parse and write
-    each partition in one task (no partition of Cable objects held in memory)."""
+    """The tasks behind a collection made here: :func:`to_parquet` parses and writes each in one
+    task (no partition of Cable objects is held)."""
 
     tasks: tuple[Task, ...]
     lines: Delayed
@@ -171,7 +165,7 @@ def _graph(paths: Paths, blocksize: int | str, format: Format, errors: str,
 
 def _remember(collection: Any, plan: _Plan) -> Any:
     _PLANS[_name(collection)] = plan
-    while len(_PLANS) > 64:
+    if len(_PLANS) > 64:
         del _PLANS[next(iter(_PLANS))]
     return collection
 
@@ -180,58 +174,44 @@ def _name(collection: Any) -> str:
     return str(collection.name if isinstance(collection, dask_bag.Bag) else collection._name)
 
 
-def _records(task: Task, lines: Sequence[int | None], errors: Any,
-             options: Mapping[str, Any]) -> Iterator[Cable | CableError]:
-    """The records of one task, given the line at its raw start; a parser bug is a reject that
-    says so, as in ``convert`` (on a cluster it would otherwise throw away every task's work)."""
+def _partition(task: Task, lines: Sequence[int | None], errors: ErrorsMode, options: Mapping[str, Any],
+               out: str | tuple[str, str | None, Mapping[str, Any]] = "bag") -> Any:
+    """One task on a worker, given the line at each task's raw start: its records as a bag
+    partition, its cables as a dataframe partition (``out="frame"``), or written by
+    :func:`_write` (``out``: its arguments) in one stream. A parser bug is a reject that says so,
+    as in ``convert`` (on a cluster it would otherwise throw away every task's work)."""
     task = attrs.evolve(task, first_line=lines[task.index])
-    local = all(_is_local(path) for path in task.sources)  # None: opened as ``convert`` opens them
-    opener = None if local else functools.partial(_open, options)
-    return (record for record, _ in records(task, opener=opener, errors=errors))
+    opener = None if all(_is_local(path) for path in task.sources) else functools.partial(_open, options)
+    found = (record for record, _ in records(task, opener=opener, errors=errors))
+    if out == "frame":
+        from .sinks.parquet import cables_frame
 
-
-def _list(task: Task, lines: Sequence[int | None], errors: str, options: Mapping[str, Any]) -> list[Cable | CableError]:
-    """A bag partition: the parsed records of one task."""
-    return list(_records(task, lines, errors, options))
-
-
-def _frame(task: Task, lines: Sequence[int | None], errors: str, options: Mapping[str, Any]) -> Any:
-    """A dataframe partition: the Parquet sink's rows of one task's cables."""
-    from .sinks.parquet import cable_row, cable_schema
-
-    rows = [cable_row(record) for record in _records(task, lines, errors, options) if isinstance(record, Cable)]
-    table = importlib.import_module("pyarrow").Table.from_pylist(rows, schema=cable_schema())
-    return table.to_pandas(types_mapper=importlib.import_module("pandas").ArrowDtype)
+        return cables_frame(record for record in found if isinstance(record, Cable))
+    return list(found) if out == "bag" else _write(found, task.index, *out)
 
 
 def read_cables(paths: Paths, *, blocksize: int | str = DEFAULT_BLOCKSIZE, format: Format = "auto",
                 errors: ErrorsMode = "raise", storage_options: Mapping[str, Any] | None = None) -> Any:
-    """A :class:`dask.bag.Bag` of the cables of ``paths``, in input order.
-
-    ``paths``: paths or fsspec URLs (``s3://bucket/cables.csv``; globs; directories, walked as
-    ``iter_cables`` walks them). A cables.csv is cut into partitions of about ``blocksize``
-    bytes (an int or ``"64MiB"``) at verified record starts; other files are read whole,
-    several to a partition. ``format`` and ``errors`` are as for
-    :func:`cableparse.iter_cables` (``"raise"`` fails the computation with
-    :class:`~cableparse.CableParseError`); ``storage_options`` go to fsspec. The records equal
-    ``iter_cables(path, errors=...)``'s, path after path, except that a parser bug becomes a
-    :class:`~cableparse.CableError` that says so. Files are listed and sized now, on the client.
+    """A :class:`dask.bag.Bag` of the cables of ``paths`` (paths or fsspec URLs such as
+    ``s3://bucket/cables.csv``, globs, directories), in input order: the records of
+    ``iter_cables(path, errors=errors)`` path after path, except that a parser bug is a
+    ``CableError`` that says so. A cables.csv is cut into partitions of about ``blocksize``
+    bytes (an int or ``"64MiB"``) at verified record starts; other files are read whole, several
+    to a partition. ``storage_options`` go to fsspec. Files are listed now, on the client.
     """
     plan = _graph(paths, blocksize, format, errors, storage_options)
-    parts = [delayed(_list, pure=True)(task, plan.lines, errors, plan.options) for task in plan.tasks]
+    parts = [delayed(_partition, pure=True)(task, plan.lines, errors, plan.options) for task in plan.tasks]
     if not parts:
         return _remember(dask_bag.from_sequence([], npartitions=1), plan)  # type: ignore[no-untyped-call]
     return _remember(dask_bag.from_delayed(parts), plan)  # type: ignore[no-untyped-call]
 
 
 def dataframe_meta() -> Any:
-    """The empty pandas DataFrame that describes :func:`read_dataframe`'s partitions: the columns
-    of :func:`cableparse.sinks.parquet.cable_schema`, each with the pandas ``ArrowDtype`` of its
-    Arrow type (nullable integers stay integers; structs and lists stay Arrow structs and lists).
-    """
-    from .sinks.parquet import cable_schema
+    """The empty pandas DataFrame that describes :func:`read_dataframe`'s partitions
+    (:func:`cableparse.sinks.parquet.cables_frame` of no cable)."""
+    from .sinks.parquet import cables_frame
 
-    return cable_schema().empty_table().to_pandas(types_mapper=importlib.import_module("pandas").ArrowDtype)
+    return cables_frame(())
 
 
 def read_dataframe(paths: Paths, *, blocksize: int | str = DEFAULT_BLOCKSIZE, format: Format = "auto",
@@ -241,7 +221,7 @@ def read_dataframe(paths: Paths, *, blocksize: int | str = DEFAULT_BLOCKSIZE, fo
     unreadable records, so ``"skip"`` and ``"yield"`` both drop them."""
     plan = _graph(paths, blocksize, format, "skip" if errors == "yield" else errors, storage_options)
     meta = dataframe_meta()
-    parts = [delayed(_frame, pure=True)(task, plan.lines, plan.errors, plan.options) for task in plan.tasks]
+    parts = [delayed(_partition, pure=True)(task, plan.lines, plan.errors, plan.options, "frame") for task in plan.tasks]
     if not parts:
         return _remember(dask_dataframe.from_pandas(meta, npartitions=1), plan)  # type: ignore[no-untyped-call]
     return _remember(dask_dataframe.from_delayed(parts, meta=meta, verify_meta=False), plan)
@@ -258,35 +238,17 @@ def to_dataframe(paths: Paths, **options: Any) -> Any:
 
 def _write(items: Any, index: int, directory: str, rejects_directory: str | None,
            options: Mapping[str, Any]) -> TaskResult:
-    """Write one partition, records or a frame of the sink's rows, as ``part-NNNNN.parquet`` with
-    the sink's row-group writer (and its rejects as ``rejects-NNNNN.jsonl``) on a worker; return
-    only counts. A partition without cables leaves no part file."""
-    from .sinks.parquet import RowGroupWriter, cable_row
-
+    """Write one partition as ``part-NNNNN.parquet`` (and ``rejects-NNNNN.jsonl``) on a worker;
+    return only counts. A partition without cables leaves no part file."""
     fs, root = fsspec.core.url_to_fs(directory, **options)
-    part, stats = f"{root}/part-{index:05d}.parquet", Stats()
+    part = f"{root}/part-{index:05d}.parquet"
     rejects_part = None if rejects_directory is None else f"{rejects_directory}/rejects-{index:05d}.jsonl"
-    reject_file = fsspec.open(rejects_part, "wb", **options) if rejects_part else open(os.devnull, "wb")  # noqa: SIM115
-    with fs.open(part, "wb") as file, reject_file as rejects:
-        writer = RowGroupWriter(file)
-        try:
-            if hasattr(items, "columns"):
-                for codes in writer.write_frame(items).column("defects").to_pylist():
-                    stats.add_codes([defect["code"] for defect in codes or ()])
-            for record in () if hasattr(items, "columns") else items:
-                stats.take(record, lambda cable: writer.add(cable_row(cable)),
-                           lambda error: rejects.write(pipeline.reject_line(error) + b"\n"))
-        finally:
-            writer.close()  # on an error, the part goes with the temporary directory
+    with fs.open(part, "wb") as file, \
+            fsspec.open(rejects_part, "wb", **options) if rejects_part else contextlib.nullcontext() as rejects:
+        stats = pipeline.write_part(items, file, rejects)
     if stats.cables == 0:
         fs.rm(part)
     return stats.result(index, part=part if stats.cables else None, rejects_part=rejects_part)
-
-
-def _write_task(task: Task, lines: Sequence[int | None], errors: ErrorsMode, reading: Mapping[str, Any],
-                directory: str, rejects_directory: str | None, options: Mapping[str, Any]) -> TaskResult:
-    """Read, parse and write one task in one Dask task (no partition of Cable objects is held)."""
-    return _write(_records(task, lines, errors, reading), task.index, directory, rejects_directory, options)
 
 
 def _output(path: str | os.PathLike[str], options: Mapping[str, Any]) -> tuple[Any, str, bool]:
@@ -296,24 +258,17 @@ def _output(path: str | os.PathLike[str], options: Mapping[str, Any]) -> tuple[A
     local = _is_local(text)
     fs, root = (fsspec.filesystem("file"), os.path.abspath(text)) if local else fsspec.core.url_to_fs(text, **options)
     root = root.rstrip("/") or "/"
-    if local and not os.path.isdir(os.path.dirname(root)):
-        raise FileNotFoundError(2, "output directory does not exist", os.path.dirname(root))
+    if local:
+        parent_must_exist(Path(root))
     if fs.exists(root) and not (fs.isdir(root) and all(
             PART_FILE.fullmatch(str(name).rstrip("/").rsplit("/", 1)[-1]) for name in fs.ls(root, detail=False))):
         raise SinkError(f"{root}: exists and is not a cableparse Parquet dataset")
     return fs, root, local
 
 
-def to_parquet(
-    data: Any,
-    path: str | os.PathLike[str],
-    *args: Any,
-    rejects: str | os.PathLike[str] | None = None,
-    storage_options: Mapping[str, Any] | None = None,
-    scheduler: Any = None,
-    num_workers: int | None = None,
-    **legacy: Any,
-) -> Summary:
+def to_parquet(data: Any, path: str | os.PathLike[str], *args: Any, rejects: str | os.PathLike[str] | None = None,
+               storage_options: Mapping[str, Any] | None = None, scheduler: Any = None, num_workers: int | None = None,
+               **legacy: Any) -> Summary:
     """Write a collection of cables as the Parquet dataset ``path``; the workers write it.
 
     ``data`` is a Dask collection, as for Dask's own ``to_parquet``: a bag of ``Cable`` (and
@@ -344,35 +299,33 @@ def to_parquet(
     started, options = time.perf_counter(), dict(storage_options or {})
     fs, root, local = _output(path, options)
     parent, _, name = root.rpartition("/")
-    temp = f"{parent}/.{name}.{uuid.uuid4().hex[:12]}"
-    parts, reject_parts = (f"{temp}.tmp", f"{temp}.rejects")
-    urls = [directory if local else fs.unstrip_protocol(directory) for directory in (parts, reject_parts)]
-    reject_url = urls[1] if rejects is not None else None
+    temp = f"{parent}/.{name}.{uuid.uuid4().hex[:12]}.tmp"  # the parts, and the rejects parts till joined
+    url = temp if local else fs.unstrip_protocol(temp)
+    reject_url = url if rejects is not None else None
     plan = _PLANS.get(_name(data))
-    tasks = [delayed(_write_task, pure=False)(task, plan.lines, plan.errors, plan.options, urls[0], reject_url, options)
+    tasks = [delayed(_partition, pure=False)(task, plan.lines, plan.errors, plan.options, (url, reject_url, options))
              for task in plan.tasks] if plan is not None else [
-             delayed(_write, pure=False)(part, index, urls[0], reject_url, options)
-             for index, part in enumerate(data.to_delayed())]
+             delayed(_write, pure=False)(part, index, url, reject_url, options) for index, part in enumerate(data.to_delayed())]
     chosen = {key: value for key, value in (("scheduler", scheduler), ("num_workers", num_workers)) if value is not None}
     try:
-        fs.makedirs(parts, exist_ok=True)
-        fs.makedirs(reject_parts, exist_ok=True)
+        fs.makedirs(temp, exist_ok=True)
         results: Sequence[TaskResult] = compute(*tasks, **chosen)  # type: ignore[no-untyped-call]
         if not any(result.part for result in results):
             from .sinks.parquet import RowGroupWriter
 
-            with fs.open(f"{parts}/part-00000.parquet", "wb") as file:
+            with fs.open(f"{temp}/part-00000.parquet", "wb") as file:
                 RowGroupWriter(file).close()
+        reject_parts = [result.rejects_part for result in results if result.rejects_part]
         if rejects is not None:
-            _join(rejects, sorted(r.rejects_part for r in results if r.rejects_part), options)
+            _join(rejects, reject_parts, options)
+            fs.rm(reject_parts) if reject_parts else None
         if local:
-            replace_directory(parts, root)
+            replace_directory(temp, root)
         else:  # object stores have no rename: copy, then delete (not atomic; the parts are complete)
             fs.rm(root, recursive=True) if fs.exists(root) else None
-            fs.mv(parts, root, recursive=True)
+            fs.mv(temp, root, recursive=True)
     finally:
-        for directory in (parts, reject_parts):
-            fs.rm(directory, recursive=True) if fs.exists(directory) else None
+        fs.rm(temp, recursive=True) if fs.exists(temp) else None
     stats = Stats()
     for result in results:
         stats.add_result(result)
@@ -405,9 +358,8 @@ def _workers(scheduler: Any) -> int:
     """How many workers a compute will use (for the summary)."""
     if hasattr(scheduler, "scheduler_info"):
         return max(1, len(scheduler.scheduler_info().get("workers", {})))
-    if scheduler in ("sync", "synchronous", "single-threaded"):
-        return 1
-    return int(dask.config.get("num_workers", None) or os.cpu_count() or 1)
+    local = 1 if scheduler in ("sync", "synchronous", "single-threaded") else dask.config.get("num_workers", None)
+    return int(local or os.cpu_count() or 1)
 
 
 def auto_blocksize(paths: Paths, workers: int, storage_options: Mapping[str, Any] | None = None) -> int:
@@ -417,17 +369,9 @@ def auto_blocksize(paths: Paths, workers: int, storage_options: Mapping[str, Any
     return max(1 << 20, min(parse_bytes(DEFAULT_BLOCKSIZE), -(-total // (4 * max(1, workers)))))
 
 
-def convert(
-    inputs: Paths,
-    output: str | os.PathLike[str],
-    *,
-    jobs: int | None = None,
-    format: Format = "auto",
-    rejects: str | os.PathLike[str] | None = None,
-    scheduler: str | None = None,
-    progress: bool | None = None,
-    blocksize: int | str | None = None,
-) -> Summary:
+def convert(inputs: Paths, output: str | os.PathLike[str], *, jobs: int | None = None, format: Format = "auto",
+            rejects: str | os.PathLike[str] | None = None, scheduler: str | None = None, progress: bool | None = None,
+            blocksize: int | str | None = None) -> Summary:
     """What ``cableparse convert --engine dask`` runs: :func:`read_cables` (``errors="yield"``)
     and :func:`to_parquet`.
 
@@ -442,11 +386,9 @@ def convert(
                            or (_is_local(text) and os.path.isdir(text))):
         raise SinkError(f"{text}: --engine dask writes a Parquet dataset: OUT must be a directory "
                         "(ending in '/') or end with '.parquet'")
-    pipeline.check_modes(format)
+    pipeline.check_modes(format, jobs=jobs)
     if any(os.fspath(item) == "-" for item in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)):
         raise ValueError("--engine dask cannot read standard input ('-'); name a file or URL")
-    if jobs is not None and jobs < 1:
-        raise ValueError("jobs must be at least 1")
 
     def run(workers: int, **chosen: Any) -> Summary:
         size = blocksize if blocksize is not None else auto_blocksize(inputs, workers)
@@ -463,9 +405,8 @@ def convert(
     workers = jobs or os.cpu_count() or 1
     # Parsing holds the GIL: local work needs processes, not Dask's default threads.
     chosen = {"scheduler": "processes" if workers > 1 else "sync", "num_workers": workers}
-    if not (sys.stderr.isatty() if progress is None else progress):
-        return run(workers, **chosen)
     from dask.diagnostics.progress import ProgressBar
 
-    with ProgressBar(out=sys.stderr):  # type: ignore[no-untyped-call]
+    shown = sys.stderr.isatty() if progress is None else progress
+    with ProgressBar(out=sys.stderr) if shown else contextlib.nullcontext():  # type: ignore[no-untyped-call]
         return run(workers, **chosen)

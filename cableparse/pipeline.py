@@ -60,6 +60,7 @@ __all__ = [
     "reject",
     "reject_line",
     "walk_listing",
+    "write_part",
 ]
 
 Format = FormatName
@@ -384,9 +385,11 @@ def walk_listing(root: str, files: Iterable[tuple[str, int]]) -> list[tuple[str,
     return [(name, size) for _, name, size in sorted(found)]
 
 
-def check_modes(format: str, errors: str = "yield") -> None:
-    """Refuse an unknown ``format`` or ``errors`` value: misuse, a ``ValueError`` in every entry
-    point (docs/design.md, error policy)."""
+def check_modes(format: str, errors: str = "yield", *, jobs: int | None = None) -> None:
+    """Refuse an unknown ``format`` or ``errors`` value, or ``jobs`` below 1: misuse, a
+    ``ValueError`` in every entry point (docs/design.md, error policy)."""
+    if jobs is not None and jobs < 1:
+        raise ValueError("jobs must be at least 1")
     if errors not in ("raise", "skip", "yield"):
         raise ValueError(f"unknown errors mode {errors!r}; expected 'raise', 'skip' or 'yield'")
     if format not in FORMATS:
@@ -635,6 +638,30 @@ def records(task: Task, *, strict: bool = False, opener: Opener | None = None,
             if errors == "skip":
                 continue
         yield record, done
+
+
+def write_part(items: Iterable[Cable | CableError] | Any, file: IO[bytes], rejects: IO[bytes] | None) -> Stats:
+    """Write one part of a Parquet dataset into ``file`` with the sink's row-group writer, and
+    its rejects into ``rejects`` as :func:`reject_line` lines; return the counts.
+
+    ``items``: records, or a pandas frame of the sink's rows (a partition of
+    :func:`cableparse.dask.read_dataframe`, whose defects are counted from its column).
+    """
+    from .sinks.parquet import RowGroupWriter, cable_row
+
+    stats = Stats()
+    writer = RowGroupWriter(file)
+    try:
+        if hasattr(items, "columns"):
+            for codes in writer.write_frame(items).column("defects").to_pylist():
+                stats.add_codes([defect["code"] for defect in codes or ()])
+            return stats
+        for record in items:
+            stats.take(record, lambda cable: writer.add(cable_row(cable)),
+                       None if rejects is None else lambda error: rejects.write(reject_line(error) + b"\n"))
+        return stats
+    finally:
+        writer.close()  # also after an error: the caller throws the file away
 
 
 def reject_line(error: CableError) -> bytes:

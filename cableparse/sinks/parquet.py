@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "RowGroupWriter",
     "cable_row",
     "cable_schema",
+    "cables_frame",
     "read_parquet",
     "row_to_dict",
 ]
@@ -211,6 +212,14 @@ def row_to_dict(row: dict[str, Any]) -> dict[str, Any]:
         if section is not None:
             body["banner"]["section"] = [section["number"], section["total"]]
     return data
+
+
+def cables_frame(cables: Iterable[Cable]) -> Any:
+    """The rows of ``cables`` as a pandas DataFrame of :func:`cable_schema`'s columns, each with
+    the pandas ``ArrowDtype`` of its Arrow type (nullable integers stay integers, structs and
+    lists stay Arrow structs and lists). Needs pandas."""
+    table = _pyarrow()[0].Table.from_pylist([cable_row(cable) for cable in cables], schema=cable_schema())
+    return table.to_pandas(types_mapper=importlib.import_module("pandas").ArrowDtype)
 
 
 # --- writers ---------------------------------------------------------------------------------
