@@ -81,6 +81,8 @@ def _expand(paths: Paths, options: Mapping[str, Any]) -> list[tuple[str, str, in
     found: list[tuple[str, str, int]] = []
     for item in [paths] if isinstance(paths, (str, os.PathLike)) else list(paths):
         text = os.fspath(item)
+        if text == "-":
+            raise ValueError("Dask cannot read standard input ('-'); name a file or URL")
         if _is_local(text):
             names = sorted(_glob.glob(text)) if _glob.has_magic(text) and not os.path.lexists(text) else [text]
             if not names:
@@ -146,7 +148,7 @@ _PLANS: dict[str, _Plan] = {}
 """Collection name -> its plan (the latest few; a plan is small)."""
 
 
-def _graph(paths: Paths, blocksize: int | str, format: Format, errors: str,
+def _graph(paths: Paths, blocksize: int | str, format: Format, errors: ErrorsMode,
            storage_options: Mapping[str, Any] | None) -> _Plan:
     """The tasks, and a delayed list of each task's first line (from newline-count tasks)."""
     pipeline.check_modes(format, errors)
@@ -160,7 +162,7 @@ def _graph(paths: Paths, blocksize: int | str, format: Format, errors: str,
               if task.kind == "csv-range" and following.kind == "csv-range" and following.start > 0 else None
               for task, following in itertools.pairwise(tasks)]
     lines = delayed(pipeline.first_lines, pure=True)(tasks, [*counts, None])
-    return _Plan(tasks=tuple(tasks), lines=lines, errors=errors, options=options)  # type: ignore[arg-type]
+    return _Plan(tasks=tuple(tasks), lines=lines, errors=errors, options=options)
 
 
 def _remember(collection: Any, plan: _Plan) -> Any:

@@ -236,6 +236,8 @@ def test_errors_modes(dump_csv: tuple[Path, int]) -> None:
         cdask.read_cables(path, blocksize=200_000, errors="raise").compute(scheduler="sync")
     with pytest.raises(ValueError):  # misuse, not unreadable data
         cdask.read_cables(path, errors="sometimes")
+    with pytest.raises(ValueError, match="standard input"):  # a worker cannot read the client's stdin
+        cdask.read_cables("-")
 
 
 def test_fsspec_urls(corpus_csv: Path, cluster: Client) -> None:
