@@ -165,14 +165,8 @@ def _read_part(path: str | os.PathLike[str]) -> Iterator[Node | Citation]:
             row = json.loads(line)
             if row[0] == "n":
                 _, id_, created, origin, classification, caveats, subject = row
-                yield Node(
-                    id=id_,
-                    created=_datetime(created),
-                    origin=origin,
-                    classification=classification,
-                    caveats=caveats,
-                    subject=subject,
-                )
+                yield Node(id=id_, created=_datetime(created), origin=origin, classification=classification,
+                           caveats=caveats, subject=subject)
             else:
                 _, citing, cited, bullet, source, date = row
                 yield Citation(citing_id=citing, cited_id=cited, bullet=bullet, source=source, date=_datetime(date))
