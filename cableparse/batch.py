@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import json
 import multiprocessing
 import os
 import sys
@@ -38,11 +37,12 @@ from .pipeline import (
     Summary,
     Task,
     TaskResult,
+    check_modes,
     check_paths,
     expand_inputs,
-    fit_for_sinks,
     plan,
     records,
+    reject_line,
 )
 from .pipeline import (
     MAX_SHARDS_PER_JOB as MAX_SHARDS_PER_JOB,
@@ -50,7 +50,6 @@ from .pipeline import (
 from .pipeline import (
     SHARD_BYTES as SHARD_BYTES,
 )
-from .serialize import to_plain
 from .sinks import OUTPUT_FORMATS, Sink, SinkKind, open_sink, part_suffix, sink_kind
 from .sinks._atomic import remove_tree, temp_directory_for
 from .sinks.jsonl import JsonLinesFile
@@ -74,14 +73,7 @@ def _run(task: Task, sink: Sink, rejects: _RejectFile | None, stats: Stats, repo
     reported_cables = 0
     since_report = 0
     for record, done in records(task):
-        if isinstance(record, CableError):
-            stats.add_reject(record)
-            if rejects is not None:
-                rejects.write(record)
-        else:
-            record = fit_for_sinks(record)
-            sink.write(record)
-            stats.add_cable(record)
+        stats.take(record, sink.write, None if rejects is None else rejects.write)
         since_report += 1
         if since_report >= _REPORT_EVERY:
             since_report = 0
@@ -94,7 +86,7 @@ class _RejectFile(JsonLinesFile):
     """JSON Lines of ``to_plain(CableError)``, written atomically like the sinks."""
 
     def write(self, error: CableError) -> None:
-        self.write_line(json.dumps(to_plain(error), ensure_ascii=False, separators=(",", ":")))
+        self.write_encoded(reject_line(error))
 
 
 # --- worker processes ------------------------------------------------------------------------
@@ -270,10 +262,7 @@ def convert(
     """
     started = time.perf_counter()
     inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
-    if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
-    if jobs is not None and jobs < 1:
-        raise ValueError("jobs must be at least 1")
+    check_modes(format, jobs=jobs)
     output_text = None if output is None else os.fspath(output)
     if to is not None and to not in OUTPUT_FORMATS:
         raise ValueError(f"unknown output format {to!r} (use one of {', '.join(OUTPUT_FORMATS)})")
