@@ -26,6 +26,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from .models import CableError
 from .pipeline import (
     FILES_PER_TASK as FILES_PER_TASK,
@@ -233,6 +235,7 @@ def convert(
     progress: bool | None = None,
     kind: SinkKind | None = None,
     to: str | None = None,
+    spans: bool = False,
 ) -> Summary:
     """Convert every cable of ``inputs`` into ``output``; return what was done.
 
@@ -252,6 +255,8 @@ def convert(
     - ``to``: ``"jsonl"``, ``"parquet"`` or ``"sqlite"`` whatever the output's extension
       (default: from the extension: ``.jsonl``, ``.ndjson``, ``.jsonl.gz``, ``.parquet``,
       ``.sqlite``, ``.sqlite3``, ``.db``).
+    - ``spans``: parse with field spans and write them (JSON Lines only: a ``"spans"`` member
+      per line, offsets into the record's own text; see :func:`cableparse.parse`).
 
     Workers are started with ``spawn``: a script that calls ``convert`` with ``jobs > 1`` must
     do so under ``if __name__ == "__main__":``, as with any multiprocessing code.
@@ -274,7 +279,11 @@ def convert(
     if "-" in paths and len(paths) > 1:
         raise ValueError("standard input ('-') cannot be combined with other inputs")
     check_paths([*inputs, *paths], output, rejects)
+    if spans and kind not in ("jsonl", "null"):
+        raise ValueError(f"spans are written to JSON Lines only, not to {kind}")
     tasks = plan(paths, format, jobs)
+    if spans:
+        tasks = [attrs.evolve(task, spans=True) for task in tasks]
     rejects_text = None if rejects is None else os.fspath(rejects)
     bar = _Progress(sum(task.size for task in tasks), progress)
     stats = Stats()

@@ -34,6 +34,7 @@ from .containers._common import MAX_RECORD_BYTES, RAW_PREFIX_BYTES, ErrorsMode, 
 from .envelope import Envelope
 from .errors import CableParseError
 from .models import Cable, CableError, Defect
+from .spans import source_text
 
 __all__ = [
     "FORMATS",
@@ -128,6 +129,8 @@ class Task:
     first_line: int | None = 1
     """Line number at byte ``start`` (counted once by the planner rather than by every worker;
     ``None``: the reader counts the lines before ``start`` itself)."""
+    spans: bool = False
+    """Parse with field spans (``Cable.spans``), offsets into each record's own text."""
 
 
 @attrs.frozen(kw_only=True)
@@ -576,11 +579,21 @@ def reject(item: Envelope, error: BaseException, opener: Opener | None = None) -
     return CableError(message=message, source=item.source, offset=item.offset, line=item.line, raw=raw)
 
 
-def parse_or_reject(item: Envelope, *, strict: bool = False, opener: Opener | None = None) -> Cable | CableError:
-    """Parse one envelope; a record the parser refuses becomes its :func:`reject`."""
+def parse_or_reject(
+    item: Envelope, *, strict: bool = False, opener: Opener | None = None, spans: bool = False
+) -> Cable | CableError:
+    """Parse one envelope; a record the parser refuses becomes its :func:`reject`.
+
+    With ``spans``, the record's bytes are read again from its source and the spans count in
+    their text (a cables.csv row from its first character; a page or text file whole); where
+    they cannot be read again (standard input, a compressed cables.csv) the cable has none.
+    """
     from .core import parse_envelope
 
     try:
+        if spans:
+            data = _record_bytes(item, opener)
+            return parse_envelope(item, strict=strict, spans_of=None if data is None else source_text(data))
         return parse_envelope(item, strict=strict)
     except Exception as error:  # noqa: BLE001 - every failure becomes a counted reject, see reject()
         return reject(item, error, opener)
@@ -629,7 +642,7 @@ def records(task: Task, *, strict: bool = False, opener: Opener | None = None,
     ``task.names``.
     """
     for item, name, done in _envelopes(task, opener):
-        record = item if isinstance(item, CableError) else parse_or_reject(item, strict=strict, opener=opener)
+        record = item if isinstance(item, CableError) else parse_or_reject(item, strict=strict, opener=opener, spans=task.spans)
         if isinstance(record, CableError):
             record = record if record.source == name else attrs.evolve(record, source=name)
             if errors == "raise":

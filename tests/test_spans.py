@@ -152,3 +152,24 @@ def test_span_law_on_every_corpus_cable() -> None:
     # Nearly every field is found; the few that are not get no span rather than a wrong one.
     for name, count in present.items():
         assert with_spans[name] >= 0.95 * count, (name, with_spans[name], count)
+
+
+def test_convert_writes_spans_into_json_lines(tmp_path: Path) -> None:
+    # convert --spans: each line's spans count in its own record's text (the csv row).
+    from cableparse.batch import convert
+    from cableparse.containers import iter_envelopes
+
+    dump = ROOT / "fixtures" / "sample-dump.csv"
+    out = tmp_path / "out.jsonl"
+    convert([str(dump)], str(out), jobs=1, spans=True)
+    data = dump.read_bytes()
+    offsets = [envelope.offset or 0 for envelope in iter_envelopes(str(dump))]
+    records = [data[a:b] for a, b in zip(offsets, [*offsets[1:], len(data)])]
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(records) > 0
+    for line, record in zip(lines, records):
+        cable = cableparse.from_dict(json.loads(line))
+        assert cable.spans and "body.subject" in cable.spans
+        assert list(spans.check(cable, spans.source_text(record))) == []
+    with pytest.raises(ValueError, match="JSON Lines"):
+        convert([str(dump)], str(tmp_path / "out.parquet"), jobs=1, spans=True)
