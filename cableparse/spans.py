@@ -461,13 +461,54 @@ class Finder:
             end = step
         return end
 
-    def block_tail(self, value: str, start: int, end: int) -> list[Range] | None:
-        """``value`` as the rest of a block ``[start, end)`` from its first word on."""
+    def blocks_value(self, value: str, blocks: Sequence[Block], cursor: int) -> list[Range] | None:
+        """``value`` as the text of ``blocks`` (a paragraph's number and portion mark off the
+        first, a signature off the end), checked word for word."""
+        wanted = _solid_length(value)
+        pieces: list[Range] = []
+        have = 0
+        for index, block in enumerate(blocks):
+            start = block.start + (paragraph_prefix_length(block.text) if index == 0 and block.kind == "paragraph" else 0)
+            for low, high in self.pieces(max(start, cursor), block.end):
+                solid = _solid_length(self.text[low:high])
+                if have + solid >= wanted:
+                    end = self._solid_end(low, wanted - have, high)
+                    pieces.extend(self.pieces(low, end) if end > low else ())
+                    have = wanted
+                    break
+                pieces.append((low, high))
+                have += solid
+            if have >= wanted:
+                break
+        return pieces if pieces and self.text_of(pieces).split() == value.split() else None
+
+    def value_in(self, value: str, ranges: Sequence[Range]) -> list[Range] | None:
+        """``value`` as a stretch of the text of ``ranges`` (in order), from its first word on,
+        ending where it holds the value's characters; checked word for word."""
         head = value.split(None, 1)
         if not head:
             return None
-        at = self.text.find(head[0], start, end)
-        return self.pieces(at, end) if at >= 0 else None
+        text, first, wanted = self.text, head[0], _solid_length(value)
+        tries = 0
+        for index, (low, high) in enumerate(ranges):
+            at = text.find(first, low, high)
+            while at >= 0 and tries < 8:
+                tries += 1
+                pieces: list[Range] = []
+                have = 0
+                for start, end in [(at, high), *ranges[index + 1 :]]:
+                    solid = end - start - _spaces_in(text, start, end)
+                    if have + solid >= wanted:
+                        stop = self._solid_end(start, wanted - have, end)
+                        pieces.extend(self.pieces(start, stop) if stop > start else ())
+                        have = wanted
+                        break
+                    pieces.extend(self.pieces(start, end))
+                    have += solid
+                if have == wanted and self.text_of(pieces).split() == value.split():
+                    return pieces
+                at = text.find(first, at + 1, high)
+        return None
 
     def _walk(self, words: Sequence[str], at: int, limit: int) -> list[Range] | None:
         """``words`` one by one from ``at``, across white space and page-marker lines."""
@@ -741,6 +782,10 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             block = blocks[0]
             start = block.start + (paragraph_prefix_length(block.text) if block.kind == "paragraph" else 0)
             pieces: list[Range] | None = finder.pieces(max(start, cursor), block.end)
+        elif draft.whole and len(blocks) > 1:
+            # Blocks with something between them that the paragraph leaves out (02TEGUCIGALPA3479:
+            # a SIPDIS line inside paragraph 5): the blocks' own ranges, cut where the value ends.
+            pieces = finder.blocks_value(paragraph.text, blocks, cursor)
         else:
             start, limit = _region(blocks)
             pieces = finder.find(paragraph.text, max(start, cursor), limit)
@@ -748,10 +793,11 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             found[f"body.paragraphs[{index}]"] = pieces
             cursor = pieces[-1][1]
     if body.summary:
-        # The summary is read from the first paragraphs (assemble.find_summary): look there.
-        first = found.get("body.paragraphs[0]")
-        last = found.get(f"body.paragraphs[{min(len(body.paragraphs), _SUMMARY_PARAGRAPHS) - 1}]")
-        pieces = finder.find(body.summary, first[0][0] if first else 0, last[-1][1] if last else len(finder.text))
+        # The summary is read from the first paragraphs (assemble.find_summary), across their
+        # numbers and portion marks when it runs over several: look in their ranges.
+        ranges = [piece for i in range(min(len(body.paragraphs), _SUMMARY_PARAGRAPHS))
+                  for piece in found.get(f"body.paragraphs[{i}]", ())]
+        pieces = finder.value_in(body.summary, ranges)
         if pieces:
             found["body.summary"] = pieces
     for index, signer in enumerate(body.signers):
