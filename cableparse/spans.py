@@ -433,7 +433,7 @@ class Finder:
                 # As many characters, the same first and last word: and the same characters?
                 # (09MOSCOW2688: a page marker inside the stretch, a sentence ending in the
                 # same word left out at its end.)
-                if self.text_of(pieces).split() == value.split():
+                if _same_text(self.text_of(pieces), value):
                     return pieces
             at = text.find(first, at + 1, limit)
         # Word by word, once, from the first fit: the value leaves out something inside its
@@ -480,7 +480,7 @@ class Finder:
                 have += solid
             if have >= wanted:
                 break
-        return pieces if pieces and self.text_of(pieces).split() == value.split() else None
+        return pieces if pieces and _same_text(self.text_of(pieces), value) else None
 
     def value_in(self, value: str, ranges: Sequence[Range]) -> list[Range] | None:
         """``value`` as a stretch of the text of ``ranges`` (in order), from its first word on,
@@ -505,7 +505,7 @@ class Finder:
                         break
                     pieces.extend(self.pieces(start, end))
                     have += solid
-                if have == wanted and self.text_of(pieces).split() == value.split():
+                if have == wanted and _same_text(self.text_of(pieces), value):
                     return pieces
                 at = text.find(first, at + 1, high)
         return None
@@ -572,6 +572,15 @@ def _spaces_in(text: str, start: int, end: int) -> int:
         text.count(" ", start, end) + text.count("\n", start, end) + text.count("\t", start, end)
         + text.count("\r", start, end) + text.count("\f", start, end)
     )
+
+
+_NO_SPACE = {ord(char): None for char in " \n\t\r\f\v"}
+
+
+def _same_text(text: str, value: str) -> bool:
+    """Are ``text`` and ``value`` the same but for white space? (``str.translate`` deletes it
+    in C: twice as fast as comparing word lists.)"""
+    return text.translate(_NO_SPACE) == value.translate(_NO_SPACE)
 
 
 def _solid_length(text: str) -> int:
