@@ -38,7 +38,7 @@ class _Draft:
     number: int | None
     portion: str | None
     pieces: list[str]
-    blocks: list[Block] = attrs.Factory(list)
+    blocks: list[Block]
     """The blocks the text came from, for field spans."""
     whole: bool = True
     """False where the text is not all of its one block: one of several paragraphs cut from
@@ -66,10 +66,8 @@ class BodyBuilder:
         self._after_blank = False
         self.sources: dict[str, list[Block]] = {}
         """The blocks each front-matter field came from (``"subject"``, ``"tags"``, ...)."""
-        self.paragraph_drafts: list[int] = []
-        """For each paragraph of the body, the index of the draft it was built from."""
-        self.paragraph_intact: list[bool] = []
-        """For each paragraph, whether it is its draft as drafted (the signature not cut off)."""
+        self._drafted: Sequence[Paragraph] = ()
+        self._kept: Sequence[Paragraph] = ()
         self._previous_kind: str | None = None
         self.front_end, self.banner_index = _front_and_banner(blocks)
         self._rules: dict[str, Callable[[Block, bool], None]] = {
@@ -85,6 +83,18 @@ class BodyBuilder:
             "trailer": self._skip,
             "markers": self._skip,
         }
+
+    # --- for field spans (worked out only when they are asked for) --------------------------
+
+    @functools.cached_property
+    def paragraph_drafts(self) -> list[int]:
+        """For each paragraph of the body, the index of the draft it was built from."""
+        return _draft_indices(self._drafted, self._kept)
+
+    @functools.cached_property
+    def paragraph_intact(self) -> list[bool]:
+        """For each paragraph, whether it is its draft as drafted (the signature not cut off)."""
+        return [self._drafted[i] is p for i, p in zip(self.paragraph_drafts, self._kept)]
 
     # --- the walk ---------------------------------------------------------------------------
 
@@ -110,8 +120,7 @@ class BodyBuilder:
             self._previous_kind = block.kind
         drafted = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
         paragraphs, signers = take_signers(drafted)
-        self.paragraph_drafts = _draft_indices(drafted, paragraphs)
-        self.paragraph_intact = [drafted[i] is p for i, p in zip(self.paragraph_drafts, paragraphs)]
+        self._drafted, self._kept = drafted, paragraphs
         if self.classified_by is None and paragraphs:
             self.classified_by = _classified_by_in_text(paragraphs[0].text)
             if self.classified_by is not None:
