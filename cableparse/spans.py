@@ -282,7 +282,7 @@ def align(raw: str, text: str, start: int = 0, container: str = "text", *, line:
         start = found
     # A window, not the rest of a whole dump or page: the input of a part is at most a few
     # times the length of its text (an HTML page writes eight characters for every line end).
-    end = min(len(raw), start + (3 if container == "html" else 2) * len(text) + 1024)
+    end = min(len(raw), start + (3 if container == "html" else 2) * len(text) + 256)
     if container == "html":
         close = raw.find("</pre>", start, end)
         end = close if close >= 0 else end
