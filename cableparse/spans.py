@@ -6,22 +6,23 @@
 ``""`` escapes, the HTML page with its tags and entities). A field that a page marker cuts has
 one range per piece.
 
-How the ranges are found, in three steps, none of which runs unless spans are asked for:
+How the ranges are found, in three steps, none of which runs unless spans are asked for
+(docs/design.md has the details):
 
 1. **Blocks and lines from the grammars.** Every body block and header line is a token of the
    block grammars, and tokens carry their offsets in the text the grammar read; a block that
-   page markers interrupt also carries the markers' ranges (its ``cuts``).
-2. **The value inside its block.** A field reader turns a block into a value (a subject without
-   its label, a tag code, a REF entry); the value's first and last word are found inside the
-   block, past the previous value of a list, and the text between is checked to be the value
-   (whitespace aside, and for codes and ids their letters and digits only). A value that does
-   not check gets no range rather than a wrong one.
-3. **Back to the input.** The text the grammar read differs from the input by what the
-   container and the parser undid: csv escapes, HTML tags and entities, CR LF line ends, front
-   matter that a page ran onto one line, page markers cut out of lines. :func:`align` walks
-   the two texts once, in runs of equal characters found by C-speed comparisons, and maps each
-   range; a range whose input text has anything but white space, quotes and HTML tags in the
-   middle (a page marker) is cut in two there.
+   page markers interrupt also carries the markers' ranges (its ``cuts``). The body builder
+   keeps which blocks each field came from.
+2. **The value inside its blocks** (:class:`Finder`). A paragraph is its block from the end of
+   its number; other values start at their first word and end where the stretch holds as many
+   characters other than white space as the value, then are compared with it; codes, REF
+   entries and addressees are matched as words. A value that does not check gets no range
+   rather than a wrong one.
+3. **Back to the input** (:func:`align`). The input is decoded as its container writes text
+   (csv escapes, HTML tags and entities, CR), keeping where each piece came from, and the
+   grammar's text is aligned with that (white space may differ; front matter split into lines
+   and page markers cut out of lines are stepped over). A range whose decoded gap holds more
+   than white space (a page marker) is cut in two there.
 
 The span law, tested on every corpus cable and on generated cables: for every path, the input
 text of its ranges, decoded (see :func:`span_text`) and with white space collapsed, is the field's
@@ -64,8 +65,6 @@ Spans = Mapping[str, tuple[Range, ...]]
 
 # --- step 3: the grammar's text back to the input ---------------------------------------------
 
-# Input characters that the containers drop without a trace in the text: csv quote escapes,
-# backslashes, CR of CR LF, a byte-order mark, NULs.
 # What may sit between two runs of one field's text in the input without cutting the range:
 # white space, csv escapes and HTML tags (a TAGS line whose codes are links).
 _TRIVIAL_GAP = re.compile(r'(?:\s|<[^<>]*>|["\\\ufeff\x00¶])*')
@@ -172,6 +171,14 @@ _HTML_CODES = re.compile(
 _RARE_CODES = "[\r\ufeff\x00]"
 
 
+_RARE_PATTERN = re.compile(_RARE_CODES)
+
+
+@functools.lru_cache(maxsize=2)
+def _csv_codes_without_escapes(rare: bool) -> re.Pattern[str]:
+    return re.compile('""|' + _RARE_CODES if rare else '""')
+
+
 @functools.lru_cache(maxsize=8)
 def _csv_codes(doubled_quotes: bool, rare: bool) -> re.Pattern[str]:
     return re.compile("|".join([r"\\[\s\S]", *(['""'] if doubled_quotes else []), *([_RARE_CODES] if rare else [])]))
@@ -185,8 +192,8 @@ def _codes(raw: str, start: int, end: int, container: str) -> re.Pattern[str] | 
     if container in ("csv", "page") and raw.find("\\", start, end) >= 0:
         return _csv_codes(raw.find('""', start, end) >= 0, rare)
     if container in ("csv", "page") and raw.find('""', start, end) >= 0:
-        return re.compile('""|' + _RARE_CODES)
-    return re.compile(_RARE_CODES) if rare else None
+        return _csv_codes_without_escapes(rare)
+    return _RARE_PATTERN if rare else None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -723,10 +730,9 @@ def frozen(spans: dict[str, list[Range]]) -> Spans:
 # --- step 1 and 2 together: the fields of a body and a header ----------------------------------
 
 
-_Blocky = Block
 
 
-def _region(blocks: Sequence[_Blocky]) -> Range:
+def _region(blocks: Sequence[Block]) -> Range:
     return blocks[0].start, max(block.end for block in blocks)
 
 
@@ -741,7 +747,7 @@ def body_ranges(finder: Finder, body: Body, builder: BodyBuilder) -> dict[str, l
     return found
 
 
-def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Sequence[_Blocky]]) -> dict[str, list[Range]]:
+def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Sequence[Block]]) -> dict[str, list[Range]]:
     """The classification line, E.O. line, subject and Classified By."""
     found: dict[str, list[Range]] = {}
     banner = sources.get("banner")
@@ -762,7 +768,7 @@ def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Seque
 
 
 def _list_ranges(
-    finder: Finder, found: dict[str, list[Range]], name: str, items: Sequence[Sequence[str]], blocks: Sequence[_Blocky] | None
+    finder: Finder, found: dict[str, list[Range]], name: str, items: Sequence[Sequence[str]], blocks: Sequence[Block] | None
 ) -> None:
     """Entries of a TAGS or REF block, each looked for after the one before."""
     if not blocks:
