@@ -166,9 +166,16 @@ def _linear(run: _Run) -> bool:
 # Each pattern starts with what sre can scan for quickly (a literal, a character class): an
 # alternation of the codes cost 65 us per csv row, the escape alone 5.
 _HTML_CODES = re.compile(
-    r"[<&\r\ufeff\x00¶](?:(?<=<)[^<>]{0,2048}>|(?<=&)(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?)?"
+    # A paragraph anchor with its pilcrow first: the page's, dropped whole by the container.
+    # A tag runs to the next ">" whatever it holds, as an HTML tokenizer reads it (a stray "<"
+    # before a word takes the text up to the next tag's end with it).
+    r"[<&\r\ufeff\x00](?:(?<=<)a\s[^<>]{0,200}#par[^<>]{0,200}>¶</a>|(?<=<)[A-Za-z/!?][^>]{0,4096}>"
+    r"|(?<=&)(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(?<=\r)\n)?"
 )
-_RARE_CODES = "[\r\ufeff\x00]"
+# CR LF and a lone CR are a line end, as the containers read them.
+_RARE_CODES = "\r\n?|[\ufeff\x00]"
+# The escapes the csv reader decodes (containers/csvfile.py); any other backslash stays.
+_CSV_ESCAPES = r"\\[\\\"'\n0]"
 
 
 _RARE_PATTERN = re.compile(_RARE_CODES)
@@ -181,7 +188,7 @@ def _csv_codes_without_escapes(rare: bool) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=8)
 def _csv_codes(doubled_quotes: bool, rare: bool) -> re.Pattern[str]:
-    return re.compile("|".join([r"\\[\s\S]", *(['""'] if doubled_quotes else []), *([_RARE_CODES] if rare else [])]))
+    return re.compile("|".join([_CSV_ESCAPES, *(['""'] if doubled_quotes else []), *([_RARE_CODES] if rare else [])]))
 
 
 def _codes(raw: str, start: int, end: int, container: str) -> re.Pattern[str] | None:
@@ -206,7 +213,9 @@ def _decoded_code(code: str) -> str:
         return '"'
     if code in ("<", "&"):
         return code  # a lone one: text (an HTML page escapes them, but not every page does)
-    return ""  # a tag, CR, a byte-order mark, a NUL, a paragraph anchor
+    if code[0] == "\r":
+        return "\n"  # CR LF, or a lone CR: one line end
+    return ""  # a tag, a byte-order mark, a NUL, a paragraph anchor
 
 
 def decode_window(raw: str, start: int, end: int, container: str) -> tuple[str, list[_Run]]:
@@ -612,19 +621,10 @@ def recipient_words(recipient: Recipient) -> list[str]:
 
 # --- the span law -----------------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^<>]*>")
 _WORDY_PATHS = ("body.tags[", "body.refs[", "header.to[", "header.info[", "header.exempted[")
 
 
 _LINE_END_BACKSLASH = re.compile(r"\\(?=\s|$)")
-_CSV_ESCAPE = re.compile(r'\\(.)|""', re.DOTALL)
-
-
-def _csv_unescape(match: re.Match[str]) -> str:
-    char = match.group(1)
-    if char is None:
-        return '"'
-    return "" if char == "0" else char
 
 
 def source_text(source: str | bytes) -> str:
@@ -640,25 +640,10 @@ def source_text(source: str | bytes) -> str:
 
 
 def span_text(source: str, ranges: Iterable[Range], container: str = "text") -> str:
-    """The text of ``ranges`` of ``source`` as the cable has it, pieces joined by a space:
-    for a cables.csv row (``container`` ``"csv"`` or ``"page"``) its escapes decoded
-    (``\\'``, ``\\"``, ``""``), for an HTML page its tags out and entities decoded."""
-    pieces = []
-    for start, end in ranges:
-        piece = source[start:end]
-        if container in ("csv", "page"):
-            if "\\" in piece or '""' in piece:
-                piece = _CSV_ESCAPE.sub(_csv_unescape, piece)
-        elif container == "html":
-            if "<" in piece:
-                piece = _TAG.sub("", piece)
-            if "&" in piece:
-                piece = html.unescape(piece)
-            # 06BERN1971: the page keeps the dump's backslash before each line end; the
-            # paragraph anchors (<a href='#par1'>¶</a>) are the page's, not the cable's.
-            piece = piece.replace("¶", "")
-        pieces.append(piece)
-    return " ".join(pieces)
+    """The text of ``ranges`` of ``source`` as the cable has it, pieces joined by a space: read
+    as the container writes text (a cables.csv row's ``\\'``, ``\\"`` and ``""``; an HTML page's
+    tags, entities and paragraph anchors), the way the alignment reads it."""
+    return " ".join(decode_window(source, start, end, container)[0] for start, end in ranges)
 
 
 def written(cable: Cable, path: str) -> str | None:
