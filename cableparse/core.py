@@ -362,23 +362,20 @@ def _spans(
     body_provenance: list[Any] | None,
 ) -> Spans:
     """Each field's ranges in ``source`` (see :mod:`cableparse.spans`)."""
-    found: dict[str, list[Range]] = {}
+    found: dict[str, tuple[Range, ...]] = {}
     raw_end = 0
     # The part lines count from the record's first line: a batch gives the record's own text.
     before = (envelope.line or 1) - 1
     if header is not None and header_provenance:
         text, parts = header_provenance[0]
         text_map = spans.align(source, text, 0, envelope.container, line=max(1, envelope.header_line - before))
-        for path, pieces in spans.header_ranges(spans.Finder(text), header, parts).items():
-            found[path] = [mapped for piece in pieces for mapped in text_map.ranges(*piece)]
+        found.update(text_map.all_ranges(spans.header_ranges(spans.Finder(text), header, parts)))
         raw_end = text_map.raw_end
     if body is not None and body_provenance:
         text, builder = body_provenance[0]
         text_map = spans.align(source, text, raw_end, envelope.container, line=max(1, envelope.body_line - before))
         cuts = [cut for block in builder.blocks for cut in block.cuts]
-        ranges = spans.body_ranges(spans.Finder(text, cuts), body, builder)
-        for path, pieces in ranges.items():
-            found[path] = [mapped for piece in pieces for mapped in text_map.ranges(*piece)]
+        found.update(text_map.all_ranges(spans.body_ranges(spans.Finder(text, cuts), body, builder)))
     return spans.frozen(found)
 
 

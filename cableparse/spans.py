@@ -265,7 +265,13 @@ class ComposedMap:
         """The input ranges of ``text[start:end]`` (see :meth:`TextMap.ranges`)."""
         if not self.decoding:
             return []
-        return [(low, high) for a, b in self.inner.ranges(start, end) if (high := self._at(b, True)) > (low := self._at(a, False))]
+        at = self._at
+        return [(low, high) for a, b in self.inner.ranges(start, end) if (high := at(b, True)) > (low := at(a, False))]
+
+    def all_ranges(self, pieces_by_path: Mapping[str, Sequence[Range]]) -> dict[str, tuple[Range, ...]]:
+        """:meth:`ranges` of every piece of every path, as ``Cable.spans`` holds them."""
+        ranges = self.ranges
+        return {path: tuple(mapped for piece in pieces for mapped in ranges(*piece)) for path, pieces in pieces_by_path.items()}
 
     @property
     def raw_end(self) -> int:
@@ -707,8 +713,8 @@ def check(cable: Cable, source: str) -> Iterator[tuple[str, str, str | None]]:
             yield path, text, value
 
 
-def frozen(spans: dict[str, list[Range]]) -> Spans:
-    """A read-only copy of collected spans, empty paths left out."""
+def frozen(spans: Mapping[str, Sequence[Range]]) -> Spans:
+    """A read-only view of collected spans, empty paths left out."""
     return MappingProxyType({path: tuple(ranges) for path, ranges in spans.items() if ranges})
 
 
