@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from lark import Lark, Transformer
+from lark.exceptions import UnexpectedInput
 
 GRAMMAR_NAMES = ("header", "body")
 """The block grammars: one terminal per header line or body block."""
@@ -62,14 +64,16 @@ def build_parser(
     debug: bool = False,
     fast: bool = True,
     start: str | list[str] = "start",
+    parser_class: type[Lark] = Lark,
 ) -> Lark:
     """A new LALR parser with the contextual lexer for grammar ``name``.
 
     With ``transformer`` the parser builds no tree: each rule's callback runs as the rule is
     reduced, which roughly halves the cost per cable. ``fast`` uses :func:`speedups`.
     ``start`` names the start rule, or several (a field grammar has one per field).
+    ``parser_class`` is :class:`lark.Lark` or a subclass (the body's, see ``cached_parser``).
     """
-    return Lark(
+    return parser_class(
         grammar_text(name),
         start=start,
         parser="lalr",
@@ -83,12 +87,28 @@ def build_parser(
     )
 
 
+class _BodyLark(Lark):
+    """The body grammar's parser: ``parse`` reads the blocks through
+    :func:`cableparse.transform.read_blocks` (the grammar's own lexers and parse table, run
+    without Lark's per-token work) and calls Lark only where that finds no terminal, so that
+    Lark reports the place as it always has."""
+
+    def parse(self, text: Any, start: str | None = None, on_error: Callable[[UnexpectedInput], bool] | None = None) -> Any:
+        from .transform import read_blocks
+
+        if start is None and isinstance(text, str):
+            blocks = read_blocks(text)
+            if blocks is not None:
+                return blocks
+        return super().parse(text, start, on_error)
+
+
 @functools.lru_cache(maxsize=None)
 def cached_parser(name: str) -> Lark:
     """The process-wide parser for ``name``, with its transformer built in."""
     from .transform import TRANSFORMERS
 
-    return build_parser(name, TRANSFORMERS[name]())
+    return build_parser(name, TRANSFORMERS[name](), parser_class=_BodyLark if name == "body" else Lark)
 
 
 @functools.lru_cache(maxsize=None)
