@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lark import logger as lark_logger
 
@@ -548,7 +548,7 @@ def _grammar_line(line: str) -> tuple[str | None, int | None, object]:
 def _fast_line(line: str) -> tuple[str | None, int | None, object] | None:
     from cableparse.fields import tags as tags_module
 
-    found = tags_module._fast_line(line)
+    found = tags_module._fast_line(line) or tags_module._segments_line(line)
     if found is None:
         return None
     label, parsed = found
@@ -571,13 +571,17 @@ def test_fast_path_agrees_with_the_grammar_on_corpus_tags_lines() -> None:
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["PREL", "PGOV", "ECON", "MX", "KDEM", "prel", "X1", "OVIP", "AND", "UNGA", "EUN"]),
-            st.sampled_from([" ", ", ", ",", " ; ", "  ", ",\t"]),
+            st.sampled_from(
+                ["PREL", "PGOV", "ECON", "MX", "KDEM", "prel", "X1", "OVIP", "AND", "UNGA", "EUN", "Cross", "Strait", "of",
+                 "POL-MIL", "Indo-US", "-", "&", ":", ":PREL", "PHUMBA", "OREP", "RICE", "N/A", "Fee", "(FTAA)", "USEU", "BRUSSELS"]
+            ),
+            st.sampled_from([" ", ", ", ",", " ; ", "  ", ",\t", " - "]),
         ),
-        max_size=6,
+        max_size=8,
     ),
-    st.sampled_from(["", "TAGS: ", "  TAGS ", "Tags:", "   "]),
+    st.sampled_from(["", "TAGS: ", "  TAGS ", "Tags:", "   ", "TAGS:", "TAGS :"]),
 )
+@settings(max_examples=300)
 def test_fast_path_agrees_with_the_grammar_on_generated_lines(words: list[tuple[str, str]], head: str) -> None:
     line = head + "".join(word + separator for word, separator in words)
     fast = _fast_line(line)

@@ -30,7 +30,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
 from .._cache import bounded_cache
-from ..grammar import build_parser, terminal_regex
+from ..grammar import TokenRunner, build_parser, terminal_regex
 from ..models import Tag
 from ..normalize import _word_set, tag_kind
 from ..transform import Pending
@@ -380,8 +380,64 @@ def _fast_line(text: str) -> tuple[Token | None, _Line] | None:
     return label, _Line(tuple(entries), ends, bool(entries))
 
 
+@functools.lru_cache(maxsize=1)
+def _runner() -> TokenRunner:
+    return TokenRunner("tags")
+
+
+def _segments_line(text: str) -> tuple[Token | None, _Line] | None:
+    """What the grammar and transformer make of a comma-separated line without parentheses,
+    from the grammar's own tokens (:class:`TokenRunner`) but without Lark's parse and the
+    transformer's general rules; ``None`` for any other line, where the grammar decides.
+
+    Such a line is LABEL, SEGMENT and SEPARATOR tokens only. A segment of known codes gives its
+    codes and a segment of free text one term (``Cross Strait Politics``), as :func:`_words`
+    reads them; a segment that starts with OVIP/OREP or holds run-together codes is left to
+    the grammar. tests/test_fields.py checks it against the grammar on every corpus TAGS line
+    and on generated ones.
+    """
+    tokens = _runner().tokens(text)
+    if tokens is None:
+        return None  # pragma: no cover - every character of a line lexes
+    label: Token | None = None
+    segments: list[list[tuple[str, int]]] = [[]]
+    last = ""
+    for kind, value, start, _ in tokens:
+        last = kind
+        if kind == "SEGMENT":
+            # _words_of: the words of the segment with their columns.
+            position = 0
+            for word in value.split():
+                position = value.index(word, position)
+                segments[-1].append((word, start + position + 1))
+                position += len(word)
+        elif kind == "SEPARATOR":
+            segments.append([])
+        elif kind == "LABEL":
+            label = Token("LABEL", value, start, 1, start + 1)
+        elif kind != "COLON":
+            return None  # a parenthesis: a group or a stray mark
+    if len(segments) == 1:
+        return None  # a space-separated line: the grammar's rules for codes and runs of words
+    entries: list[_Entry] = []
+    for words in segments:
+        codes = [_clean(word) for word, _ in words]
+        meaningful = [code for code in codes if code and not _is_noise(code)]
+        if all(_known(code) for code in meaningful):
+            # _codes of a comma segment of known codes: each one a tag, stopwords left out.
+            entries.extend(_Entry(code, "tag", column) for code, (_, column) in zip(codes, words) if code and not _is_noise(code))
+            continue
+        if meaningful[0] in _PERSON_CODES or any(not _known(code) and split_run_together(code) is not None for code in meaningful):
+            return None
+        term = _term([word for word, _ in words])
+        if term:
+            entries.append(_Entry(term, "term", words[0][1]))
+    all_known = any(entry.kind == "tag" for entry in entries) and all(entry.kind == "tag" for entry in entries)
+    return label, _Line(tuple(entries), last == "SEPARATOR", all_known)
+
+
 def _parse_line(text: str) -> tuple[Token | None, _Line]:
-    fast = _fast_line(text)
+    fast = _fast_line(text) or _segments_line(text)
     if fast is not None:
         return fast
     try:
