@@ -52,7 +52,8 @@ class BodyBuilder:
         self.defects = defects
         self.banner: Banner | None = None
         self.executive_order: ExecutiveOrder | None = None
-        self.tags: dict[Tag, None] = {}
+        self.tags: dict[tuple[str, str], Tag] = {}
+        """The tags in order, by code and kind (a tuple hashes in C; a Tag by attrs' Python)."""
         self.subject: str | None = None
         self.subject_classification: str | None = None
         self.refs_texts: list[str] = []
@@ -104,7 +105,7 @@ class BodyBuilder:
             # A wrapped number continues the line above it, never one after a blank line
             # (09USEUBRUSSELS948: "¶4." after a "Horizontal Regulatory Cooperation" heading
             # and its rule line, with no paragraph 3 in the cable, was taken for a date).
-            self._after_blank = index > 0 and _ENDS_BLANK.search(self.blocks[index - 1].text) is not None
+            self._after_blank = index > 0 and _ends_blank(self.blocks[index - 1].text)
             self._rules[block.kind](block, index <= self.front_end)
             self._previous_kind = block.kind
         drafted = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
@@ -121,7 +122,7 @@ class BodyBuilder:
             captions=tuple(self.captions),
             passing=tuple(self.passing),
             executive_order=self.executive_order,
-            tags=tuple(self.tags),
+            tags=tuple(self.tags.values()),
             subject=self.subject,
             subject_classification=self.subject_classification,
             refs=(),
@@ -187,7 +188,7 @@ class BodyBuilder:
         for code, message, line, column in found.pending:
             self.defects.add(code, message, block.line + (line or 1) - 1, column)
         for tag in found.tags:
-            self.tags.setdefault(tag)
+            self.tags.setdefault((tag.code, tag.kind), tag)
         if found.rest.strip():
             self.passing.extend(line.strip() for line in found.rest.splitlines() if line.strip())
         return None
@@ -320,7 +321,11 @@ _TAIL_PARAGRAPH = re.compile(r"(?:[¶\ufffd]?\d{1,2}\s*\.\s*)?\(\s*[A-Za-z]{1,4}
 _TAIL_PORTION = re.compile(r"\(\s*([A-Za-z]{1,4}(?:/+[A-Za-z]{1,4})?)\s*\)\s*")
 
 
-_ENDS_BLANK = re.compile(r"\n[ \t\r]*\n[ \t\r]*$")
+def _ends_blank(text: str) -> bool:
+    """Whether ``text`` ends with a blank line: two line ends in its white space at the end
+    (``re.search(r"\n[ \t\r]*\n[ \t\r]*$", text)``, which scanned the whole block for line
+    ends, found the same)."""
+    return text.count("\n", len(text.rstrip(" \t\r\n"))) >= 2
 
 
 def _draft_indices(drafted: Sequence[Paragraph], kept: Sequence[Paragraph]) -> list[int]:

@@ -218,15 +218,26 @@ def parse_classification(text: str) -> Classification | None:
 _AREA_LETTERS = frozenset("ACEMOPSBT")
 
 
-@bounded_cache(1 << 14)
+@functools.lru_cache(maxsize=1)
+def _table_kinds() -> dict[str, TagKind]:
+    """Each code of the tag tables with its kind; a code in two tables has the kind of the
+    first of subject, program, organization."""
+    kinds: dict[str, TagKind] = {}
+    tables: tuple[tuple[str, TagKind], ...] = (
+        ("tags-organization.txt", "organization"), ("tags-program.txt", "program"), ("tags-subject.txt", "subject")
+    )
+    for name, kind in tables:
+        kinds.update(dict.fromkeys(_word_set(name), kind))
+    return kinds
+
+
 def tag_kind(code: str) -> TagKind:
     """The kind of a TAGS entry from the shipped tables and the tag shapes of spec 2.5."""
-    if code in _word_set("tags-subject.txt"):
-        return "subject"
-    if code in _word_set("tags-program.txt"):
-        return "program"
-    if code in _word_set("tags-organization.txt"):
-        return "organization"
+    # One dict lookup and a few string tests: cheaper than a cache in front of them, which
+    # cost more than the work when a dump's tags were seen for the first time.
+    kind = _table_kinds().get(code)
+    if kind is not None:
+        return kind
     if len(code) == 2 and code.isalpha():
         return "geo"
     if len(code) == 4 and code.isalpha():

@@ -64,9 +64,13 @@ def _tag(code: str) -> Tag:
     return Tag(code=code, kind=tag_kind(code))
 
 
-@bounded_cache(1 << 14)
+# A letter or digit as str.isalnum() has it (re's word characters are those and "_").
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def _is_noise(word: str) -> bool:
-    return word in _STOPWORDS or not any(c.isalnum() for c in word)
+    # Not cached: the test is cheaper than a cache in front of it.
+    return word in _STOPWORDS or _ALNUM.search(word) is None
 
 
 def _known(word: str) -> bool:
@@ -102,6 +106,10 @@ def split_run_together(code: str) -> tuple[str, ...] | None:
         return None
     four, organization, sizes = _split_tables()
     length = len(code)
+    if not any(code[start : start + 4] in four for start in range(length - 3)):
+        # A split needs a known four-letter tag among its pieces; free text ("POLITICS") has
+        # none, and is let go before the walk over every position and piece size.
+        return None
     # size_at[i]: the size of the first piece of a split of code[i:], 0 when there is none.
     size_at = [0] * (length + 1)
     splits = [False] * length + [True]
@@ -145,7 +153,6 @@ class _Line(NamedTuple):
     all_known: bool
 
 
-@bounded_cache(1 << 14)
 def _clean(word: str) -> str:
     return word.upper().strip(_EDGE)
 
@@ -427,7 +434,9 @@ def _segments_line(text: str) -> tuple[Token | None, _Line] | None:
             # _codes of a comma segment of known codes: each one a tag, stopwords left out.
             entries.extend(_Entry(code, "tag", column) for code, (_, column) in zip(codes, words) if code and not _is_noise(code))
             continue
-        if meaningful[0] in _PERSON_CODES or any(not _known(code) and split_run_together(code) is not None for code in meaningful):
+        # As _words decides, and in its order: all known or run together (codes, which the
+        # grammar reads), a person, else free text, one term.
+        if all(_known(code) or split_run_together(code) is not None for code in meaningful) or meaningful[0] in _PERSON_CODES:
             return None
         term = _term([word for word, _ in words])
         if term:
@@ -489,7 +498,10 @@ def _read(block: str) -> tuple[tuple[Tag, ...], str, str, tuple[Pending, ...]]:
             message = f"TAGS entry {entry.code!r} read as {' '.join(pieces)}"
             pending.append(("tags-run-together", message, index + 1, entry.column))
             tags.extend(_tag(piece) for piece in pieces)
-    return tuple(dict.fromkeys(tags)), label, rest, tuple(pending)
+    # Without duplicates, by code and kind: a tuple hashes in C, a Tag by attrs' Python.
+    # (In the order of first sight; the Tag kept is an equal one.)
+    unique = {(tag.code, tag.kind): tag for tag in tags}
+    return tuple(unique.values()), label, rest, tuple(pending)
 
 
 def read_tags(block: str) -> TagsField:
