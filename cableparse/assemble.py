@@ -530,7 +530,8 @@ def _summary_from(lowered: _Lowered, index: int, *, start: int = 0, whole: bool 
         pieces.append(text)
         if not whole:
             break
-    pieces = [_LONE_MARKING.sub("", piece) for piece in pieces]
+    # The substitution only where a marking word is (it scanned every line start otherwise).
+    pieces = [_LONE_MARKING.sub("", piece) if _has_marking(piece) else piece for piece in pieces]
     summary = collapse(" ".join(piece for piece in pieces if not _RULE_LINE.match(piece.strip())))
     summary = _OPENING_MARK.sub("", summary)
     return summary or None
@@ -541,6 +542,12 @@ _RULE_LINE = re.compile(r"^[-=_* ]{3,}$")
 # An old-format page break leaves the classification alone on a line inside a paragraph
 # (97SOFIA1105: "... ROUGHLY\n                       CONFIDENTIAL\n4000 DELEGATES ...").
 _LONE_MARKING = re.compile(r"^[ \t]*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)[ \t]*(?:\n|$)", re.M)
+
+
+def _has_marking(text: str) -> bool:
+    """Whether ``text`` holds a word that ``_LONE_MARKING`` needs ("SECRET" is in every
+    alternative that "UNCLASSIFIED", "CONFIDENTIAL" and "LIMITED OFFICIAL USE" are not)."""
+    return "SECRET" in text or "CONFIDENTIAL" in text or "UNCLASSIFIED" in text or "LIMITED OFFICIAL USE" in text
 
 
 def _strip_end_mark(text: str) -> str:

@@ -103,12 +103,33 @@ class _BodyLark(Lark):
         return super().parse(text, start, on_error)
 
 
+class _HeaderLark(Lark):
+    """The header grammar's parser: ``parse`` gives the result of an earlier parse of the same
+    text that needed no error recovery (:func:`cableparse.header.parse_whole`); a dump repeats
+    its boilerplate headers (all but a tenth of the corpus's cables.csv rows have the one line
+    "This record is a partial extract ..."). A text that needs recovery is parsed anew, so
+    that ``on_error`` sees every error."""
+
+    def parse(self, text: Any, start: str | None = None, on_error: Callable[[UnexpectedInput], bool] | None = None) -> Any:
+        from .header import parse_whole
+
+        if start is None and isinstance(text, str):
+            try:
+                return parse_whole(text)
+            except UnexpectedInput:
+                pass
+        return super().parse(text, start, on_error)
+
+
+_PARSER_CLASSES: dict[str, type[Lark]] = {"body": _BodyLark, "header": _HeaderLark}
+
+
 @functools.lru_cache(maxsize=None)
 def cached_parser(name: str) -> Lark:
     """The process-wide parser for ``name``, with its transformer built in."""
     from .transform import TRANSFORMERS
 
-    return build_parser(name, TRANSFORMERS[name](), parser_class=_BodyLark if name == "body" else Lark)
+    return build_parser(name, TRANSFORMERS[name](), parser_class=_PARSER_CLASSES.get(name, Lark))
 
 
 @functools.lru_cache(maxsize=None)
