@@ -154,6 +154,9 @@ def terminal_regexes(grammar: str, terminals: tuple[str, ...]) -> dict[str, str]
     return {name: parser.get_terminal(name).pattern.to_regexp() for name in terminals}
 
 
+_UNSEEN: Any = object()
+"""A step not worked out yet (``None`` is a step: where Lark raises)."""
+
 _MAX_STEPS = 1 << 14
 """Most automaton steps a :class:`TokenRunner` keeps (a field grammar uses a few hundred)."""
 
@@ -219,6 +222,7 @@ class TokenRunner:
         patterns, ignore, steps = self._patterns, self._ignore, self._steps
         stack: tuple[int, ...] | None = (self._start,)
         found: list[tuple[str, str, int, int]] = []
+        append = found.append
         position = 0
         end = len(text)
         while stack:
@@ -229,14 +233,16 @@ class TokenRunner:
                 if match is None:
                     return None
                 kind = match.lastgroup or ""
+                after = match.end()
                 if kind in ignore:
-                    position = match.end()
+                    position = after
                     continue
-                found.append((kind, match.group(), position, match.end()))
-                position = match.end()
+                append((kind, text[position:after], position, after))
+                position = after
             key = (stack, kind)
-            if key in steps:
-                stack = steps[key]
+            following = steps.get(key, _UNSEEN)
+            if following is not _UNSEEN:
+                stack = following
             else:
                 stack = self._step(stack, kind)
                 if len(steps) < _MAX_STEPS:  # a grammar with nesting could make stacks without end

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from lark import Token, Transformer
@@ -200,37 +200,35 @@ _KINDS = {
 }
 
 
-def group_blocks(tokens: Iterable[tuple[str, str, int, int, int, int]]) -> list[Block]:
+def group_blocks(tokens: Sequence[tuple[str, str, int, int, int, int]]) -> list[Block]:
     """The body's blocks from its tokens in order, ``(type, text, start, end, line, column)``:
     each head token starts a block, and the MARKER tokens after it are cut out of it (see
     :func:`_split_at_markers`); markers before any block make a ``"markers"`` block."""
     blocks: list[Block] = []
-    kind = "markers"
-    head: _Piece | None = None
-    markers: list[_Piece] = []
-    for type_, text, start, end, line, column in tokens:
-        if type_ == "MARKER":
-            if head is None:
-                # Markers before any block (a body that starts on page 2).
-                head = ("", 0, 0, line, column)
-            markers.append((text, start, end, line, column))
-            continue
-        if head is not None:
-            _add_block(blocks, kind, head, markers)
-            markers = []
-        kind = _KINDS[type_]
-        head = (text, start, end, line, column)
-    if head is not None:
-        _add_block(blocks, kind, head, markers)
+    count = len(tokens)
+    index = 0
+    while index < count and tokens[index][0] == "MARKER":
+        index += 1
+    if index:
+        # Markers before any block (a body that starts on page 2).
+        first = tokens[0]
+        blocks.extend(_split_at_markers("markers", ("", 0, 0, first[4], first[5]), [token[1:] for token in tokens[:index]]))
+    while index < count:
+        type_, text, start, end, line, column = tokens[index]
+        index += 1
+        if index < count and tokens[index][0] == "MARKER":
+            first_marker = index
+            while index < count and tokens[index][0] == "MARKER":
+                index += 1
+            markers = [token[1:] for token in tokens[first_marker:index]]
+            blocks.extend(_split_at_markers(_KINDS[type_], (text, start, end, line, column), markers))
+        else:
+            # tuple.__new__ without the NamedTuple's own __new__ (its defaults cost a call).
+            blocks.append(_new_block(Block, (_KINDS[type_], line, column, text, (), start, end, ())))
     return blocks
 
 
-def _add_block(blocks: list[Block], kind: str, head: _Piece, markers: list[_Piece]) -> None:
-    if markers:
-        blocks.extend(_split_at_markers(kind, head, markers))
-    else:
-        text, start, end, line, column = head
-        blocks.append(Block(kind, line, column, text, (), start, end))
+_new_block = tuple.__new__
 
 
 class BodyTransformer(Transformer[Token, Any]):
@@ -239,8 +237,7 @@ class BodyTransformer(Transformer[Token, Any]):
 
     def start(self, children: list[Token]) -> list[Block]:
         return group_blocks(
-            (token.type, str(token), token.start_pos or 0, token.end_pos or 0, token.line or 1, token.column or 1)
-            for token in children
+            [(token.type, str(token), token.start_pos or 0, token.end_pos or 0, token.line or 1, token.column or 1) for token in children]
         )
 
 
