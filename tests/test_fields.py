@@ -589,6 +589,47 @@ def test_fast_path_agrees_with_the_grammar_on_generated_lines(words: list[tuple[
         assert fast == _grammar_line(line)
 
 
+def _runner_line(line: str) -> tuple[str | None, int | None, object] | None:
+    from cableparse.fields import tags as tags_module
+
+    found = tags_module._runner_line(line)
+    if found is None:
+        return None
+    label, parsed = found
+    return (str(label) if label else None, label.column if label else None, parsed)
+
+
+@pytest.mark.skipif(not _FAST_CORPUS.is_dir(), reason="../shared/corpus is not available here")
+def test_lines_read_from_the_grammars_tokens_agree_with_lark_on_corpus_tags_lines() -> None:
+    lines = set()
+    for path in _FAST_CORPUS.iterdir():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.lstrip()[:4].upper() in ("TAGS", "TAG:", "AGS:", "TAGE"):
+                lines.add(line.rstrip("\r"))
+    assert lines
+    for line in sorted(lines):
+        assert _runner_line(line) == _grammar_line(line), line
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["PREL", "ECON", "prel", "OVIP", "AND", "Cross", "of", "POL-MIL", "&", ":", "PHUMBA", "RICE", "N/A", "(FTAA)",
+                 "(", ")", "(RICE,", "CONDOLEEZZA)", "(X Y)", "((", "))", "VTPREL", "War"]
+            ),
+            st.sampled_from([" ", ", ", ",", " ; ", "(", ")", " - "]),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["", "TAGS: ", "  TAGS ", "Tags:", "TAGS :", "TAGS("]),
+)
+@settings(max_examples=300)
+def test_lines_read_from_the_grammars_tokens_agree_with_lark_on_generated_lines(words: list[tuple[str, str]], head: str) -> None:
+    line = head + "".join(word + separator for word, separator in words)
+    assert _runner_line(line) == _grammar_line(line)
+
+
 def test_an_indented_continuation_line_keeps_its_tags() -> None:
     # The grammar once took leading blanks for the start of a label and lost the whole line.
     assert [tag.code for tag in read_tags("TAGS: PREL,\n   PGOV, ECON (X Y)\n").tags] == ["PREL", "PGOV", "ECON", "X Y"]

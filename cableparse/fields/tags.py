@@ -445,8 +445,47 @@ def _segments_line(text: str) -> tuple[Token | None, _Line] | None:
     return label, _Line(tuple(entries), last == "SEPARATOR", all_known)
 
 
+@functools.lru_cache(maxsize=1)
+def _transformer() -> _TagsTransformer:
+    return _TagsTransformer()
+
+
+def _runner_line(text: str) -> tuple[Token | None, _Line] | None:
+    """What the grammar and transformer make of a line, from the grammar's own tokens
+    (:class:`TokenRunner`) and the transformer's rules, without Lark's parse; ``None`` where the
+    grammar does not take the line.
+
+    The tree's shape follows from the token types: LABEL and COLON belong to ``start``, an OPEN
+    begins a ``group`` that its CLOSE ends (OPEN is only lexed where a CLOSE follows on the
+    line with no parenthesis between), and every other token is an item of the ``line``.
+    """
+    tokens = _runner().tokens(text)
+    if tokens is None:
+        return None  # pragma: no cover - every character of a line lexes
+    transformer = _transformer()
+    label: Token | None = None
+    children: list[Token | _Group] = []
+    group: list[Token] | None = None
+    for kind, value, start, _ in tokens:
+        token = Token(kind, value, start, 1, start + 1)
+        if kind == "LABEL":
+            label = token
+        elif kind == "COLON":
+            continue
+        elif kind == "OPEN":
+            group = [token]
+        elif group is not None:
+            group.append(token)
+            if kind == "CLOSE":
+                children.append(transformer.group(group))
+                group = None
+        else:
+            children.append(token)
+    return label, transformer.line(children)
+
+
 def _parse_line(text: str) -> tuple[Token | None, _Line]:
-    fast = _fast_line(text) or _segments_line(text)
+    fast = _fast_line(text) or _segments_line(text) or _runner_line(text)
     if fast is not None:
         return fast
     try:
