@@ -63,7 +63,8 @@ class BodyBuilder:
         self.preamble: list[str] = []
         self.drafts: list[_Draft] = []
         self.markers: list[str] = []
-        self._after_blank = False
+        self._index = 0
+        """Index of the block that a rule reads."""
         self.sources: dict[str, list[Block]] = {}
         """The blocks each front-matter field came from (``"subject"``, ``"tags"``, ...)."""
         self.paragraph_drafts: list[int] = []
@@ -102,10 +103,7 @@ class BodyBuilder:
             if index == self.banner_index:
                 self._classification_line(block)
                 continue
-            # A wrapped number continues the line above it, never one after a blank line
-            # (09USEUBRUSSELS948: "¶4." after a "Horizontal Regulatory Cooperation" heading
-            # and its rule line, with no paragraph 3 in the cable, was taken for a date).
-            self._after_blank = index > 0 and _ends_blank(self.blocks[index - 1].text)
+            self._index = index
             self._rules[block.kind](block, index <= self.front_end)
             self._previous_kind = block.kind
         drafted = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
@@ -246,13 +244,20 @@ class BodyBuilder:
 
     def _paragraph(self, block: Block, in_front: bool) -> None:
         number, portion, text = split_paragraph(block.text)
-        if self.drafts and not self._after_blank and _wrapped_number(self.drafts[-1], number):
+        # A wrapped number continues the line above it, never one after a blank line
+        # (09USEUBRUSSELS948: "¶4." after a "Horizontal Regulatory Cooperation" heading and
+        # its rule line, with no paragraph 3 in the cable, was taken for a date).
+        if self.drafts and _wrapped_number(self.drafts[-1], number) and not self._after_blank():
             # 04CARACAS1508: "... (TSJ) April\n30. The bill ...": a date wrapped onto the next
             # line, not paragraph 30 after paragraph 1.
             self.drafts[-1].pieces[-1] += "\n" + clean_text(block.text)
             self.drafts[-1].blocks.append(block)
             return
         self.drafts.append(_Draft(number, portion, [text], [block]))
+
+    def _after_blank(self) -> bool:
+        """Whether the block before the one being read ends with a blank line."""
+        return self._index > 0 and _ends_blank(self.blocks[self._index - 1].text)
 
     def _text(self, block: Block, in_front: bool) -> None:
         if self._previous_kind == "subject" and self._subject_goes_on(block.text):

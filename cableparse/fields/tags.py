@@ -58,9 +58,14 @@ _STOPWORDS = frozenset({"OF", "AND", "THE", "FOR", "WITH", "N/A", "NONE", "SIPDI
 _EDGE = ".:-&/'\"*"
 
 
-@bounded_cache(1 << 14)
 def _tag(code: str) -> Tag:
     # Tags are frozen, and a dump repeats a few thousand codes: share one object per code.
+    # functools' cache straight (a call in C), a long code made anew (the bound on memory).
+    return _shared_tag(code) if len(code) <= 64 else Tag(code=code, kind=tag_kind(code))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _shared_tag(code: str) -> Tag:
     return Tag(code=code, kind=tag_kind(code))
 
 
