@@ -682,4 +682,5 @@ def _signed(paragraph: Paragraph) -> tuple[Paragraph | None, tuple[str, ...]] | 
     rest = "\n".join(kept_lines).rstrip()
     if paragraph.number is None and not rest:
         return None, found  # a paragraph that was only the signature
-    return attrs.evolve(paragraph, text=rest), found
+    # Paragraph's three fields written out: attrs.evolve looks the fields up on every call.
+    return Paragraph(number=paragraph.number, classification=paragraph.classification, text=rest), found

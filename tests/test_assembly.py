@@ -305,3 +305,16 @@ def test_a_body_that_starts_on_page_two_keeps_its_first_text() -> None:
     assert cable.body is not None
     assert [p.text for p in cable.body.paragraphs] == ["some text continues", "A paragraph."]
     assert cable.body.page_markers == ("MEXICO 00000023 002 OF 003",)
+
+
+def test_a_signed_paragraph_keeps_every_field_but_its_signature() -> None:
+    # take_signers writes Paragraph's fields out rather than calling attrs.evolve: a field added
+    # to Paragraph must be added there too, or a signed paragraph would lose it.
+    import attrs
+
+    from cableparse.assemble import take_signers
+    from cableparse.models import Paragraph
+
+    assert [field.name for field in attrs.fields(Paragraph)] == ["number", "classification", "text"]
+    kept, signers = take_signers([Paragraph(number=4, classification="C", text="We will report.\nSCOBEY")])
+    assert (kept, signers) == ([Paragraph(number=4, classification="C", text="We will report.")], ("SCOBEY",))

@@ -364,7 +364,21 @@ def _fast_label() -> re.Pattern[str]:
 # class per position: linear, no backtracking.
 _FAST_REST = re.compile(r"(?:[A-Za-z0-9,;]|[^\S\n])*")
 _FAST_WORD = re.compile(r"[A-Za-z0-9]+|[,;]")
-def _fast_line(text: str) -> tuple[Token | None, _Line] | None:
+class _Label(NamedTuple):
+    """The label as the fast paths give it: what the reader takes of a LABEL token (a Token
+    costs more to make than the rest of a short line)."""
+
+    value: str
+    column: int
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_AnyLabel = Token | _Label
+
+
+def _fast_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     """What the grammar and transformer make of a line of known codes, without running Lark
     (a Lark parse costs tens of microseconds, most TAGS lines are this shape); ``None`` for any
     other line. tests/test_fields.py checks it gives the same as the grammar on every corpus
@@ -374,9 +388,9 @@ def _fast_line(text: str) -> tuple[Token | None, _Line] | None:
         return None
     if match["label"] is not None and text[match.end() : match.end() + 1].isalnum():
         return None  # "Tags:PREL": the grammar reads ":PREL" as one segment; let it
-    label: Token | None = None
+    label: _Label | None = None
     if match["label"] is not None:
-        label = Token("LABEL", match["label"], match.start("label"), 1, match.start("label") + 1)
+        label = _Label(match["label"], match.start("label") + 1)
     entries: list[_Entry] = []
     offset = match.end()
     last = ""
@@ -397,7 +411,7 @@ def _runner() -> TokenRunner:
     return TokenRunner("tags")
 
 
-def _segments_line(text: str) -> tuple[Token | None, _Line] | None:
+def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     """What the grammar and transformer make of a comma-separated line without parentheses,
     from the grammar's own tokens (:class:`TokenRunner`) but without Lark's parse and the
     transformer's general rules; ``None`` for any other line, where the grammar decides.
@@ -411,7 +425,7 @@ def _segments_line(text: str) -> tuple[Token | None, _Line] | None:
     tokens = _runner().tokens(text)
     if tokens is None:
         return None  # pragma: no cover - every character of a line lexes
-    label: Token | None = None
+    label: _Label | None = None
     segments: list[list[tuple[str, int]]] = [[]]
     last = ""
     for kind, value, start, _ in tokens:
@@ -426,7 +440,7 @@ def _segments_line(text: str) -> tuple[Token | None, _Line] | None:
         elif kind == "SEPARATOR":
             segments.append([])
         elif kind == "LABEL":
-            label = Token("LABEL", value, start, 1, start + 1)
+            label = _Label(value, start + 1)
         elif kind != "COLON":
             return None  # a parenthesis: a group or a stray mark
     if len(segments) == 1:
@@ -455,7 +469,7 @@ def _transformer() -> _TagsTransformer:
     return _TagsTransformer()
 
 
-def _runner_line(text: str) -> tuple[Token | None, _Line] | None:
+def _runner_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     """What the grammar and transformer make of a line, from the grammar's own tokens
     (:class:`TokenRunner`) and the transformer's rules, without Lark's parse; ``None`` where the
     grammar does not take the line.
@@ -489,7 +503,7 @@ def _runner_line(text: str) -> tuple[Token | None, _Line] | None:
     return label, transformer.line(children)
 
 
-def _parse_line(text: str) -> tuple[Token | None, _Line]:
+def _parse_line(text: str) -> tuple[_AnyLabel | None, _Line]:
     fast = _fast_line(text) or _segments_line(text) or _runner_line(text)
     if fast is not None:
         return fast
