@@ -32,7 +32,7 @@ from lark.exceptions import LarkError
 from .._cache import bounded_cache
 from ..grammar import TokenRunner, build_parser, terminal_regex
 from ..models import Tag
-from ..normalize import _word_set, tag_kind
+from ..normalize import _table_kinds, _word_set, tag_kind
 from ..transform import Pending
 from ._tokens import is_token
 
@@ -394,12 +394,15 @@ def _fast_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     entries: list[_Entry] = []
     offset = match.end()
     last = ""
+    kinds = _table_kinds()
     for word in _FAST_WORD.finditer(text, offset):
         last = word.group()
         if last in ",;":
             continue
         code = last.upper()
-        if not _known(code) or _is_noise(code):
+        # _known and _is_noise, the table looked up here first (most codes are in it), and
+        # a word of letters and digits is noise only as a stopword.
+        if code in _STOPWORDS or (code not in kinds and not _known(code)):
             return None  # free text, a run-together code, a stopword: the grammar decides
         entries.append(_Entry(code, "tag", word.start() + 1))
     ends = last in (",", ";")
@@ -446,16 +449,20 @@ def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     if len(segments) == 1:
         return None  # a space-separated line: the grammar's rules for codes and runs of words
     entries: list[_Entry] = []
+    kinds = _table_kinds()
     for words in segments:
-        codes = [_clean(word) for word, _ in words]
-        meaningful = [code for code in codes if code and not _is_noise(code)]
-        if all(_known(code) for code in meaningful):
+        meaningful: list[tuple[str, int]] = []
+        for word, column in words:
+            code = word.upper().strip(_EDGE)  # _clean
+            if code and not _is_noise(code):
+                meaningful.append((code, column))
+        if all(code in kinds or _known(code) for code, _ in meaningful):
             # _codes of a comma segment of known codes: each one a tag, stopwords left out.
-            entries.extend(_Entry(code, "tag", column) for code, (_, column) in zip(codes, words) if code and not _is_noise(code))
+            entries.extend(_Entry(code, "tag", column) for code, column in meaningful)
             continue
         # As _words decides, and in its order: all known or run together (codes, which the
         # grammar reads), a person, else free text, one term.
-        if all(_known(code) or split_run_together(code) is not None for code in meaningful) or meaningful[0] in _PERSON_CODES:
+        if all(_known(code) or split_run_together(code) is not None for code, _ in meaningful) or meaningful[0][0] in _PERSON_CODES:
             return None
         term = _term([word for word, _ in words])
         if term:
