@@ -49,6 +49,13 @@ def _id_noise() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(rules)
 
 
+@functools.lru_cache(maxsize=1)
+def _any_id_noise() -> re.Pattern[str]:
+    """Any rule of ``id-noise.tsv``: where none matches an id, none applies (each rule only
+    changes what it matches), and the rules' substitutions one after another are left out."""
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _id_noise()))
+
+
 # --- ids ----------------------------------------------------------------------------------
 
 # ASCII digits only: an id is ASCII, and int() of other digit characters is no serial.
@@ -120,8 +127,9 @@ def canonical_id(reference_id: str) -> str:
     fixed = _pairs("malformed-ids.tsv").get(value)
     if fixed is not None:
         return fixed
-    for pattern, replacement in _id_noise():
-        value = pattern.sub(replacement, value)
+    if _any_id_noise().search(value) is not None:
+        for pattern, replacement in _id_noise():
+            value = pattern.sub(replacement, value)
     match = _ID_SHAPE.match(value)
     if match is None:
         return value

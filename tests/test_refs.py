@@ -417,6 +417,15 @@ def test_canonical_ids(published: str, canonical: str) -> None:
     assert cableparse.canonical_id(published) == canonical
 
 
+@given(st.one_of(st.text(alphabet="0123456789SECTIONOFGZFRDKTOUNCLASIFEMBYRMX ", max_size=40), st.text(max_size=30)))
+def test_ids_that_no_noise_rule_matches_skip_the_rules_unchanged(value: str) -> None:
+    # canonical_id runs the id-noise rules only where their union matches.
+    value = "".join(value.split()).upper()
+    if normalize._any_id_noise().search(value) is None:
+        for pattern, replacement in normalize._id_noise():
+            assert pattern.sub(replacement, value) == value
+
+
 @given(st.text(max_size=60))
 def test_canonical_id_never_raises(value: str) -> None:
     assert isinstance(cableparse.canonical_id(value), str)
