@@ -421,6 +421,11 @@ _CLASSIFIED_IN_TEXT = re.compile(r"(?i)\bclassified\s+by\b")
 def _classified_by_in_text(text: str) -> ClassifiedBy | None:
     """A Classified By line inside paragraph 1 (``1. (C) CONFIDENTIAL - ENTIRE TEXT. CLASSIFIED
     BY ...``); only its first 400 characters are looked at."""
+    head = text[:400]
+    if head.isascii() and "classified" not in head.lower():
+        # The case-blind search scans without a literal to jump to; in ASCII text it finds
+        # only what the lower-cased text holds (elsewhere the long s and the Kelvin sign match "s" and "k").
+        return None
     match = _CLASSIFIED_IN_TEXT.search(text, 0, 400)
     if match is None:
         return None

@@ -7,6 +7,8 @@ tests/test_corpus_fields.py where ../shared is present.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cableparse
 
@@ -318,3 +320,12 @@ def test_a_signed_paragraph_keeps_every_field_but_its_signature() -> None:
     assert [field.name for field in attrs.fields(Paragraph)] == ["number", "classification", "text"]
     kept, signers = take_signers([Paragraph(number=4, classification="C", text="We will report.\nSCOBEY")])
     assert (kept, signers) == ([Paragraph(number=4, classification="C", text="We will report.")], ("SCOBEY",))
+
+
+@given(st.text(alphabet="clasifedbyCLASIFEDBY \n\t.:", max_size=500))
+def test_the_classified_by_search_is_skipped_only_where_it_finds_nothing(text: str) -> None:
+    # _classified_by_in_text skips its case-blind search in ASCII text without "classified".
+    from cableparse.assemble import _CLASSIFIED_IN_TEXT
+
+    if "classified" not in text[:400].lower():
+        assert _CLASSIFIED_IN_TEXT.search(text, 0, 400) is None
