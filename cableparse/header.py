@@ -202,7 +202,7 @@ class FieldTransformer(Transformer[Token, Any]):
         return _PageLine(str(token).strip(), token.line or 1)
 
 
-@bounded_cache(1 << 10, key_chars=4096)
+@bounded_cache(1 << 8, key_chars=2048)
 def _parsed_whole(text: str) -> tuple[Header, tuple[Pending, ...], dict[str, int | None], tuple[HeaderPart, ...]]:
     result: Any = Lark.parse(cached_parser("header"), text)  # Lark's own parse, no recovery
     header: Header
@@ -215,7 +215,9 @@ def _parsed_whole(text: str) -> tuple[Header, tuple[Pending, ...], dict[str, int
 
 def parse_whole(text: str) -> tuple[Header, list[Pending], dict[str, int | None], list[HeaderPart]]:
     """What the header grammar and :class:`HeaderTransformer` make of ``text``, kept per text
-    (the same header text gives the same result, positions included); raises
+    (the same header text gives the same result, positions included; 256 texts of up to 2048
+    characters are kept: a dump's boilerplate headers are a handful, and a result holds its
+    tokens, so the bound keeps the memory to a few MB); raises
     :class:`lark.exceptions.UnexpectedInput` where the text needs error recovery, which is
     then the caller's to run. The lists and dict are the caller's own."""
     header, pending, lines, parts = _parsed_whole(text)
