@@ -551,17 +551,18 @@ def _read(block: str) -> tuple[tuple[Tag, ...], str, str, tuple[Pending, ...]]:
             rest = block[start:]
             break
         previous = line
-        for entry in line.entries:
-            if entry.kind == "person":
-                tags.append(Tag(code=entry.code, kind="person"))
+        for code, kind, column in line.entries:
+            if kind == "person":
+                tags.append(Tag(code=code, kind="person"))
                 continue
-            pieces = split_run_together(entry.code) if entry.kind == "tag" else None
+            # (split_run_together takes no code under six characters, the most of them.)
+            pieces = split_run_together(code) if kind == "tag" and len(code) >= 6 else None
             if pieces is None:
-                tags.append(_tag(entry.code))
+                tags.append(_shared_tag(code) if len(code) <= 64 else _tag(code))
                 continue
             # 02VATICAN5296: "VTPREL"; 06SANJOSE2041: "ETRDEINVECINPGOVCS".
-            message = f"TAGS entry {entry.code!r} read as {' '.join(pieces)}"
-            pending.append(("tags-run-together", message, index + 1, entry.column))
+            message = f"TAGS entry {code!r} read as {' '.join(pieces)}"
+            pending.append(("tags-run-together", message, index + 1, column))
             tags.extend(_tag(piece) for piece in pieces)
     # Without duplicates, by code and kind: a tuple hashes in C, a Tag by attrs' Python.
     # (In the order of first sight; the Tag kept is an equal one.)
