@@ -85,11 +85,11 @@ def run_step(step: str, path: str, jobs: int, sink: str | None, workdir: str) ->
         output_bytes = _size(out)
     elif step == "dask":
         # The Dask engine on one machine: local processes scheduler, a dataset of parts.
-        from cableparse.dask import auto_blocksize, to_parquet
+        from cableparse.dask import auto_blocksize, read_cables, to_parquet
 
         # Blocks as `convert --engine dask` picks them: about four per worker.
-        summary = to_parquet([path], Path(workdir) / "out.parquet", blocksize=auto_blocksize(path, jobs),
-                             scheduler="processes", num_workers=jobs)
+        bag = read_cables([path], blocksize=auto_blocksize(path, jobs), errors="yield")
+        summary = to_parquet(bag, Path(workdir) / "out.parquet", scheduler="processes", num_workers=jobs)
         records = summary.cables + summary.rejects
         output_bytes = _size(Path(workdir) / "out.parquet")
     else:

@@ -56,6 +56,7 @@ def stage_calls(raw: bytes, format: str) -> dict[str, Callable[[], object]]:
     from lark.exceptions import UnexpectedCharacters
     from lark.lexer import LexerThread
 
+    from cableparse import parse
     from cableparse.assemble import BodyBuilder
     from cableparse.containers import extract
     from cableparse.core import _prepare, _run, _unreflow, parse_envelope
@@ -116,6 +117,9 @@ def stage_calls(raw: bytes, format: str) -> dict[str, Callable[[], object]]:
         "json line": lambda: dumps(cable),
         "parse_envelope": lambda: parse_envelope(envelope),
         "json encode only": lambda: json.dumps(record, ensure_ascii=False, separators=(",", ":")),
+        # Field spans (issue 17): the same parse, with and without them.
+        "parse": lambda: parse(raw, format=format),
+        "parse with spans": lambda: parse(raw, format=format, spans=True),
     }
 
 
@@ -244,6 +248,11 @@ def _table(fast: dict[str, Any], pure: dict[str, Any]) -> str:
         f"JSON line: {json_share:.0%} of a row's read + parse + encode "
         f"(json.dumps alone {us(fast['csv json encode only'])} µs).",
     ]
+    spans = [figs[f"{k} parse with spans"] / figs[f"{k} parse"] - 1 for figs in (fast, pure) for k in ("csv", "html")]
+    lines.append(
+        f"Field spans: `parse(..., spans=True)` costs {spans[0]:+.0%} per csv row and {spans[1]:+.0%} per HTML page "
+        f"({us(fast['csv parse with spans'])} and {us(fast['html parse with spans'])} µs); pure Python {spans[2]:+.0%} and {spans[3]:+.0%}."
+    )
     if not fast["lark_cython"]:
         lines.append("(lark-cython is not installed: both columns are pure Python.)")
     return "\n".join(lines)

@@ -38,10 +38,11 @@ class _Draft:
     number: int | None
     portion: str | None
     pieces: list[str]
-    blocks: list[Block] = attrs.Factory(list)
+    blocks: list[Block]
     """The blocks the text came from, for field spans."""
     whole: bool = True
-    """False for one of several paragraphs cut from one unnumbered block."""
+    """False where the text is not all of its one block: one of several paragraphs cut from
+    an unnumbered block, or the paragraph run onto a Classified By line."""
 
 
 class BodyBuilder:
@@ -67,10 +68,8 @@ class BodyBuilder:
         """Index of the block that a rule reads."""
         self.sources: dict[str, list[Block]] = {}
         """The blocks each front-matter field came from (``"subject"``, ``"tags"``, ...)."""
-        self.paragraph_drafts: list[int] = []
-        """For each paragraph of the body, the index of the draft it was built from."""
-        self.paragraph_intact: list[bool] = []
-        """For each paragraph, whether it is its draft as drafted (the signature not cut off)."""
+        self._drafted: Sequence[Paragraph] = ()
+        self._kept: Sequence[Paragraph] = ()
         self._previous_kind: str | None = None
         self.front_end, self.banner_index = _front_and_banner(blocks)
         self._rules: dict[str, Callable[[Block, bool], None]] = {
@@ -86,6 +85,18 @@ class BodyBuilder:
             "trailer": self._skip,
             "markers": self._skip,
         }
+
+    # --- for field spans (worked out only when they are asked for) --------------------------
+
+    @functools.cached_property
+    def paragraph_drafts(self) -> list[int]:
+        """For each paragraph of the body, the index of the draft it was built from."""
+        return _draft_indices(self._drafted, self._kept)
+
+    @functools.cached_property
+    def paragraph_intact(self) -> list[bool]:
+        """For each paragraph, whether it is its draft as drafted (the signature not cut off)."""
+        return [self._drafted[i] is p for i, p in zip(self.paragraph_drafts, self._kept)]
 
     # --- the walk ---------------------------------------------------------------------------
 
@@ -108,8 +119,7 @@ class BodyBuilder:
             self._previous_kind = block.kind
         drafted = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
         paragraphs, signers = take_signers(drafted)
-        self.paragraph_drafts = _draft_indices(drafted, paragraphs)
-        self.paragraph_intact = [drafted[i] is p for i, p in zip(self.paragraph_drafts, paragraphs)]
+        self._drafted, self._kept = drafted, paragraphs
         if self.classified_by is None and paragraphs:
             self.classified_by = _classified_by_in_text(paragraphs[0].text)
             if self.classified_by is not None:
@@ -239,7 +249,8 @@ class BodyBuilder:
             number, portion, text = split_paragraph(tail) if tail[0].isdigit() or tail[0] in "¶\ufffd" else (None, None, tail)
             if number is None and (mark := _TAIL_PORTION.match(text)) is not None:
                 portion, text = mark.group(1).upper(), text[mark.end() :]
-            self.drafts.append(_Draft(number, portion, [text], [block]))
+            # The paragraph is the tail of this block: not "whole" for spans.
+            self.drafts.append(_Draft(number, portion, [text], [block], whole=False))
         return None
 
     def _paragraph(self, block: Block, in_front: bool) -> None:

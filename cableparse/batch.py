@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import json
 import multiprocessing
 import os
 import sys
@@ -26,6 +25,8 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from .models import CableError
 from .pipeline import (
@@ -38,11 +39,12 @@ from .pipeline import (
     Summary,
     Task,
     TaskResult,
+    check_modes,
     check_paths,
     expand_inputs,
-    fit_for_sinks,
     plan,
     records,
+    reject_line,
 )
 from .pipeline import (
     MAX_SHARDS_PER_JOB as MAX_SHARDS_PER_JOB,
@@ -50,7 +52,6 @@ from .pipeline import (
 from .pipeline import (
     SHARD_BYTES as SHARD_BYTES,
 )
-from .serialize import to_plain
 from .sinks import OUTPUT_FORMATS, Sink, SinkKind, open_sink, part_suffix, sink_kind
 from .sinks._atomic import remove_tree, temp_directory_for
 from .sinks.jsonl import JsonLinesFile
@@ -74,14 +75,7 @@ def _run(task: Task, sink: Sink, rejects: _RejectFile | None, stats: Stats, repo
     reported_cables = 0
     since_report = 0
     for record, done in records(task):
-        if isinstance(record, CableError):
-            stats.add_reject(record)
-            if rejects is not None:
-                rejects.write(record)
-        else:
-            record = fit_for_sinks(record)
-            sink.write(record)
-            stats.add_cable(record)
+        stats.take(record, sink.write, None if rejects is None else rejects.write)
         since_report += 1
         if since_report >= _REPORT_EVERY:
             since_report = 0
@@ -94,7 +88,7 @@ class _RejectFile(JsonLinesFile):
     """JSON Lines of ``to_plain(CableError)``, written atomically like the sinks."""
 
     def write(self, error: CableError) -> None:
-        self.write_line(json.dumps(to_plain(error), ensure_ascii=False, separators=(",", ":")))
+        self.write_encoded(reject_line(error))
 
 
 # --- worker processes ------------------------------------------------------------------------
@@ -241,6 +235,7 @@ def convert(
     progress: bool | None = None,
     kind: SinkKind | None = None,
     to: str | None = None,
+    spans: bool = False,
 ) -> Summary:
     """Convert every cable of ``inputs`` into ``output``; return what was done.
 
@@ -260,6 +255,8 @@ def convert(
     - ``to``: ``"jsonl"``, ``"parquet"`` or ``"sqlite"`` whatever the output's extension
       (default: from the extension: ``.jsonl``, ``.ndjson``, ``.jsonl.gz``, ``.parquet``,
       ``.sqlite``, ``.sqlite3``, ``.db``).
+    - ``spans``: parse with field spans and write them (JSON Lines only: a ``"spans"`` member
+      per line, offsets into the record's own text; see :func:`cableparse.parse`).
 
     Workers are started with ``spawn``: a script that calls ``convert`` with ``jobs > 1`` must
     do so under ``if __name__ == "__main__":``, as with any multiprocessing code.
@@ -270,10 +267,7 @@ def convert(
     """
     started = time.perf_counter()
     inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
-    if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
-    if jobs is not None and jobs < 1:
-        raise ValueError("jobs must be at least 1")
+    check_modes(format, jobs=jobs)
     output_text = None if output is None else os.fspath(output)
     if to is not None and to not in OUTPUT_FORMATS:
         raise ValueError(f"unknown output format {to!r} (use one of {', '.join(OUTPUT_FORMATS)})")
@@ -285,7 +279,11 @@ def convert(
     if "-" in paths and len(paths) > 1:
         raise ValueError("standard input ('-') cannot be combined with other inputs")
     check_paths([*inputs, *paths], output, rejects)
+    if spans and kind not in ("jsonl", "null"):
+        raise ValueError(f"spans are written to JSON Lines only, not to {kind}")
     tasks = plan(paths, format, jobs)
+    if spans:
+        tasks = [attrs.evolve(task, spans=True) for task in tasks]
     rejects_text = None if rejects is None else os.fspath(rejects)
     bar = _Progress(sum(task.size for task in tasks), progress)
     stats = Stats()

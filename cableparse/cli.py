@@ -124,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch_options(convert)
     convert.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     convert.add_argument(
+        "--spans", action="store_true",
+        help="JSON Lines only: each line carries \"spans\", where each field is in its record's text",
+    )
+    convert.add_argument(
         "--engine",
         choices=("local", "dask"),
         default="local",
@@ -300,6 +304,8 @@ def _convert(args: argparse.Namespace) -> int:
         raise ValueError("--datasette needs a SQLite output (OUT ending in .db, .sqlite or .sqlite3, or --to sqlite)")
     if args.engine == "dask" and args.to not in (None, "parquet"):
         raise ValueError("--engine dask writes Parquet only")
+    if args.spans and (kind != "jsonl" or args.engine == "dask"):
+        raise ValueError("--spans is for JSON Lines output (spans are offsets into each record's text)")
     if args.engine == "dask":
         # Imported only here: Dask is an optional extra (ImportError -> exit 2, naming it).
         from .dask import convert as convert_with_dask
@@ -322,6 +328,7 @@ def _convert(args: argparse.Namespace) -> int:
             rejects=args.rejects,
             progress=args.progress,
             to=args.to,
+            spans=args.spans,
         )
     if args.datasette:
         from .sqlite import write_datasette_metadata

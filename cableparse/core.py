@@ -364,15 +364,17 @@ def _spans(
     """Each field's ranges in ``source`` (see :mod:`cableparse.spans`)."""
     found: dict[str, list[Range]] = {}
     raw_end = 0
+    # The part lines count from the record's first line: a batch gives the record's own text.
+    before = (envelope.line or 1) - 1
     if header is not None and header_provenance:
         text, parts = header_provenance[0]
-        text_map = spans.align(source, text, 0, envelope.container, line=envelope.header_line)
+        text_map = spans.align(source, text, 0, envelope.container, line=max(1, envelope.header_line - before))
         for path, pieces in spans.header_ranges(spans.Finder(text), header, parts).items():
             found[path] = [mapped for piece in pieces for mapped in text_map.ranges(*piece)]
         raw_end = text_map.raw_end
     if body is not None and body_provenance:
         text, builder = body_provenance[0]
-        text_map = spans.align(source, text, raw_end, envelope.container, line=envelope.body_line)
+        text_map = spans.align(source, text, raw_end, envelope.container, line=max(1, envelope.body_line - before))
         cuts = [cut for block in builder.blocks for cut in block.cuts]
         ranges = spans.body_ranges(spans.Finder(text, cuts), body, builder)
         for path, pieces in ranges.items():

@@ -6,22 +6,23 @@
 ``""`` escapes, the HTML page with its tags and entities). A field that a page marker cuts has
 one range per piece.
 
-How the ranges are found, in three steps, none of which runs unless spans are asked for:
+How the ranges are found, in three steps, none of which runs unless spans are asked for
+(docs/design.md has the details):
 
 1. **Blocks and lines from the grammars.** Every body block and header line is a token of the
    block grammars, and tokens carry their offsets in the text the grammar read; a block that
-   page markers interrupt also carries the markers' ranges (its ``cuts``).
-2. **The value inside its block.** A field reader turns a block into a value (a subject without
-   its label, a tag code, a REF entry); the value's first and last word are found inside the
-   block, past the previous value of a list, and the text between is checked to be the value
-   (whitespace aside, and for codes and ids their letters and digits only). A value that does
-   not check gets no range rather than a wrong one.
-3. **Back to the input.** The text the grammar read differs from the input by what the
-   container and the parser undid: csv escapes, HTML tags and entities, CR LF line ends, front
-   matter that a page ran onto one line, page markers cut out of lines. :func:`align` walks
-   the two texts once, in runs of equal characters found by C-speed comparisons, and maps each
-   range; a range whose input text has anything but white space, quotes and HTML tags in the
-   middle (a page marker) is cut in two there.
+   page markers interrupt also carries the markers' ranges (its ``cuts``). The body builder
+   keeps which blocks each field came from.
+2. **The value inside its blocks** (:class:`Finder`). A paragraph is its block from the end of
+   its number; other values start at their first word and end where the stretch holds as many
+   characters other than white space as the value, then are compared with it; codes, REF
+   entries and addressees are matched as words. A value that does not check gets no range
+   rather than a wrong one.
+3. **Back to the input** (:func:`align`). The input is decoded as its container writes text
+   (csv escapes, HTML tags and entities, CR), keeping where each piece came from, and the
+   grammar's text is aligned with that (white space may differ; front matter split into lines
+   and page markers cut out of lines are stepped over). A range whose decoded gap holds more
+   than white space (a page marker) is cut in two there.
 
 The span law, tested on every corpus cable and on generated cables: for every path, the input
 text of its ranges, decoded (see :func:`span_text`) and with white space collapsed, is the field's
@@ -64,8 +65,6 @@ Spans = Mapping[str, tuple[Range, ...]]
 
 # --- step 3: the grammar's text back to the input ---------------------------------------------
 
-# Input characters that the containers drop without a trace in the text: csv quote escapes,
-# backslashes, CR of CR LF, a byte-order mark, NULs.
 # What may sit between two runs of one field's text in the input without cutting the range:
 # white space, csv escapes and HTML tags (a TAGS line whose codes are links).
 _TRIVIAL_GAP = re.compile(r'(?:\s|<[^<>]*>|["\\\ufeff\x00¶])*')
@@ -127,14 +126,19 @@ class TextMap:
         runs = self.runs
         if end <= start or not runs:
             return []
-        first = max(0, bisect.bisect_right(self._starts, start) - 1)
-        last = max(0, bisect.bisect_right(self._starts, end - 1) - 1)
+        first = bisect.bisect_right(self._starts, start) - 1
+        last = bisect.bisect_right(self._starts, end - 1, first if first > 0 else 0) - 1
+        if first < 0:
+            first = 0
+        if last < 0:
+            last = 0
         if self._breaks[first] == self._breaks[last]:
-            low_run, high_run = runs[first], runs[last]
-            if start >= low_run[1] and first + 1 < len(runs):
-                low_run = runs[first + 1]  # start is in text the input does not have
-            low = low_run[2] + max(0, start - low_run[0]) if _linear(low_run) else low_run[2]
-            high = high_run[2] + min(end, high_run[1]) - high_run[0] if _linear(high_run) else high_run[3]
+            t0, t1, r0, r1 = runs[first]
+            if start >= t1 and first + 1 < len(runs):
+                t0, t1, r0, r1 = runs[first + 1]  # start is in text the input does not have
+            low = r0 + (start - t0 if start > t0 else 0) if t1 - t0 == r1 - r0 else r0
+            t0, t1, r0, r1 = runs[last]
+            high = r0 + (end if end < t1 else t1) - t0 if t1 - t0 == r1 - r0 else r1
             return [(low, high)] if high > low else []
         pieces: list[list[int]] = []
         for position in range(first, len(runs)):  # not runs[first:]: that copies the rest
@@ -159,23 +163,59 @@ def _linear(run: _Run) -> bool:
 
 # What a container writes for one character of the cable text, or for none: HTML tags,
 # entities and paragraph anchors; csv backslash escapes and doubled quotes; CR everywhere.
-_CONTAINER_CODES = {
-    "html": re.compile(r"<[^<>]{0,2048}>|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|[\r\ufeff\x00¶]"),
-    "csv": re.compile(r'\\[\s\S]|""|[\r\ufeff\x00]'),
-    "text": re.compile(r"[\r\ufeff\x00]"),
-}
-_CONTAINER_CODES["page"] = _CONTAINER_CODES["csv"]
+# Each pattern starts with what sre can scan for quickly (a literal, a character class): an
+# alternation of the codes cost 65 us per csv row, the escape alone 5.
+_HTML_CODES = re.compile(
+    # A paragraph anchor with its pilcrow first: the page's, dropped whole by the container.
+    # A tag runs to the next ">" whatever it holds, as an HTML tokenizer reads it (a stray "<"
+    # before a word takes the text up to the next tag's end with it).
+    r"[<&\r\ufeff\x00](?:(?<=<)a\s[^<>]{0,200}#par[^<>]{0,200}>¶</a>|(?<=<)[A-Za-z/!?][^>]{0,4096}>"
+    r"|(?<=&)(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(?<=\r)\n)?"
+)
+# CR LF and a lone CR are a line end, as the containers read them.
+_RARE_CODES = "\r\n?|[\ufeff\x00]"
+# The escapes the csv reader decodes (containers/csvfile.py); any other backslash stays.
+_CSV_ESCAPES = r"\\[\\\"'\n0]"
+
+
+_RARE_PATTERN = re.compile(_RARE_CODES)
+
+
+@functools.lru_cache(maxsize=2)
+def _csv_codes_without_escapes(rare: bool) -> re.Pattern[str]:
+    return re.compile('""|' + _RARE_CODES if rare else '""')
+
+
+@functools.lru_cache(maxsize=8)
+def _csv_codes(doubled_quotes: bool, rare: bool) -> re.Pattern[str]:
+    return re.compile("|".join([_CSV_ESCAPES, *(['""'] if doubled_quotes else []), *([_RARE_CODES] if rare else [])]))
+
+
+def _codes(raw: str, start: int, end: int, container: str) -> re.Pattern[str] | None:
+    """The pattern of the container codes that ``raw[start:end]`` holds, ``None`` if none."""
+    rare = any(raw.find(char, start, end) >= 0 for char in "\r\ufeff\x00")
+    if container == "html":
+        return _HTML_CODES
+    if container in ("csv", "page") and raw.find("\\", start, end) >= 0:
+        return _csv_codes(raw.find('""', start, end) >= 0, rare)
+    if container in ("csv", "page") and raw.find('""', start, end) >= 0:
+        return _csv_codes_without_escapes(rare)
+    return _RARE_PATTERN if rare else None
 
 
 @functools.lru_cache(maxsize=1024)
 def _decoded_code(code: str) -> str:
-    if code[0] == "&":
+    if code[0] == "&" and len(code) > 1:
         return html.unescape(code)
     if code[0] == "\\":
         return "" if code[1] == "0" else code[1]
     if code == '""':
         return '"'
-    return ""  # a tag, CR, a byte-order mark, a NUL, a paragraph anchor
+    if code in ("<", "&"):
+        return code  # a lone one: text (an HTML page escapes them, but not every page does)
+    if code[0] == "\r":
+        return "\n"  # CR LF, or a lone CR: one line end
+    return ""  # a tag, a byte-order mark, a NUL, a paragraph anchor
 
 
 def decode_window(raw: str, start: int, end: int, container: str) -> tuple[str, list[_Run]]:
@@ -185,7 +225,8 @@ def decode_window(raw: str, start: int, end: int, container: str) -> tuple[str, 
     pieces: list[str] = []
     runs: list[_Run] = []
     position, out = start, 0
-    for match in _CONTAINER_CODES.get(container, _CONTAINER_CODES["text"]).finditer(raw, start, end):
+    codes = _codes(raw, start, end, container)
+    for match in codes.finditer(raw, start, end) if codes is not None else ():
         at = match.start()
         if at > position:
             pieces.append(raw[position:at])
@@ -214,12 +255,11 @@ class ComposedMap:
         self.runs = inner.runs
 
     def _at(self, position: int, end: bool) -> int:
-        runs = self.decoding
-        index = max(0, bisect.bisect_right(self._starts, position - 1 if end else position) - 1)
-        run = runs[index]
-        if _linear(run):
-            return run[2] + max(0, min(position, run[1]) - run[0])
-        return run[3] if end else run[2]
+        index = bisect.bisect_right(self._starts, position - 1 if end else position) - 1
+        t0, t1, r0, r1 = self.decoding[index if index > 0 else 0]
+        if t1 - t0 == r1 - r0:
+            return r0 + max(0, min(position, t1) - t0)
+        return r1 if end else r0
 
     def ranges(self, start: int, end: int) -> list[Range]:
         """The input ranges of ``text[start:end]`` (see :meth:`TextMap.ranges`)."""
@@ -258,7 +298,7 @@ def align(raw: str, text: str, start: int = 0, container: str = "text", *, line:
         start = found
     # A window, not the rest of a whole dump or page: the input of a part is at most a few
     # times the length of its text (an HTML page writes eight characters for every line end).
-    end = min(len(raw), start + (3 if container == "html" else 2) * len(text) + 1024)
+    end = min(len(raw), start + (3 if container == "html" else 2) * len(text) + 256)
     if container == "html":
         close = raw.find("</pre>", start, end)
         end = close if close >= 0 else end
@@ -351,7 +391,7 @@ class Finder:
         self._cut_starts = [cut[0] for cut in self.cuts]
         self._upper: str | None = None
 
-    def _pieces(self, start: int, end: int) -> list[Range]:
+    def pieces(self, start: int, end: int) -> list[Range]:
         """``[start, end)`` without the page-marker lines inside it, each piece trimmed."""
         if not self.cuts:
             trimmed = self._trim(start, end)
@@ -397,33 +437,94 @@ class Finder:
         first, last = head[0], value.rsplit(None, 1)[-1]
         solid = _solid_length(value)
         text = self.text
-        at = text.find(first, start, limit)
+        first_at = at = text.find(first, start, limit)
         for _ in range(4):
             if at < 0:
-                return None
+                break
             if len(head) == 1:
-                return self._pieces(at, at + len(first))
-            # The first fit of the last word, else the last one in the block (a rule line
-            # "- - -" ends 00TASHKENT4223's paragraph 2: the first "-" is not its end).
-            least = at + solid - len(last)
-            for end in (text.find(last, least, limit), text.rfind(last, least, limit)):
-                if end >= 0:
-                    pieces = self._pieces(at, end + len(last))
-                    if sum(_solid_length(text[a:b]) for a, b in pieces) == solid:
-                        return pieces
-            walked = self._walk(value.split(), at, limit)
-            if walked:
-                return walked
+                return self.pieces(at, at + len(first))
+            end = self._solid_end(at, solid, limit)
+            if end > at and text.startswith(last, end - len(last)):
+                pieces = self.pieces(at, end)
+                # As many characters, the same first and last word: and the same characters?
+                # (09MOSCOW2688: a page marker inside the stretch, a sentence ending in the
+                # same word left out at its end.)
+                if _same_text(self.text_of(pieces), value):
+                    return pieces
             at = text.find(first, at + 1, limit)
-        return None
+        # Word by word, once, from the first fit: the value leaves out something inside its
+        # stretch (a lone classification line of an old page break).
+        return self._walk(value.split(), first_at, limit) if first_at >= 0 else None
 
-    def block_tail(self, value: str, start: int, end: int) -> list[Range] | None:
-        """``value`` as the rest of a block ``[start, end)`` from its first word on."""
+    def _solid_end(self, at: int, solid: int, limit: int) -> int:
+        """Where the stretch from ``at`` that holds ``solid`` characters other than white
+        space (page-marker lines not counted) ends; -1 when ``limit`` comes first. Each step
+        reads as many characters as are still wanted, so it ends in a few counts in C."""
+        text, cuts = self.text, self.cuts
+        cut = bisect.bisect_right(self._cut_starts, at)
+        end, have = at, 0
+        while have < solid:
+            step = min(limit, end + solid - have)
+            if step <= end:
+                return -1
+            if cut < len(cuts) and cuts[cut][0] < step:
+                step = cuts[cut][0]
+                have += step - end - _spaces_in(text, end, step)
+                end = cuts[cut][1]
+                cut += 1
+                continue
+            have += step - end - _spaces_in(text, end, step)
+            end = step
+        return end
+
+    def blocks_value(self, value: str, blocks: Sequence[Block], cursor: int) -> list[Range] | None:
+        """``value`` as the text of ``blocks`` (a paragraph's number and portion mark off the
+        first, a signature off the end), checked word for word."""
+        wanted = _solid_length(value)
+        pieces: list[Range] = []
+        have = 0
+        for index, block in enumerate(blocks):
+            start = block.start + (paragraph_prefix_length(block.text) if index == 0 and block.kind == "paragraph" else 0)
+            for low, high in self.pieces(max(start, cursor), block.end):
+                solid = _solid_length(self.text[low:high])
+                if have + solid >= wanted:
+                    end = self._solid_end(low, wanted - have, high)
+                    pieces.extend(self.pieces(low, end) if end > low else ())
+                    have = wanted
+                    break
+                pieces.append((low, high))
+                have += solid
+            if have >= wanted:
+                break
+        return pieces if pieces and _same_text(self.text_of(pieces), value) else None
+
+    def value_in(self, value: str, ranges: Sequence[Range]) -> list[Range] | None:
+        """``value`` as a stretch of the text of ``ranges`` (in order), from its first word on,
+        ending where it holds the value's characters; checked word for word."""
         head = value.split(None, 1)
         if not head:
             return None
-        at = self.text.find(head[0], start, end)
-        return self._pieces(at, end) if at >= 0 else None
+        text, first, wanted = self.text, head[0], _solid_length(value)
+        tries = 0
+        for index, (low, high) in enumerate(ranges):
+            at = text.find(first, low, high)
+            while at >= 0 and tries < 8:
+                tries += 1
+                pieces: list[Range] = []
+                have = 0
+                for start, end in [(at, high), *ranges[index + 1 :]]:
+                    solid = end - start - _spaces_in(text, start, end)
+                    if have + solid >= wanted:
+                        stop = self._solid_end(start, wanted - have, end)
+                        pieces.extend(self.pieces(start, stop) if stop > start else ())
+                        have = wanted
+                        break
+                    pieces.extend(self.pieces(start, end))
+                    have += solid
+                if have == wanted and _same_text(self.text_of(pieces), value):
+                    return pieces
+                at = text.find(first, at + 1, high)
+        return None
 
     def _walk(self, words: Sequence[str], at: int, limit: int) -> list[Range] | None:
         """``words`` one by one from ``at``, across white space and page-marker lines."""
@@ -437,7 +538,7 @@ class Finder:
             if position >= limit or not text.startswith(word, position):
                 return None
             position += len(word)
-        return self._pieces(at, position)
+        return self.pieces(at, position)
 
     def find_words(self, words: Sequence[str], start: int, limit: int) -> list[Range] | None:
         """Where the letter-and-digit words ``words`` are written in ``[start, limit)`` in this
@@ -449,18 +550,27 @@ class Finder:
         if self._upper is None:
             self._upper = self.text.upper()
         upper = self._upper
-        first, last = words[0].upper(), words[-1].upper()
         wanted = [word.upper() for word in words]
+        first, last = wanted[0], wanted[-1]
+        before_last = sum(map(len, wanted[:-1]))
         at = upper.find(first, start, limit)
-        for _ in range(4):
+        for _ in range(8):
             if at < 0:
                 return None
-            if at > 0 and (upper[at - 1].isalnum() and not _glued_code(upper, at)):
+            # A word starts after a non-word character; only a lone code may be run into the
+            # letters of the one before it (PRELPGOV).
+            if at > start and upper[at - 1].isalnum() and not (len(wanted) == 1 and upper[at - 1].isalpha()):
                 at = upper.find(first, at + 1, limit)
                 continue
-            end = upper.find(last, at + len(first) - len(last) if len(words) == 1 else at + len(first), limit)
+            end = at
+            if len(wanted) > 1:
+                # The last word as a word of its own: "GE" of RHMFISS/HQ USEUCOM VAIHINGEN GE,
+                # not the "GE" inside VAIHINGEN.
+                end = upper.find(last, at + before_last, limit)
+                while end >= 0 and upper[end - 1].isalnum():
+                    end = upper.find(last, end + 1, limit)
             if end >= 0:
-                pieces = self._pieces(at, end + len(last))
+                pieces = self.pieces(at, end + len(last))
                 if _WORD.findall(" ".join(upper[a:b] for a, b in pieces)) == wanted:
                     return pieces
             at = upper.find(first, at + 1, limit)
@@ -472,16 +582,27 @@ def _skip_spaces(text: str, position: int) -> int:
     return spaces.end() if spaces is not None else position
 
 
+def _spaces_in(text: str, start: int, end: int) -> int:
+    """How many white-space characters ``text[start:end]`` holds (counted in C, no copy)."""
+    return (
+        text.count(" ", start, end) + text.count("\n", start, end) + text.count("\t", start, end)
+        + text.count("\r", start, end) + text.count("\f", start, end)
+    )
+
+
+_NO_SPACE = {ord(char): None for char in " \n\t\r\f\v"}
+
+
+def _same_text(text: str, value: str) -> bool:
+    """Are ``text`` and ``value`` the same but for white space? (``str.translate`` deletes it
+    in C: twice as fast as comparing word lists.)"""
+    return text.translate(_NO_SPACE) == value.translate(_NO_SPACE)
+
+
 def _solid_length(text: str) -> int:
     """How many characters of ``text`` are not white space (the white space of cables: blanks,
     tabs, line ends, form feeds)."""
     return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r") - text.count("\f")
-
-
-def _glued_code(upper: str, at: int) -> bool:
-    """A code run into the one before it (``PRELPGOV``): allowed to start mid-word when the
-    word before it is capitals too (only codes are looked for this way)."""
-    return upper[at - 1].isalpha()
 
 
 def words_of(*values: str | None) -> list[str]:
@@ -500,19 +621,10 @@ def recipient_words(recipient: Recipient) -> list[str]:
 
 # --- the span law -----------------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^<>]*>")
 _WORDY_PATHS = ("body.tags[", "body.refs[", "header.to[", "header.info[", "header.exempted[")
 
 
 _LINE_END_BACKSLASH = re.compile(r"\\(?=\s|$)")
-_CSV_ESCAPE = re.compile(r'\\(.)|""', re.DOTALL)
-
-
-def _csv_unescape(match: re.Match[str]) -> str:
-    char = match.group(1)
-    if char is None:
-        return '"'
-    return "" if char == "0" else char
 
 
 def source_text(source: str | bytes) -> str:
@@ -528,25 +640,10 @@ def source_text(source: str | bytes) -> str:
 
 
 def span_text(source: str, ranges: Iterable[Range], container: str = "text") -> str:
-    """The text of ``ranges`` of ``source`` as the cable has it, pieces joined by a space:
-    for a cables.csv row (``container`` ``"csv"`` or ``"page"``) its escapes decoded
-    (``\\'``, ``\\"``, ``""``), for an HTML page its tags out and entities decoded."""
-    pieces = []
-    for start, end in ranges:
-        piece = source[start:end]
-        if container in ("csv", "page"):
-            if "\\" in piece or '""' in piece:
-                piece = _CSV_ESCAPE.sub(_csv_unescape, piece)
-        elif container == "html":
-            if "<" in piece:
-                piece = _TAG.sub("", piece)
-            if "&" in piece:
-                piece = html.unescape(piece)
-            # 06BERN1971: the page keeps the dump's backslash before each line end; the
-            # paragraph anchors (<a href='#par1'>¶</a>) are the page's, not the cable's.
-            piece = piece.replace("¶", "")
-        pieces.append(piece)
-    return " ".join(pieces)
+    """The text of ``ranges`` of ``source`` as the cable has it, pieces joined by a space: read
+    as the container writes text (a cables.csv row's ``\\'``, ``\\"`` and ``""``; an HTML page's
+    tags, entities and paragraph anchors), the way the alignment reads it."""
+    return " ".join(decode_window(source, start, end, container)[0] for start, end in ranges)
 
 
 def written(cable: Cable, path: str) -> str | None:
@@ -618,10 +715,9 @@ def frozen(spans: dict[str, list[Range]]) -> Spans:
 # --- step 1 and 2 together: the fields of a body and a header ----------------------------------
 
 
-_Blocky = Block
 
 
-def _region(blocks: Sequence[_Blocky]) -> Range:
+def _region(blocks: Sequence[Block]) -> Range:
     return blocks[0].start, max(block.end for block in blocks)
 
 
@@ -636,16 +732,16 @@ def body_ranges(finder: Finder, body: Body, builder: BodyBuilder) -> dict[str, l
     return found
 
 
-def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Sequence[_Blocky]]) -> dict[str, list[Range]]:
+def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Sequence[Block]]) -> dict[str, list[Range]]:
     """The classification line, E.O. line, subject and Classified By."""
     found: dict[str, list[Range]] = {}
     banner = sources.get("banner")
     if banner and body.banner is not None:
         line_end = finder.text.find("\n", banner[0].start, banner[0].end)
-        found["body.banner"] = finder._pieces(banner[0].start, line_end if line_end >= 0 else banner[0].end)
+        found["body.banner"] = finder.pieces(banner[0].start, line_end if line_end >= 0 else banner[0].end)
     eo = sources.get("eo")
     if eo and body.executive_order is not None:
-        found["body.executive_order"] = finder._pieces(*_region(eo))
+        found["body.executive_order"] = finder.pieces(*_region(eo))
     for path, value, key in (
         ("body.subject", body.subject, "subject"),
         ("body.classified_by", body.classified_by.text if body.classified_by else None, "classified_by"),
@@ -657,7 +753,7 @@ def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Seque
 
 
 def _list_ranges(
-    finder: Finder, found: dict[str, list[Range]], name: str, items: Sequence[Sequence[str]], blocks: Sequence[_Blocky] | None
+    finder: Finder, found: dict[str, list[Range]], name: str, items: Sequence[Sequence[str]], blocks: Sequence[Block] | None
 ) -> None:
     """Entries of a TAGS or REF block, each looked for after the one before."""
     if not blocks:
@@ -668,6 +764,9 @@ def _list_ranges(
         if pieces:
             found[f"{name}[{index}]"] = pieces
             cursor = pieces[-1][1]
+
+
+_SUMMARY_PARAGRAPHS = 8  # as far as assemble.find_summary looks
 
 
 def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, builder: BodyBuilder) -> None:
@@ -682,7 +781,11 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             # aside (split_paragraph and clean_text change nothing else): no check needed.
             block = blocks[0]
             start = block.start + (paragraph_prefix_length(block.text) if block.kind == "paragraph" else 0)
-            pieces = finder.block_tail(paragraph.text, max(start, cursor), block.end)
+            pieces: list[Range] | None = finder.pieces(max(start, cursor), block.end)
+        elif draft.whole and len(blocks) > 1:
+            # Blocks with something between them that the paragraph leaves out (02TEGUCIGALPA3479:
+            # a SIPDIS line inside paragraph 5): the blocks' own ranges, cut where the value ends.
+            pieces = finder.blocks_value(paragraph.text, blocks, cursor)
         else:
             start, limit = _region(blocks)
             pieces = finder.find(paragraph.text, max(start, cursor), limit)
@@ -690,8 +793,11 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             found[f"body.paragraphs[{index}]"] = pieces
             cursor = pieces[-1][1]
     if body.summary:
-        first = found.get("body.paragraphs[0]")
-        pieces = finder.find(body.summary, first[0][0] if first else 0, len(finder.text))
+        # The summary is read from the first paragraphs (assemble.find_summary), across their
+        # numbers and portion marks when it runs over several: look in their ranges.
+        ranges = [piece for i in range(min(len(body.paragraphs), _SUMMARY_PARAGRAPHS))
+                  for piece in found.get(f"body.paragraphs[{i}]", ())]
+        pieces = finder.value_in(body.summary, ranges)
         if pieces:
             found["body.summary"] = pieces
     for index, signer in enumerate(body.signers):

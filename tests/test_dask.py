@@ -7,6 +7,7 @@ Every check runs on the synchronous scheduler and on a two-process ``distributed
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,7 +27,10 @@ from distributed import Client, LocalCluster
 import cableparse
 import cableparse.dask as cdask
 from cableparse import Cable, CableError, to_dict
+from cableparse.batch import convert as batch_convert
 from cableparse.cli import main
+from cableparse.containers import iter_envelopes
+from cableparse.sinks.jsonl import read_jsonl
 from cableparse.sinks.parquet import cable_schema, read_parquet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -232,6 +236,8 @@ def test_errors_modes(dump_csv: tuple[Path, int]) -> None:
         cdask.read_cables(path, blocksize=200_000, errors="raise").compute(scheduler="sync")
     with pytest.raises(ValueError):  # misuse, not unreadable data
         cdask.read_cables(path, errors="sometimes")
+    with pytest.raises(ValueError, match="standard input"):  # a worker cannot read the client's stdin
+        cdask.read_cables("-")
 
 
 def test_fsspec_urls(corpus_csv: Path, cluster: Client) -> None:
@@ -304,16 +310,61 @@ def test_to_parquet_round_trip(tmp_path: Path, dump_csv: tuple[Path, int], sched
     path, rows = dump_csv
     out = tmp_path / "out.parquet"
     rejects = tmp_path / "rejects.jsonl"
-    summary = cdask.to_parquet(path, out, blocksize=150_000, rejects=rejects, scheduler=scheduler)
+    bag = cdask.read_cables(path, blocksize=150_000, errors="yield")
+    summary = cdask.to_parquet(bag, out, rejects=rejects, scheduler=scheduler)
     assert summary.cables == rows and summary.rejects == 1
+    assert summary.input_bytes == path.stat().st_size
     assert out.is_dir() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert sorted(p.name for p in out.iterdir()) == [f"part-{n:05d}.parquet" for n in range(bag.npartitions)]
     assert pq.read_table(out).schema.remove_metadata() == cable_schema().remove_metadata()
     expected = [to_dict(c) for c in cableparse.iter_cables(str(path), errors="skip") if isinstance(c, Cable)]
     assert [to_dict(cable) for cable in read_parquet(out)] == expected
     assert len(rejects.read_text().splitlines()) == 1
     # A second run replaces the dataset (it holds only part files).
-    assert cdask.to_parquet(path, out, blocksize=10**9, scheduler="sync").cables == rows
+    again = cdask.to_parquet(cdask.read_cables(path, blocksize=10**9, errors="skip"), out, scheduler="sync")
+    assert again.cables == rows and again.rejects == 0
     assert len(list(out.iterdir())) == 1
+
+
+def test_to_parquet_of_any_bag_or_dataframe(tmp_path: Path, dump_csv: tuple[Path, int]) -> None:
+    """Collections derived from read_cables / read_dataframe are written from their partitions."""
+    path, _ = dump_csv
+    cables = [c for c in cableparse.iter_cables(str(path), errors="skip") if isinstance(c, Cable)]
+    limit = sorted(c.row_id for c in cables if c.row_id is not None)[len(cables) // 3]
+    wanted = [to_dict(c) for c in cables if c.row_id is not None and c.row_id >= limit]
+    bag = cdask.read_cables(path, blocksize=300_000, errors="yield").filter(
+        lambda c: isinstance(c, Cable) and c.row_id is not None and c.row_id >= limit)
+    summary = cdask.to_parquet(bag, tmp_path / "bag", scheduler="sync")
+    assert summary.cables == len(wanted) and summary.rejects == 0
+    assert [to_dict(c) for c in read_parquet(tmp_path / "bag")] == wanted
+    frame = cdask.read_dataframe(path, blocksize=300_000, errors="skip")
+    whole = cdask.to_parquet(frame, tmp_path / "frame", scheduler="sync")
+    assert [to_dict(c) for c in read_parquet(tmp_path / "frame")] == [to_dict(c) for c in cables]
+    even = cdask.to_parquet(frame[frame.row_id >= limit], tmp_path / "even", scheduler="sync")
+    assert [to_dict(c) for c in read_parquet(tmp_path / "even")] == wanted
+    # Defects are counted from the rows as from the cables.
+    streamed = cdask.to_parquet(cdask.read_cables(path, blocksize=300_000, errors="skip"), tmp_path / "s",
+                                scheduler="sync")
+    assert (whole.cables, whole.defects, whole.cables_with_defects) == (
+        streamed.cables, streamed.defects, streamed.cables_with_defects)
+    assert sum(1 for c in wanted if c["defects"]) == even.cables_with_defects
+
+
+def test_to_parquet_paths_is_a_deprecated_alias(tmp_path: Path, dump_csv: tuple[Path, int]) -> None:
+    path, rows = dump_csv
+    with pytest.warns(DeprecationWarning, match="read_cables") as warned:
+        old = cdask.to_parquet(path, tmp_path / "old", blocksize=150_000, rejects=tmp_path / "old.jsonl",
+                               scheduler="sync")
+    assert len(warned) == 1
+    new = cdask.to_parquet(cdask.read_cables(path, blocksize=150_000, errors="yield"), tmp_path / "new",
+                           rejects=tmp_path / "new.jsonl", scheduler="sync")
+    assert (old.cables, old.rejects, old.defects) == (new.cables, new.rejects, new.defects) == (
+        rows, 1, new.defects)
+    assert [to_dict(c) for c in read_parquet(tmp_path / "old")] == [to_dict(c) for c in read_parquet(tmp_path / "new")]
+    assert (tmp_path / "old.jsonl").read_bytes() == (tmp_path / "new.jsonl").read_bytes()
+    # The old keywords belong to the old form only.
+    with pytest.raises(TypeError, match="blocksize"):
+        cdask.to_parquet(cdask.read_cables(path), tmp_path / "x", blocksize=1000)
 
 
 def test_to_parquet_refuses_other_directories(tmp_path: Path, corpus_csv: Path) -> None:
@@ -321,8 +372,62 @@ def test_to_parquet_refuses_other_directories(tmp_path: Path, corpus_csv: Path) 
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
     with pytest.raises(ValueError, match="not a cableparse Parquet dataset"):
-        cdask.to_parquet(corpus_csv, out, scheduler="sync")
+        cdask.to_parquet(cdask.read_cables(corpus_csv), out, scheduler="sync")
     assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_to_parquet_on_an_fsspec_url(dump_csv: tuple[Path, int]) -> None:
+    path, rows = dump_csv
+    memory = fsspec.filesystem("memory")
+    try:
+        summary = cdask.to_parquet(cdask.read_cables(path, blocksize=400_000, errors="yield"),
+                                   "memory://cableparse-out/ds", rejects="memory://cableparse-out/rejects.jsonl",
+                                   scheduler="sync")
+        assert summary.cables == rows and summary.rejects == 1
+        assert sorted(name.rsplit("/", 1)[-1] for name in memory.ls("/cableparse-out", detail=False)) == ["ds", "rejects.jsonl"]
+        assert len(memory.cat("/cableparse-out/rejects.jsonl").splitlines()) == 1
+        table = pq.read_table("/cableparse-out/ds", filesystem=memory)
+        assert table.num_rows == rows
+    finally:
+        memory.rm("/cableparse-out", recursive=True)
+
+
+# --- the two engines -----------------------------------------------------------------------------
+
+
+def _with_broken_row(source: Path, target: Path) -> Path:
+    """``source`` with a malformed row (seven columns) before its middle record."""
+    data = source.read_bytes()
+    starts = [e.offset for e in iter_envelopes(str(source), errors="yield") if e.offset]
+    cut = starts[len(starts) // 2]
+    target.write_bytes(data[:cut] + BROKEN_ROW.encode() + data[cut:])
+    return target
+
+
+@pytest.mark.parametrize("dump", ["corpus", "generated"])
+def test_process_pool_and_dask_write_the_same_records_and_rejects(
+        tmp_path: Path, dump: str, request: pytest.FixtureRequest) -> None:
+    """convert --jobs 2 (cut at verified record starts on the client) and Dask (raw cuts, snapped
+    by the workers) give the same cables, the same rejects file byte for byte and the same counts."""
+    if dump == "corpus":
+        path = _with_broken_row(request.getfixturevalue("corpus_csv"), tmp_path / "corpus.csv")
+        blocksize = 40_000
+    else:
+        path, blocksize = request.getfixturevalue("dump_csv")[0], 20_000
+    # The raw block boundaries fall inside records, not only at their starts.
+    starts = {e.offset for e in iter_envelopes(str(path), errors="yield")}
+    boundaries = range(blocksize, path.stat().st_size, blocksize)
+    assert len(boundaries) > 20 and sum(boundary not in starts for boundary in boundaries) > 20
+    pool = batch_convert([path], tmp_path / "pool.jsonl", jobs=2, rejects=tmp_path / "pool-rejects.jsonl",
+                         progress=False)
+    bag = cdask.read_cables(path, blocksize=blocksize, errors="yield")
+    on_dask = cdask.to_parquet(bag, tmp_path / "dask", rejects=tmp_path / "dask-rejects.jsonl", scheduler="sync")
+    assert [to_dict(c) for c in read_parquet(tmp_path / "dask")] == [to_dict(c) for c in read_jsonl(tmp_path / "pool.jsonl")]
+    rejects = (tmp_path / "pool-rejects.jsonl").read_bytes()
+    assert (tmp_path / "dask-rejects.jsonl").read_bytes() == rejects and len(rejects.splitlines()) == 1
+    assert json.loads(rejects)["raw"] == BROKEN_ROW  # the whole row, from both engines
+    assert (on_dask.cables, on_dask.rejects, on_dask.defects, on_dask.cables_with_defects, on_dask.input_bytes) == (
+        pool.cables, pool.rejects, pool.defects, pool.cables_with_defects, pool.input_bytes)
 
 
 # --- command line -------------------------------------------------------------------------------

@@ -43,11 +43,22 @@ def _entry_points(tmp_path: Path) -> dict[str, Callable[..., Any]]:
     except pytest.skip.Exception:
         return points
     points["read_cables"] = lambda path, **kw: cdask.read_cables(path, **kw).compute(scheduler="sync")
-    points["to_parquet"] = lambda path, **kw: cdask.to_parquet(path, tmp_path / "ds", scheduler="sync", **kw)
+    points["to_parquet"] = lambda path, **kw: cdask.to_parquet(cdask.read_cables(path, **kw), tmp_path / "ds",
+                                                               scheduler="sync")
+
+    def to_parquet_paths(path: Path, **kw: Any) -> Any:
+        with pytest.warns(DeprecationWarning):
+            return cdask.to_parquet(path, tmp_path / "ds", scheduler="sync", **kw)
+
+    points["to_parquet(paths)"] = to_parquet_paths
+    points["dask.convert"] = lambda path, **kw: cdask.convert([path], f"{tmp_path}/ds/", jobs=1, progress=False, **kw)
     return points
 
 
-@pytest.mark.parametrize("name", ["parse", "iter_cables", "convert", "read_cables", "to_parquet"])
+DASK_POINTS = ["read_cables", "to_parquet", "to_parquet(paths)"]
+
+
+@pytest.mark.parametrize("name", ["parse", "iter_cables", "convert", *DASK_POINTS, "dask.convert"])
 def test_unknown_format_is_misuse(tmp_path: Path, name: str) -> None:
     if name == "parse":
         call: Callable[..., Any] = lambda path, **kw: cableparse.parse(path.read_bytes(), **kw)
@@ -61,7 +72,7 @@ def test_unknown_format_is_misuse(tmp_path: Path, name: str) -> None:
     assert not isinstance(raised.value, CableParseError)
 
 
-@pytest.mark.parametrize("name", ["iter_cables", "read_cables", "to_parquet"])
+@pytest.mark.parametrize("name", ["iter_cables", *DASK_POINTS])
 def test_unknown_errors_mode_is_misuse(tmp_path: Path, name: str) -> None:
     points = _entry_points(tmp_path)
     if name not in points:
@@ -78,7 +89,7 @@ def test_wrong_types_are_type_errors() -> None:
         list(cableparse.iter_cables(12345))
 
 
-@pytest.mark.parametrize("name", ["iter_cables", "convert", "read_cables", "to_parquet"])
+@pytest.mark.parametrize("name", ["iter_cables", "convert", *DASK_POINTS, "dask.convert"])
 def test_missing_path_raises_the_oserror_open_raises(tmp_path: Path, name: str) -> None:
     points = _entry_points(tmp_path)
     if name not in points:
@@ -103,8 +114,14 @@ def test_errors_raise_is_the_default_for_streams(tmp_path: Path) -> None:
     assert isinstance(items[-1], CableError)
     points = _entry_points(tmp_path)
     if "read_cables" in points:
-        with pytest.raises(CableParseError):
-            points["read_cables"](path)
+        for name in ("read_cables", "to_parquet"):
+            with pytest.raises(CableParseError):
+                points[name](path)
+        assert not (tmp_path / "ds").exists()  # nothing is left half-written, not even hidden
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+        # The deprecated form and the command line's engine count rejects, as they did.
+        assert points["to_parquet(paths)"](path).rejects == 1
+        assert points["dask.convert"](path).rejects == 1
 
 
 def test_unreadable_bytes_raise_cable_parse_error_everywhere(tmp_path: Path) -> None:
@@ -157,3 +174,9 @@ def test_engines_build_the_same_rejects_for_a_parser_bug(tmp_path: Path, monkeyp
     got = [key(r) for r in cdask.read_cables(str(DUMP), errors="yield", blocksize=20_000).compute(scheduler="sync")]
     assert got == expected
     assert any(isinstance(k, tuple) for k in expected) and any(not isinstance(k, tuple) for k in expected)
+    # Written out, the rejects files of both engines are the same bytes, and both count the bugs apart.
+    local = convert([DUMP], tmp_path / "out.jsonl", jobs=1, rejects=tmp_path / "local.jsonl")
+    on_dask = cdask.to_parquet(cdask.read_cables(str(DUMP), errors="yield", blocksize=20_000), tmp_path / "ds",
+                               rejects=tmp_path / "dask.jsonl", scheduler="sync")
+    assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    assert on_dask.internal_errors == local.internal_errors == on_dask.rejects > 0

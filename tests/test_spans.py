@@ -152,3 +152,46 @@ def test_span_law_on_every_corpus_cable() -> None:
     # Nearly every field is found; the few that are not get no span rather than a wrong one.
     for name, count in present.items():
         assert with_spans[name] >= 0.95 * count, (name, with_spans[name], count)
+
+
+def test_convert_writes_spans_into_json_lines(tmp_path: Path) -> None:
+    # convert --spans: each line's spans count in its own record's text (the csv row).
+    from cableparse.batch import convert
+    from cableparse.containers import iter_envelopes
+
+    dump = ROOT / "fixtures" / "sample-dump.csv"
+    out = tmp_path / "out.jsonl"
+    convert([str(dump)], str(out), jobs=1, spans=True)
+    data = dump.read_bytes()
+    offsets = [envelope.offset or 0 for envelope in iter_envelopes(str(dump))]
+    records = [data[a:b] for a, b in zip(offsets, [*offsets[1:], len(data)])]
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(records) > 0
+    for line, record in zip(lines, records):
+        cable = cableparse.from_dict(json.loads(line))
+        assert cable.spans and "body.subject" in cable.spans
+        assert list(spans.check(cable, spans.source_text(record))) == []
+    with pytest.raises(ValueError, match="JSON Lines"):
+        convert([str(dump)], str(tmp_path / "out.parquet"), jobs=1, spans=True)
+
+
+_ROW = '1,"1/4/2008 22:01","08MEXICO23","Embassy Mexico","UNCLASSIFIED","","","UNCLAS MEXICO 000023\n\nSUBJECT: TEST\n\n1. {}\n"\n'
+_PAGE = "<html><body><pre>UNCLAS MEXICO 000023&#x000A;&#x000A;SUBJECT: TEST&#x000A;&#x000A;{}</pre></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("source", "format"),
+    [
+        # Pinned from the mutation fuzzer (spans on mutated corpus cables).
+        (_ROW.format("It could be int\\erpreted as support.\n\n2. Second."), "csv"),  # \\e is no csv escape
+        (_ROW.format("A lone\rCR and a NUL\x00 here.\n\n2. Second."), "csv"),
+        (_PAGE.format("1. Until an appropriate ti<me. He said so.&#x000A;&#x000A;"
+                      "<a id='par2' href='#par2'>¶</a>2. (C) Comment: fine."), "html"),  # a stray '<'
+        (_PAGE.format("<a id='par1' href='#par1'>¶</a>1. AT&amp;T and &lt;b&gt; here.&#x000A;&#x000A;"
+                      "<a id='par2' href='#par2'>¶</a>2. Next."), "html"),
+    ],
+)
+def test_span_law_on_pinned_mutations(source: str, format: str) -> None:
+    cable = cableparse.parse(source, format=format, spans=True)
+    assert cable.spans and any(path.startswith("body.paragraphs[") for path in cable.spans)
+    assert list(spans.check(cable, source)) == []

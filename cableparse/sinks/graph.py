@@ -29,11 +29,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as _dt
+import functools
 import io
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
@@ -41,7 +42,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..graph import Citation, GraphBuilder, Node, cable_citations, cable_node
 from ..models import Cable
 from ._atomic import AtomicPath, current_umask, remove_tree, replace_directory, temp_directory_for
-from .base import Sink, SinkError, parent_must_exist
+from .base import AtomicFile, AtomicOutput, Sink, SinkError, parent_must_exist
 from .jsonl import JsonLinesFile
 
 __all__ = [
@@ -164,14 +165,8 @@ def _read_part(path: str | os.PathLike[str]) -> Iterator[Node | Citation]:
             row = json.loads(line)
             if row[0] == "n":
                 _, id_, created, origin, classification, caveats, subject = row
-                yield Node(
-                    id=id_,
-                    created=_datetime(created),
-                    origin=origin,
-                    classification=classification,
-                    caveats=caveats,
-                    subject=subject,
-                )
+                yield Node(id=id_, created=_datetime(created), origin=origin, classification=classification,
+                           caveats=caveats, subject=subject)
             else:
                 _, citing, cited, bullet, source, date = row
                 yield Citation(citing_id=citing, cited_id=cited, bullet=bullet, source=source, date=_datetime(date))
@@ -180,8 +175,8 @@ def _read_part(path: str | os.PathLike[str]) -> Iterator[Node | Citation]:
 # --- table writers ---------------------------------------------------------------------------
 
 
-class _Tables:
-    """Where kept nodes and edges go; ``commit`` moves the output into place."""
+class _Tables(AtomicOutput):
+    """Where kept nodes and edges go; ``close`` moves the output into place, ``abort`` drops it."""
 
     def add_node(self, node: Node) -> None:
         raise NotImplementedError
@@ -189,11 +184,36 @@ class _Tables:
     def add_edge(self, edge: Citation) -> None:
         raise NotImplementedError
 
-    def commit(self) -> None:
-        raise NotImplementedError
 
-    def discard(self) -> None:
-        raise NotImplementedError
+class _FileTables(_Tables):
+    """The edges file and the nodes file beside it, each written under a temporary name."""
+
+    def __init__(self, *outputs: tuple[Path, Callable[[Path], Any]]) -> None:
+        self._atomic: list[AtomicPath] = []
+        self._handles: list[Any] = []
+        try:
+            for path, open_handle in outputs:
+                self._atomic.append(AtomicPath(path))
+                self._handles.append(open_handle(self._atomic[-1].temp))
+        except BaseException:
+            self.abort()
+            raise
+
+    def _finish(self) -> None:
+        for handle in self._handles:
+            handle.close()
+        # Nodes first: the edges file is the output the user named, so it appears last.
+        for atomic in reversed(self._atomic):
+            atomic.commit()
+
+    def _release(self) -> None:
+        for handle in self._handles:
+            with contextlib.suppress(Exception):  # thrown away; close the others too
+                handle.close()
+
+    def _discard(self) -> None:
+        for atomic in self._atomic:
+            atomic.discard()
 
 
 def _csv_text(value: Any) -> Any:
@@ -204,42 +224,23 @@ def _csv_text(value: Any) -> Any:
     return value
 
 
-class _CsvTables(_Tables):
+def _csv_file(columns: tuple[str, ...], path: Path) -> io.TextIOWrapper:
+    file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by _FileTables
+    csv.writer(file).writerow(columns)
+    return file
+
+
+class _CsvTables(_FileTables):
     def __init__(self, edges: Path, nodes: Path) -> None:
-        self._atomic: list[AtomicPath] = []
-        self._files: list[io.TextIOWrapper] = []
-        try:
-            for path, columns in ((edges, EDGE_COLUMNS), (nodes, NODE_COLUMNS)):
-                atomic = AtomicPath(path)
-                self._atomic.append(atomic)
-                file = open(atomic.temp, "w", encoding="utf-8", newline="")  # noqa: SIM115
-                self._files.append(file)
-                csv.writer(file).writerow(columns)
-        except BaseException:
-            self.discard()
-            raise
-        self._edges = csv.writer(self._files[0])
-        self._nodes = csv.writer(self._files[1])
+        super().__init__((edges, functools.partial(_csv_file, EDGE_COLUMNS)), (nodes, functools.partial(_csv_file, NODE_COLUMNS)))
+        self._edges = csv.writer(self._handles[0])
+        self._nodes = csv.writer(self._handles[1])
 
     def add_node(self, node: Node) -> None:
         self._nodes.writerow([_csv_text(value) for value in _node_values(node)])
 
     def add_edge(self, edge: Citation) -> None:
         self._edges.writerow([_csv_text(value) for value in _edge_values(edge)])
-
-    def commit(self) -> None:
-        for file in self._files:
-            file.close()
-        # Nodes first: the edges file is the output the user named, so it appears last.
-        for atomic in reversed(self._atomic):
-            atomic.commit()
-
-    def discard(self) -> None:
-        for file in self._files:
-            with contextlib.suppress(OSError):
-                file.close()
-        for atomic in self._atomic:
-            atomic.discard()
 
 
 class _ParquetTable:
@@ -271,37 +272,16 @@ class _ParquetTable:
         self._writer.close()
 
 
-class _ParquetTables(_Tables):
+class _ParquetTables(_FileTables):
     def __init__(self, edges: Path, nodes: Path) -> None:
-        self._atomic: list[AtomicPath] = []
-        self._tables: list[_ParquetTable] = []
-        try:
-            for path, schema in ((edges, edge_schema()), (nodes, node_schema())):
-                atomic = AtomicPath(path)
-                self._atomic.append(atomic)
-                self._tables.append(_ParquetTable(atomic.temp, schema))
-        except BaseException:
-            self.discard()
-            raise
+        super().__init__((edges, lambda path: _ParquetTable(path, edge_schema())),
+                         (nodes, lambda path: _ParquetTable(path, node_schema())))
 
     def add_node(self, node: Node) -> None:
-        self._tables[1].add(_node_values(node))
+        self._handles[1].add(_node_values(node))
 
     def add_edge(self, edge: Citation) -> None:
-        self._tables[0].add(_edge_values(edge))
-
-    def commit(self) -> None:
-        for table in self._tables:
-            table.close()
-        for atomic in reversed(self._atomic):
-            atomic.commit()
-
-    def discard(self) -> None:
-        for table in self._tables:
-            with contextlib.suppress(Exception):  # thrown away; keep the original error
-                table.close()
-        for atomic in self._atomic:
-            atomic.discard()
+        self._handles[0].add(_edge_values(edge))
 
 
 def _is_old_graph_dataset(directory: Path) -> bool:
@@ -334,7 +314,7 @@ class _DatasetTables(_Tables):
                 (self._temp / name).mkdir()
                 self._roll(name)
         except BaseException:
-            self.discard()
+            self.abort()
             raise
 
     def _roll(self, name: str) -> _ParquetTable:
@@ -358,19 +338,17 @@ class _DatasetTables(_Tables):
     def add_edge(self, edge: Citation) -> None:
         self._add("edges", _edge_values(edge))
 
-    def commit(self) -> None:
-        try:
-            for table in self._open.values():
-                table.close()
-            replace_directory(self._temp, self._final)
-        except BaseException:
-            remove_tree(self._temp)
-            raise
-
-    def discard(self) -> None:
+    def _finish(self) -> None:
         for table in self._open.values():
-            with contextlib.suppress(Exception):  # thrown away; keep the original error
+            table.close()
+        replace_directory(self._temp, self._final)
+
+    def _release(self) -> None:
+        for table in self._open.values():
+            with contextlib.suppress(Exception):  # thrown away; close the others too
                 table.close()
+
+    def _discard(self) -> None:
         remove_tree(self._temp)
 
 
@@ -401,7 +379,7 @@ def _xml_attribute(value: str) -> str:
     return quoteattr(_NOT_XML.sub("\ufffd", value))
 
 
-class _GraphmlTables(_Tables):
+class _GraphmlTables(AtomicFile, _Tables):
     """GraphML written as it streams (GraphML allows nodes and edges in any order)."""
 
     def __init__(self, path: Path) -> None:
@@ -449,15 +427,11 @@ class _GraphmlTables(_Tables):
         )
         self._edges += 1
 
-    def commit(self) -> None:
+    def _complete(self) -> None:
         self._file.write(_GRAPHML_TAIL)
-        self._file.close()
-        self._atomic.commit()
 
-    def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            self._file.close()
-        self._atomic.discard()
+    def _release(self) -> None:
+        self._file.close()
 
 
 def _open_tables(path: str) -> _Tables:
@@ -479,7 +453,7 @@ def _open_tables(path: str) -> _Tables:
 # --- the sink --------------------------------------------------------------------------------
 
 
-class GraphSink(Sink):
+class GraphSink(AtomicOutput, Sink):
     """Writes the citation graph of the cables it is given (see the module docstring).
 
     ``part=True`` makes a worker's part file: the raw node and edge rows of its cables as JSON
@@ -498,7 +472,6 @@ class GraphSink(Sink):
         """Nodes written (cables of the input plus ``missing``)."""
         self.missing = 0
         """Nodes of cited ids that no cable of the input had."""
-        self._closed = False
         self._builder = GraphBuilder()
         self._part: JsonLinesFile | None = None
         self._tables: _Tables | None = None
@@ -548,31 +521,20 @@ class GraphSink(Sink):
                 self.count += 1
             self._take(item)
 
-    def close(self) -> None:
+    def _finish(self) -> None:
         """Write the nodes of the cited cables the input lacks, finish and move into place."""
-        if self._closed:
-            return
-        self._closed = True
         if self._part is not None:
             self._part.close()
             return
         assert self._tables is not None
-        try:
-            for node in self._builder.missing():
-                self._tables.add_node(node)
-                self.nodes += 1
-                self.missing += 1
-            self._tables.commit()
-        except BaseException:
-            self._tables.discard()
-            raise
+        for node in self._builder.missing():
+            self._tables.add_node(node)
+            self.nodes += 1
+            self.missing += 1
+        self._tables.close()
 
-    def abort(self) -> None:
-        """Drop everything written; the output paths are left as they were."""
-        if self._closed:
-            return
-        self._closed = True
+    def _discard(self) -> None:
         if self._part is not None:
             self._part.abort()
         elif self._tables is not None:
-            self._tables.discard()
+            self._tables.abort()

@@ -14,7 +14,6 @@ compare both encoders byte for byte on the corpus and on generated cables.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import os
@@ -28,7 +27,7 @@ import orjson
 from ..models import Cable
 from ..serialize import from_dict, to_dict
 from ._atomic import AtomicPath
-from .base import Sink, parent_must_exist
+from .base import AtomicOutput, Sink, parent_must_exist
 
 __all__ = ["JsonLinesFile", "JsonlSink", "dumps", "encode_line", "read_jsonl"]
 
@@ -54,7 +53,7 @@ def dumps(cable: Cable) -> str:
     return encode_line(to_dict(cable)).decode("utf-8")
 
 
-class JsonLinesFile:
+class JsonLinesFile(AtomicOutput):
     """A JSON Lines file written atomically, or standard output for ``"-"``.
 
     The file mechanics that the cable sink and the batch converter's rejects file share:
@@ -64,7 +63,6 @@ class JsonLinesFile:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
         self.count = 0
-        self._closed = False
         self._atomic: AtomicPath | None = None
         self._file: BinaryIO
         self._raw: BinaryIO | None = None  # the file under a gzip stream
@@ -85,9 +83,7 @@ class JsonLinesFile:
                     self._file = cast(BinaryIO, gzip.GzipFile(filename=name, mode="wb", fileobj=self._raw,
                                                               compresslevel=6, mtime=0))
             except BaseException:
-                if hasattr(self, "_file"):
-                    self._close_files()
-                self._atomic.discard()
+                self.abort()
                 raise
 
     def write_line(self, line: str) -> None:
@@ -110,43 +106,29 @@ class JsonLinesFile:
                 self._file.write(chunk)
                 self.count += chunk.count(b"\n")
 
-    def _close_files(self) -> None:
-        """Close the (gzip) stream and the file under it."""
+    def _finish(self) -> None:
+        """Close, sync and rename into place (stdout: flush only)."""
+        if self._atomic is None:
+            self._file.flush()
+            return
+        self._release()
+        self._atomic.commit()
+
+    def _release(self) -> None:
+        """Close the (gzip) stream and the file under it (stdout: flush what was written)."""
+        if not hasattr(self, "_file"):
+            return
+        if self._atomic is None:
+            self._file.flush()
+            return
         try:
             self._file.close()
         finally:
             if self._raw is not None:
                 self._raw.close()
 
-    def close(self) -> None:
-        """Flush, sync and rename into place (stdout: flush only)."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._atomic is None:
-            self._file.flush()
-            return
-        try:
-            self._close_files()
-            self._atomic.commit()
-        except BaseException:
-            self._atomic.discard()
-            raise
-
-    def abort(self) -> None:
-        """Close and delete the temporary file (stdout: flush what was written)."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._atomic is None:
-            with contextlib.suppress(OSError):  # a closed pipe must not hide the original error
-                self._file.flush()
-            return
-        try:
-            self._close_files()
-        except OSError:
-            pass
-        finally:
+    def _discard(self) -> None:
+        if self._atomic is not None:
             self._atomic.discard()
 
 

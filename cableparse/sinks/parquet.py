@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..models import Cable
 from ..serialize import from_dict, to_native_dict
@@ -29,14 +29,16 @@ from ._atomic import (
     replace_directory,
     temp_directory_for,
 )
-from .base import PART_FILE, Sink, SinkError, parent_must_exist
+from .base import PART_FILE, AtomicFile, AtomicOutput, Sink, SinkError, parent_must_exist
 
 __all__ = [
     "SCHEMA_VERSION",
     "ParquetDatasetSink",
     "ParquetSink",
+    "RowGroupWriter",
     "cable_row",
     "cable_schema",
+    "cables_frame",
     "read_parquet",
     "row_to_dict",
 ]
@@ -212,17 +214,28 @@ def row_to_dict(row: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def cables_frame(cables: Iterable[Cable]) -> Any:
+    """The rows of ``cables`` as a pandas DataFrame of :func:`cable_schema`'s columns, each with
+    the pandas ``ArrowDtype`` of its Arrow type (nullable integers stay integers, structs and
+    lists stay Arrow structs and lists). Needs pandas."""
+    table = _pyarrow()[0].Table.from_pylist([cable_row(cable) for cable in cables], schema=cable_schema())
+    return table.to_pandas(types_mapper=importlib.import_module("pandas").ArrowDtype)
+
+
 # --- writers ---------------------------------------------------------------------------------
 
 
-class _RowGroupWriter:
-    """Buffers rows and writes a row group every ``row_group_size`` cables."""
+class RowGroupWriter:
+    """Buffers rows and writes a row group every ``row_group_size`` cables into ``where``: a
+    path, or a binary file object (an fsspec file: Dask's part files are written by this
+    writer too, so both engines write the same files)."""
 
-    def __init__(self, path: Path, row_group_size: int, compression: str = "zstd") -> None:
+    def __init__(self, where: str | os.PathLike[str] | IO[bytes], row_group_size: int = ROW_GROUP_SIZE,
+                 compression: str = "zstd") -> None:
         pa, pq = _pyarrow()
         self._pa = pa
         self._schema = cable_schema()
-        self._writer = pq.ParquetWriter(path, self._schema, compression=compression)
+        self._writer = pq.ParquetWriter(where, self._schema, compression=compression)
         self._rows: list[dict[str, Any]] = []
         self._batches: list[Any] = []
         self._pending = 0  # rows in self._batches
@@ -230,6 +243,7 @@ class _RowGroupWriter:
         self._batch_rows = min(BATCH_ROWS, row_group_size)
 
     def add(self, row: dict[str, Any]) -> None:
+        """Buffer one row (:func:`cable_row`); a full buffer becomes a row group."""
         self._rows.append(row)
         if len(self._rows) >= self._batch_rows:
             self._to_batch()
@@ -245,6 +259,7 @@ class _RowGroupWriter:
             self._rows = []
 
     def flush(self) -> None:
+        """Write the buffered rows as a row group."""
         self._to_batch()
         if self._batches:
             table = self._pa.Table.from_batches(self._batches, schema=self._schema)
@@ -269,12 +284,21 @@ class _RowGroupWriter:
         source.close()
         return count
 
+    def write_frame(self, frame: Any) -> Any:
+        """Write a pandas frame of this schema's rows (a partition of
+        :func:`cableparse.dask.read_dataframe`) in row groups; return it as an Arrow table."""
+        self.flush()
+        table = self._pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+        self._writer.write_table(table, row_group_size=self._size)
+        return table
+
     def close(self) -> None:
+        """Write what is buffered and the footer (a file object given is left open)."""
         self.flush()
         self._writer.close()
 
 
-class ParquetSink(Sink):
+class ParquetSink(AtomicFile, Sink):
     """Writes one Parquet file, atomically, in row groups of ``row_group_size`` cables.
 
     ``compression`` defaults to zstd: cable text compresses about 3x and pandas, polars and
@@ -291,11 +315,10 @@ class ParquetSink(Sink):
     ) -> None:
         self.path = os.fspath(path)
         self.count = 0
-        self._closed = False
         parent_must_exist(Path(self.path))
         self._atomic = AtomicPath(self.path)
         try:
-            self._writer = _RowGroupWriter(self._atomic.temp, row_group_size, compression)
+            self._writer = RowGroupWriter(self._atomic.temp, row_group_size, compression)
         except BaseException:
             self._atomic.discard()
             raise
@@ -309,29 +332,9 @@ class ParquetSink(Sink):
         """Append a Parquet part's row groups (decoded and re-encoded one group at a time)."""
         self.count += self._writer.copy_row_groups(part)
 
-    def close(self) -> None:
-        """Write the last row group and footer, sync, rename into place."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._writer.close()
-            self._atomic.commit()
-        except BaseException:
-            self._atomic.discard()
-            raise
-
-    def abort(self) -> None:
-        """Drop the temporary file."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._writer.close()
-        except Exception:  # noqa: BLE001 - the file is thrown away; keep the original error
-            pass
-        finally:
-            self._atomic.discard()
+    def _release(self) -> None:
+        """Write the last row group and the footer."""
+        self._writer.close()
 
 
 def _is_old_dataset(directory: Path) -> bool:
@@ -339,7 +342,7 @@ def _is_old_dataset(directory: Path) -> bool:
     return all(_PART_NAME.match(entry.name) for entry in directory.iterdir())
 
 
-class ParquetDatasetSink(Sink):
+class ParquetDatasetSink(AtomicOutput, Sink):
     """Writes a directory of ``part-NNNNN.parquet`` files (a Parquet dataset).
 
     Chosen when the output path ends with ``/`` or is an existing directory. The parts are
@@ -352,7 +355,6 @@ class ParquetDatasetSink(Sink):
         self.path = os.fspath(path)
         self.count = 0
         self._final = Path(self.path.rstrip("/") or "/")
-        self._closed = False
         self._size = row_group_size
         if self._final.exists() and not (self._final.is_dir() and _is_old_dataset(self._final)):
             raise SinkError(f"{self.path}: exists and is not a cableparse Parquet dataset")
@@ -361,7 +363,7 @@ class ParquetDatasetSink(Sink):
         # mkdtemp makes the directory private (0700); the dataset should get the usual mode.
         os.chmod(self._temp, 0o777 & ~current_umask())
         self._parts = 0
-        self._writer: _RowGroupWriter | None = None
+        self._writer: RowGroupWriter | None = None
 
     def _next_part(self) -> Path:
         path = self._temp / f"part-{self._parts:05d}.parquet"
@@ -376,7 +378,7 @@ class ParquetDatasetSink(Sink):
     def write(self, cable: Cable) -> None:
         """Add one cable to the current part file."""
         if self._writer is None:
-            self._writer = _RowGroupWriter(self._next_part(), self._size)
+            self._writer = RowGroupWriter(self._next_part(), self._size)
         self._writer.add(cable_row(cable))
         self.count += 1
 
@@ -387,32 +389,19 @@ class ParquetDatasetSink(Sink):
         self.count += pq.ParquetFile(part).metadata.num_rows
         os.replace(part, self._next_part())
 
-    def close(self) -> None:
+    def _finish(self) -> None:
         """Sync every part and rename the directory into place."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._finish_writer()
-            if self._parts == 0:
-                # An empty dataset still carries the schema, so readers can open it.
-                _RowGroupWriter(self._next_part(), self._size).close()
-            replace_directory(self._temp, self._final)
-        except BaseException:
-            remove_tree(self._temp)
-            raise
+        self._finish_writer()
+        if self._parts == 0:
+            # An empty dataset still carries the schema, so readers can open it.
+            RowGroupWriter(self._next_part(), self._size).close()
+        replace_directory(self._temp, self._final)
 
-    def abort(self) -> None:
-        """Remove the temporary directory; the output is left as it was."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._finish_writer()
-        except Exception:  # noqa: BLE001 - thrown away; keep the original error
-            pass
-        finally:
-            remove_tree(self._temp)
+    def _release(self) -> None:
+        self._finish_writer()
+
+    def _discard(self) -> None:
+        remove_tree(self._temp)
 
 
 def _files(path: str | os.PathLike[str]) -> list[Path]:

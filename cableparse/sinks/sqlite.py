@@ -37,7 +37,7 @@ from ..graph import cable_citations
 from ..models import Cable, Recipient
 from ..serialize import from_dict, to_dict
 from ._atomic import AtomicPath
-from .base import Sink, parent_must_exist
+from .base import AtomicFile, Sink, parent_must_exist
 
 __all__ = ["CITATIONS_SCHEMA", "SCHEMA", "SCHEMA_VERSION", "SqliteSink", "has_fts5", "read_sqlite"]
 
@@ -347,7 +347,7 @@ def _recipient_row(cable_id: int, role: str, position: int, recipient: Recipient
     )
 
 
-class SqliteSink(Sink):
+class SqliteSink(AtomicFile, Sink):
     """Writes a SQLite database atomically (see the module docstring for the tables).
 
     ``part=True`` makes a bare part database for the parallel converter: no indexes and no
@@ -365,7 +365,6 @@ class SqliteSink(Sink):
     ) -> None:
         self.path = os.fspath(path)
         self.count = 0
-        self._closed = False
         self._part = part
         self._batch_size = batch_size
         self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _TABLES}
@@ -391,7 +390,7 @@ class SqliteSink(Sink):
             elif not part:  # pragma: no cover - depends on how sqlite3 was built
                 warnings.warn("sqlite3 lacks FTS5: the database has no cables_fts table", stacklevel=2)
         except BaseException:
-            self._abandon()
+            self.abort()
             raise
 
     def write(self, cable: Cable) -> None:
@@ -464,38 +463,18 @@ class SqliteSink(Sink):
             self._db.execute("DETACH DATABASE part")
         self.count += int(added)
 
-    def close(self) -> None:
-        """Insert what is queued, build indexes and FTS, sync and rename into place."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._flush()
-            if not self._part:
-                self._db.executescript(_INDEXES)
-                self._db.executescript(_CITATION_INDEXES)
-                self._db.execute(_CITED_CABLE)
-            self._db.close()
-            self._atomic.commit()
-        except BaseException:
-            self._abandon()
-            raise
+    def _complete(self) -> None:
+        """Insert what is queued, build indexes and FTS."""
+        self._flush()
+        if not self._part:
+            self._db.executescript(_INDEXES)
+            self._db.executescript(_CITATION_INDEXES)
+            self._db.execute(_CITED_CABLE)
 
-    def _abandon(self) -> None:
+    def _release(self) -> None:
         db: sqlite3.Connection | None = getattr(self, "_db", None)
-        try:
-            if db is not None:
-                db.close()
-        except Exception:  # noqa: BLE001 - the file is deleted; keep the original error
-            pass
-        self._atomic.discard()
-
-    def abort(self) -> None:
-        """Drop the temporary database; the output is left as it was."""
-        if self._closed:
-            return
-        self._closed = True
-        self._abandon()
+        if db is not None:
+            db.close()
 
 
 def read_sqlite(path: str | os.PathLike[str]) -> Iterator[Cable]:
