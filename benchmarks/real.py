@@ -9,7 +9,8 @@ process with ``CABLEPARSE_PURE_PYTHON=1``):
 
 - the floor: Python's ``csv`` module reading that cables.csv;
 - the CPU time per cable of each stage, each timed by calling the stage's own function on every
-  cable (see :func:`stage_calls`): container, lexing (``Lark.lex()`` on the same text),
+  cable (see :func:`stage_calls`): container, lexing (``Lark.lex()`` on the header, the body
+  grammar's own lexers as ``read_blocks`` runs them on the body),
   parsing (the grammar run with its transformer, minus the lexing), assembly (the body's
   blocks given their roles), normalization (ids, classification, REF entries), and
   serialization (``to_dict`` and the JSON Lines line);
@@ -65,14 +66,17 @@ def stage_calls(raw: bytes, format: str) -> dict[str, Callable[[], object]]:
     from cableparse.normalize import canonical_id, parse_classification
     from cableparse.serialize import to_dict
     from cableparse.sinks.jsonl import dumps
+    from cableparse.transform import _body_runner
 
     envelope = extract(raw, format)
     header_text = _prepare(envelope.header_text or "")[0]
     body_text, _ = _unreflow(_prepare(envelope.body_text or "")[0], Defects())
-    # What Lark.lex() runs, built once: lex() itself builds a new lexer (and compiles its
-    # regular expressions) on every call when the parser is LALR. It is Lark's basic lexer
-    # (every terminal at each position), in Python even where lark-cython is installed.
-    lexers = [(cached_parser(name)._build_lexer(), text) for name, text in (("header", header_text), ("body", body_text))]
+    # The header: what Lark.lex() runs, built once (lex() itself builds a new lexer, and
+    # compiles its regular expressions, on every call when the parser is LALR): Lark's basic
+    # lexer (every terminal at each position), in Python even where lark-cython is installed.
+    # The body: the grammar's own lexers as the parse runs them (read_blocks), without Lark.
+    lexers = [(cached_parser("header")._build_lexer(), header_text)]
+    body_runner = _body_runner()
     blocks = _run("body", body_text, Defects()) if body_text.strip() else []
     built = BodyBuilder(blocks, Defects()).build() if blocks else None
     refs_text = built[1] if built else None
@@ -86,6 +90,8 @@ def stage_calls(raw: bytes, format: str) -> dict[str, Callable[[], object]]:
             if text.strip():
                 with contextlib.suppress(UnexpectedCharacters):  # a line the contextual lexer takes and the basic one does not
                     tokens += sum(1 for _ in LexerThread.from_text(lexer, text).lex(None))
+        if body_text.strip():
+            tokens += len(body_runner.tokens(body_text) or ())
         return tokens
 
     def lex_parse() -> object:
@@ -217,7 +223,7 @@ def _table(fast: dict[str, Any], pure: dict[str, Any]) -> str:
         else:
             key = "container stream" if stage == "container" else stage
             values = [figs[f"csv {key}"] if k == "csv" else figs[f"html {stage}"] for figs in (fast, pure) for k in ("csv", "html")]
-        label = {"lexing": "lexing (`Lark.lex`)", "parsing": "parsing (LALR + transformer)",
+        label = {"lexing": "lexing (header `Lark.lex`, body `read_blocks` lexers)", "parsing": "parsing (LALR + transformer)",
                  "container": "container (csv: streaming reader)", "json line": "JSON Lines line (`dumps`)"}.get(stage, stage)
         lines.append(f"| {label} | {us(values[0])} | {values[0] / floor:.1f} | {us(values[1])} | {us(values[2])} | {us(values[3])} |")
     rest = [figs[f"{k} parse_envelope"] - sum(figs[f"{k} {stage}"] for stage in ("lex+parse", "assembly", "normalization"))

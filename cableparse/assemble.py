@@ -53,7 +53,8 @@ class BodyBuilder:
         self.defects = defects
         self.banner: Banner | None = None
         self.executive_order: ExecutiveOrder | None = None
-        self.tags: dict[Tag, None] = {}
+        self.tags: dict[tuple[str, str], Tag] = {}
+        """The tags in order, by code and kind (a tuple hashes in C; a Tag by attrs' Python)."""
         self.subject: str | None = None
         self.subject_classification: str | None = None
         self.refs_texts: list[str] = []
@@ -63,7 +64,8 @@ class BodyBuilder:
         self.preamble: list[str] = []
         self.drafts: list[_Draft] = []
         self.markers: list[str] = []
-        self._after_blank = False
+        self._index = 0
+        """Index of the block that a rule reads."""
         self.sources: dict[str, list[Block]] = {}
         """The blocks each front-matter field came from (``"subject"``, ``"tags"``, ...)."""
         self._drafted: Sequence[Paragraph] = ()
@@ -112,10 +114,7 @@ class BodyBuilder:
             if index == self.banner_index:
                 self._classification_line(block)
                 continue
-            # A wrapped number continues the line above it, never one after a blank line
-            # (09USEUBRUSSELS948: "¶4." after a "Horizontal Regulatory Cooperation" heading
-            # and its rule line, with no paragraph 3 in the cable, was taken for a date).
-            self._after_blank = index > 0 and _ENDS_BLANK.search(self.blocks[index - 1].text) is not None
+            self._index = index
             self._rules[block.kind](block, index <= self.front_end)
             self._previous_kind = block.kind
         drafted = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
@@ -131,7 +130,7 @@ class BodyBuilder:
             captions=tuple(self.captions),
             passing=tuple(self.passing),
             executive_order=self.executive_order,
-            tags=tuple(self.tags),
+            tags=tuple(self.tags.values()),
             subject=self.subject,
             subject_classification=self.subject_classification,
             refs=(),
@@ -197,7 +196,7 @@ class BodyBuilder:
         for code, message, line, column in found.pending:
             self.defects.add(code, message, block.line + (line or 1) - 1, column)
         for tag in found.tags:
-            self.tags.setdefault(tag)
+            self.tags.setdefault((tag.code, tag.kind), tag)
         if found.rest.strip():
             self.passing.extend(line.strip() for line in found.rest.splitlines() if line.strip())
         return None
@@ -256,13 +255,20 @@ class BodyBuilder:
 
     def _paragraph(self, block: Block, in_front: bool) -> None:
         number, portion, text = split_paragraph(block.text)
-        if self.drafts and not self._after_blank and _wrapped_number(self.drafts[-1], number):
+        # A wrapped number continues the line above it, never one after a blank line
+        # (09USEUBRUSSELS948: "¶4." after a "Horizontal Regulatory Cooperation" heading and
+        # its rule line, with no paragraph 3 in the cable, was taken for a date).
+        if self.drafts and _wrapped_number(self.drafts[-1], number) and not self._after_blank():
             # 04CARACAS1508: "... (TSJ) April\n30. The bill ...": a date wrapped onto the next
             # line, not paragraph 30 after paragraph 1.
             self.drafts[-1].pieces[-1] += "\n" + clean_text(block.text)
             self.drafts[-1].blocks.append(block)
             return
         self.drafts.append(_Draft(number, portion, [text], [block]))
+
+    def _after_blank(self) -> bool:
+        """Whether the block before the one being read ends with a blank line."""
+        return self._index > 0 and _ends_blank(self.blocks[self._index - 1].text)
 
     def _text(self, block: Block, in_front: bool) -> None:
         if self._previous_kind == "subject" and self._subject_goes_on(block.text):
@@ -331,7 +337,11 @@ _TAIL_PARAGRAPH = re.compile(r"(?:[¶\ufffd]?\d{1,2}\s*\.\s*)?\(\s*[A-Za-z]{1,4}
 _TAIL_PORTION = re.compile(r"\(\s*([A-Za-z]{1,4}(?:/+[A-Za-z]{1,4})?)\s*\)\s*")
 
 
-_ENDS_BLANK = re.compile(r"\n[ \t\r]*\n[ \t\r]*$")
+def _ends_blank(text: str) -> bool:
+    """Whether ``text`` ends with a blank line: two line ends in its white space at the end
+    (``re.search(r"\n[ \t\r]*\n[ \t\r]*$", text)``, which scanned the whole block for line
+    ends, found the same)."""
+    return text.count("\n", len(text.rstrip(" \t\r\n"))) >= 2
 
 
 def _draft_indices(drafted: Sequence[Paragraph], kept: Sequence[Paragraph]) -> list[int]:
@@ -422,6 +432,11 @@ _CLASSIFIED_IN_TEXT = re.compile(r"(?i)\bclassified\s+by\b")
 def _classified_by_in_text(text: str) -> ClassifiedBy | None:
     """A Classified By line inside paragraph 1 (``1. (C) CONFIDENTIAL - ENTIRE TEXT. CLASSIFIED
     BY ...``); only its first 400 characters are looked at."""
+    head = text[:400]
+    if head.isascii() and "classified" not in head.lower():
+        # The case-blind search scans without a literal to jump to; in ASCII text it finds
+        # only what the lower-cased text holds (elsewhere the long s and the Kelvin sign match "s" and "k").
+        return None
     match = _CLASSIFIED_IN_TEXT.search(text, 0, 400)
     if match is None:
         return None
@@ -536,7 +551,8 @@ def _summary_from(lowered: _Lowered, index: int, *, start: int = 0, whole: bool 
         pieces.append(text)
         if not whole:
             break
-    pieces = [_LONE_MARKING.sub("", piece) for piece in pieces]
+    # The substitution only where a marking word is (it scanned every line start otherwise).
+    pieces = [_LONE_MARKING.sub("", piece) if _has_marking(piece) else piece for piece in pieces]
     summary = collapse(" ".join(piece for piece in pieces if not _RULE_LINE.match(piece.strip())))
     summary = _OPENING_MARK.sub("", summary)
     return summary or None
@@ -547,6 +563,12 @@ _RULE_LINE = re.compile(r"^[-=_* ]{3,}$")
 # An old-format page break leaves the classification alone on a line inside a paragraph
 # (97SOFIA1105: "... ROUGHLY\n                       CONFIDENTIAL\n4000 DELEGATES ...").
 _LONE_MARKING = re.compile(r"^[ \t]*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)[ \t]*(?:\n|$)", re.M)
+
+
+def _has_marking(text: str) -> bool:
+    """Whether ``text`` holds a word that ``_LONE_MARKING`` needs ("SECRET" is in every
+    alternative that "UNCLASSIFIED", "CONFIDENTIAL" and "LIMITED OFFICIAL USE" are not)."""
+    return "SECRET" in text or "CONFIDENTIAL" in text or "UNCLASSIFIED" in text or "LIMITED OFFICIAL USE" in text
 
 
 def _strip_end_mark(text: str) -> str:
@@ -676,4 +698,5 @@ def _signed(paragraph: Paragraph) -> tuple[Paragraph | None, tuple[str, ...]] | 
     rest = "\n".join(kept_lines).rstrip()
     if paragraph.number is None and not rest:
         return None, found  # a paragraph that was only the signature
-    return attrs.evolve(paragraph, text=rest), found
+    # Paragraph's three fields written out: attrs.evolve looks the fields up on every call.
+    return Paragraph(number=paragraph.number, classification=paragraph.classification, text=rest), found

@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from lark import Lark, Transformer
+from lark.exceptions import UnexpectedInput
 
 GRAMMAR_NAMES = ("header", "body")
 """The block grammars: one terminal per header line or body block."""
@@ -62,14 +64,16 @@ def build_parser(
     debug: bool = False,
     fast: bool = True,
     start: str | list[str] = "start",
+    parser_class: type[Lark] = Lark,
 ) -> Lark:
     """A new LALR parser with the contextual lexer for grammar ``name``.
 
     With ``transformer`` the parser builds no tree: each rule's callback runs as the rule is
     reduced, which roughly halves the cost per cable. ``fast`` uses :func:`speedups`.
     ``start`` names the start rule, or several (a field grammar has one per field).
+    ``parser_class`` is :class:`lark.Lark` or a subclass (the body's, see ``cached_parser``).
     """
-    return Lark(
+    return parser_class(
         grammar_text(name),
         start=start,
         parser="lalr",
@@ -83,12 +87,49 @@ def build_parser(
     )
 
 
+class _BodyLark(Lark):
+    """The body grammar's parser: ``parse`` reads the blocks through
+    :func:`cableparse.transform.read_blocks` (the grammar's own lexers and parse table, run
+    without Lark's per-token work) and calls Lark only where that finds no terminal, so that
+    Lark reports the place as it always has."""
+
+    def parse(self, text: Any, start: str | None = None, on_error: Callable[[UnexpectedInput], bool] | None = None) -> Any:
+        from .transform import read_blocks
+
+        if start is None and isinstance(text, str):
+            blocks = read_blocks(text)
+            if blocks is not None:
+                return blocks
+        return super().parse(text, start, on_error)
+
+
+class _HeaderLark(Lark):
+    """The header grammar's parser: ``parse`` gives the result of an earlier parse of the same
+    text that needed no error recovery (:func:`cableparse.header.parse_whole`); a dump repeats
+    its boilerplate headers (all but a tenth of the corpus's cables.csv rows have the one line
+    "This record is a partial extract ..."). A text that needs recovery is parsed anew, so
+    that ``on_error`` sees every error."""
+
+    def parse(self, text: Any, start: str | None = None, on_error: Callable[[UnexpectedInput], bool] | None = None) -> Any:
+        from .header import parse_whole
+
+        if start is None and isinstance(text, str):
+            try:
+                return parse_whole(text)
+            except UnexpectedInput:
+                pass
+        return super().parse(text, start, on_error)
+
+
+_PARSER_CLASSES: dict[str, type[Lark]] = {"body": _BodyLark, "header": _HeaderLark}
+
+
 @functools.lru_cache(maxsize=None)
 def cached_parser(name: str) -> Lark:
     """The process-wide parser for ``name``, with its transformer built in."""
     from .transform import TRANSFORMERS
 
-    return build_parser(name, TRANSFORMERS[name]())
+    return build_parser(name, TRANSFORMERS[name](), parser_class=_PARSER_CLASSES.get(name, Lark))
 
 
 @functools.lru_cache(maxsize=None)
@@ -112,6 +153,9 @@ def terminal_regexes(grammar: str, terminals: tuple[str, ...]) -> dict[str, str]
     parser = Lark(text, parser="lalr", lexer="contextual", import_paths=[str(grammar_dir())])
     return {name: parser.get_terminal(name).pattern.to_regexp() for name in terminals}
 
+
+_UNSEEN: Any = object()
+"""A step not worked out yet (``None`` is a step: where Lark raises)."""
 
 _MAX_STEPS = 1 << 14
 """Most automaton steps a :class:`TokenRunner` keeps (a field grammar uses a few hundred)."""
@@ -178,6 +222,7 @@ class TokenRunner:
         patterns, ignore, steps = self._patterns, self._ignore, self._steps
         stack: tuple[int, ...] | None = (self._start,)
         found: list[tuple[str, str, int, int]] = []
+        append = found.append
         position = 0
         end = len(text)
         while stack:
@@ -188,14 +233,16 @@ class TokenRunner:
                 if match is None:
                     return None
                 kind = match.lastgroup or ""
+                after = match.end()
                 if kind in ignore:
-                    position = match.end()
+                    position = after
                     continue
-                found.append((kind, match.group(), position, match.end()))
-                position = match.end()
+                append((kind, text[position:after], position, after))
+                position = after
             key = (stack, kind)
-            if key in steps:
-                stack = steps[key]
+            following = steps.get(key, _UNSEEN)
+            if following is not _UNSEEN:
+                stack = following
             else:
                 stack = self._step(stack, kind)
                 if len(steps) < _MAX_STEPS:  # a grammar with nesting could make stacks without end

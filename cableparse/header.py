@@ -20,8 +20,9 @@ from typing import Any, NamedTuple
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
 
+from ._cache import bounded_cache
 from .defects import DefectCode
-from .grammar import build_parser
+from .grammar import build_parser, cached_parser
 from .models import Header, HeaderKind, Recipient
 from .normalize import MONTHS, UTC, collapse, full_year
 
@@ -199,6 +200,28 @@ class FieldTransformer(Transformer[Token, Any]):
     def page_line(self, tokens: list[Token]) -> _PageLine:
         token = tokens[-1]
         return _PageLine(str(token).strip(), token.line or 1)
+
+
+@bounded_cache(1 << 8, key_chars=2048)
+def _parsed_whole(text: str) -> tuple[Header, tuple[Pending, ...], dict[str, int | None], tuple[HeaderPart, ...]]:
+    result: Any = Lark.parse(cached_parser("header"), text)  # Lark's own parse, no recovery
+    header: Header
+    pending: list[Pending]
+    lines: dict[str, int | None]
+    parts: list[HeaderPart]
+    header, pending, lines, parts = result
+    return header, tuple(pending), lines, tuple(parts)
+
+
+def parse_whole(text: str) -> tuple[Header, list[Pending], dict[str, int | None], list[HeaderPart]]:
+    """What the header grammar and :class:`HeaderTransformer` make of ``text``, kept per text
+    (the same header text gives the same result, positions included; 256 texts of up to 2048
+    characters are kept: a dump's boilerplate headers are a handful, and a result holds its
+    tokens, so the bound keeps the memory to a few MB); raises
+    :class:`lark.exceptions.UnexpectedInput` where the text needs error recovery, which is
+    then the caller's to run. The lists and dict are the caller's own."""
+    header, pending, lines, parts = _parsed_whole(text)
+    return header, list(pending), dict(lines), list(parts)
 
 
 @functools.lru_cache(maxsize=1)

@@ -49,6 +49,13 @@ def _id_noise() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(rules)
 
 
+@functools.lru_cache(maxsize=1)
+def _any_id_noise() -> re.Pattern[str]:
+    """Any rule of ``id-noise.tsv``: where none matches an id, none applies (each rule only
+    changes what it matches), and the rules' substitutions one after another are left out."""
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _id_noise()))
+
+
 # --- ids ----------------------------------------------------------------------------------
 
 # ASCII digits only: an id is ASCII, and int() of other digit characters is no serial.
@@ -120,8 +127,9 @@ def canonical_id(reference_id: str) -> str:
     fixed = _pairs("malformed-ids.tsv").get(value)
     if fixed is not None:
         return fixed
-    for pattern, replacement in _id_noise():
-        value = pattern.sub(replacement, value)
+    if _any_id_noise().search(value) is not None:
+        for pattern, replacement in _id_noise():
+            value = pattern.sub(replacement, value)
     match = _ID_SHAPE.match(value)
     if match is None:
         return value
@@ -218,15 +226,26 @@ def parse_classification(text: str) -> Classification | None:
 _AREA_LETTERS = frozenset("ACEMOPSBT")
 
 
-@bounded_cache(1 << 14)
+@functools.lru_cache(maxsize=1)
+def _table_kinds() -> dict[str, TagKind]:
+    """Each code of the tag tables with its kind; a code in two tables has the kind of the
+    first of subject, program, organization."""
+    kinds: dict[str, TagKind] = {}
+    tables: tuple[tuple[str, TagKind], ...] = (
+        ("tags-organization.txt", "organization"), ("tags-program.txt", "program"), ("tags-subject.txt", "subject")
+    )
+    for name, kind in tables:
+        kinds.update(dict.fromkeys(_word_set(name), kind))
+    return kinds
+
+
 def tag_kind(code: str) -> TagKind:
     """The kind of a TAGS entry from the shipped tables and the tag shapes of spec 2.5."""
-    if code in _word_set("tags-subject.txt"):
-        return "subject"
-    if code in _word_set("tags-program.txt"):
-        return "program"
-    if code in _word_set("tags-organization.txt"):
-        return "organization"
+    # One dict lookup and a few string tests: cheaper than a cache in front of them, which
+    # cost more than the work when a dump's tags were seen for the first time.
+    kind = _table_kinds().get(code)
+    if kind is not None:
+        return kind
     if len(code) == 2 and code.isalpha():
         return "geo"
     if len(code) == 4 and code.isalpha():

@@ -9,12 +9,14 @@ context (strictness, position offsets, the citing cable's year for REF ids) is a
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from lark import Token, Transformer
 
-from .grammar import is_token
+from .grammar import TokenRunner
 from .header import HeaderPart, HeaderTransformer, Pending, dtg_of, parse_dtg, parse_recipient
 from .normalize import collapse
 
@@ -27,10 +29,12 @@ __all__ = [
     "Pending",
     "clean_text",
     "dtg_of",
+    "group_blocks",
     "has_inline_marker",
     "interpret_subject",
     "parse_dtg",
     "parse_recipient",
+    "read_blocks",
     "remove_inline_markers",
     "split_paragraph",
 ]
@@ -69,7 +73,11 @@ _SENTENCE_END = re.compile(r"[.:;!?\"')\]]\s*$")
 _NO_CONTINUATION = frozenset({"caption", "trailer"})
 
 
-def _split_at_markers(kind: str, head: Token, markers: list[Token]) -> list[Block]:
+_Piece = tuple[str, int, int, int, int]
+"""A body token as the grouping reads it: ``(text, start, end, line, column)``."""
+
+
+def _split_at_markers(kind: str, head: _Piece, markers: list[_Piece]) -> list[Block]:
     """The head block with each interrupting marker removed, and the text after it.
 
     The result is what the lexer makes of the rejoined text (so a second parse of the text
@@ -78,20 +86,20 @@ def _split_at_markers(kind: str, head: Token, markers: list[Token]) -> list[Bloc
     Each block's text is kept as a list of pieces and joined once: a paragraph cut by thousands
     of markers stays linear.
     """
+    head_text, head_start, head_end, head_line, head_column = head
     blocks: list[tuple[str, int, int, list[str], list[str], list[int]]] = [
-        (kind, head.line or 1, head.column or 1, [str(head)], [], [head.start_pos or 0, head.end_pos or 0])
+        (kind, head_line, head_column, [head_text], [], [head_start, head_end])
     ]
-    for token in markers:
-        match = _MARKER_SPLIT.match(str(token))
+    for token_text, token_start, token_end, token_line, _ in markers:
+        match = _MARKER_SPLIT.match(token_text)
         if match is None:  # pragma: no cover - MARKER always has a marker line
             continue
         last_kind, _, _, pieces, found, place = blocks[-1]
         found.append(collapse(match.group(1)))
         # Where the marker lines are, for field spans (issue 17): [start, end, cut start, cut end...].
-        token_start = token.start_pos or 0
         place.extend((token_start, token_start + match.start(2)))
         rest = match.group(2)
-        place[1] = token.end_pos or place[1]
+        place[1] = token_end or place[1]
         if not rest.strip():
             continue
         stripped = pieces[-1].rstrip()
@@ -105,10 +113,10 @@ def _split_at_markers(kind: str, head: Token, markers: list[Token]) -> list[Bloc
             continue
         if stripped:
             pieces.append("\n\n" if paragraph_break else "\n")
-        rest_line = (token.line or 1) + str(token).count("\n", 0, match.start(2))
+        rest_line = token_line + token_text.count("\n", 0, match.start(2))
         place[1] = place[-2]  # the block ends before the marker that ends it
         del place[-2:]
-        blocks.append(("text", rest_line, 1, [rest], [], [token_start + match.start(2), token.end_pos or 0]))
+        blocks.append(("text", rest_line, 1, [rest], [], [token_start + match.start(2), token_end]))
     return [
         Block(kind, line, column, "".join(pieces), tuple(found), place[0], place[1], tuple(zip(place[2::2], place[3::2])))
         for kind, line, column, pieces, found, place in blocks
@@ -176,62 +184,89 @@ def remove_inline_markers(text: str, origin: str | None) -> tuple[str, tuple[str
     return "".join(out), tuple(found)
 
 
-def _block(kind: str, children: list[Token]) -> Block | list[Block]:
-    if len(children) == 1:
-        head = children[0]
-        return Block(kind, head.line or 1, head.column or 1, str(head), (), head.start_pos or 0, head.end_pos or 0)
-    return _split_at_markers(kind, children[0], children[1:])
+# The block kind of each head terminal of body.lark; MARKER is no head: it belongs to the
+# block before it (or, before any block, to a "markers" block of its own).
+_KINDS = {
+    "BANNER": "banner",
+    "CAPTION": "caption",
+    "EO": "eo",
+    "TAGS": "tags",
+    "SUBJECT": "subject",
+    "REFS": "refs",
+    "CLASSIFIED_BY": "classified_by",
+    "PARA": "paragraph",
+    "TEXT": "text",
+    "TRAILER": "trailer",
+}
+
+
+def group_blocks(tokens: Sequence[tuple[str, str, int, int, int, int]]) -> list[Block]:
+    """The body's blocks from its tokens in order, ``(type, text, start, end, line, column)``:
+    each head token starts a block, and the MARKER tokens after it are cut out of it (see
+    :func:`_split_at_markers`); markers before any block make a ``"markers"`` block."""
+    blocks: list[Block] = []
+    count = len(tokens)
+    index = 0
+    while index < count and tokens[index][0] == "MARKER":
+        index += 1
+    if index:
+        # Markers before any block (a body that starts on page 2).
+        first = tokens[0]
+        blocks.extend(_split_at_markers("markers", ("", 0, 0, first[4], first[5]), [token[1:] for token in tokens[:index]]))
+    while index < count:
+        type_, text, start, end, line, column = tokens[index]
+        index += 1
+        if index < count and tokens[index][0] == "MARKER":
+            first_marker = index
+            while index < count and tokens[index][0] == "MARKER":
+                index += 1
+            markers = [token[1:] for token in tokens[first_marker:index]]
+            blocks.extend(_split_at_markers(_KINDS[type_], (text, start, end, line, column), markers))
+        else:
+            # tuple.__new__ without the NamedTuple's own __new__ (its defaults cost a call).
+            blocks.append(_new_block(Block, (_KINDS[type_], line, column, text, (), start, end, ())))
+    return blocks
+
+
+_new_block = tuple.__new__
 
 
 class BodyTransformer(Transformer[Token, Any]):
-    """Turns body grammar reductions into :class:`Block` values, in order."""
+    """Turns the body grammar's one reduction, ``start`` over the flat token list, into
+    :class:`Block` values, in order (see :func:`group_blocks`)."""
 
-    def banner(self, children: list[Token]) -> Block | list[Block]:
-        return _block("banner", children)
+    def start(self, children: list[Token]) -> list[Block]:
+        return group_blocks(
+            [(token.type, str(token), token.start_pos or 0, token.end_pos or 0, token.line or 1, token.column or 1) for token in children]
+        )
 
-    def caption(self, children: list[Token]) -> Block | list[Block]:
-        return _block("caption", children)
 
-    def eo(self, children: list[Token]) -> Block | list[Block]:
-        return _block("eo", children)
+@functools.lru_cache(maxsize=1)
+def _body_runner() -> TokenRunner:
+    return TokenRunner("body")
 
-    def tags(self, children: list[Token]) -> Block | list[Block]:
-        return _block("tags", children)
 
-    def subject(self, children: list[Token]) -> Block | list[Block]:
-        return _block("subject", children)
+def read_blocks(text: str) -> list[Block] | None:
+    """The blocks of a body ``text``, as the body grammar with :class:`BodyTransformer` gives
+    them, without a Lark call; ``None`` where the grammar's lexer finds no terminal (the
+    caller then runs Lark, which reports it).
 
-    def refs(self, children: list[Token]) -> Block | list[Block]:
-        return _block("refs", children)
-
-    def classified_by(self, children: list[Token]) -> Block | list[Block]:
-        return _block("classified_by", children)
-
-    def paragraph(self, children: list[Token]) -> Block | list[Block]:
-        return _block("paragraph", children)
-
-    def text(self, children: list[Token]) -> Block | list[Block]:
-        return _block("text", children)
-
-    def trailer(self, children: list[Token]) -> Block | list[Block]:
-        return _block("trailer", children)
-
-    def start(self, children: list[Any]) -> list[Block]:
-        blocks: list[Block] = []
-        # is_token, not isinstance: lark-cython's tokens are no lark.Token, and a body that
-        # starts on page 2 lost its marker and the text after it there.
-        leading = [child for child in children if is_token(child)]
-        if leading:
-            # Markers before any block (a body that starts on page 2).
-            first = leading[0]
-            empty = Token("MARKER", "", 0, first.line, first.column)
-            blocks.extend(_split_at_markers("markers", empty, leading))
-        for child in children:
-            if isinstance(child, Block):
-                blocks.append(child)
-            elif isinstance(child, list):
-                blocks.extend(child)
-        return blocks
+    body.lark's start rule takes its terminals in any order, so the parse is the lexing: the
+    grammar's own per-state lexers and parse table, run by :class:`TokenRunner`, give the
+    tokens; Lark's per-token work (a Token object, the parser's stack, the lexer thread) was
+    about half of the body's parse time. Line and column are counted as Lark counts them.
+    """
+    tokens = _body_runner().tokens(text)
+    if tokens is None:
+        return None
+    positioned: list[tuple[str, str, int, int, int, int]] = []
+    line = 1
+    counted = 0  # text[:counted] has line - 1 line ends
+    for type_, value, start, end in tokens:
+        line += text.count("\n", counted, start)
+        counted = start
+        positioned.append((type_, value, start, end, line, start - text.rfind("\n", 0, start)))
+    return group_blocks(positioned)
 
 
 TRANSFORMERS: dict[str, type[Transformer[Any, Any]]] = {"header": HeaderTransformer, "body": BodyTransformer}

@@ -7,6 +7,8 @@ tests/test_corpus_fields.py where ../shared is present.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cableparse
 
@@ -305,3 +307,25 @@ def test_a_body_that_starts_on_page_two_keeps_its_first_text() -> None:
     assert cable.body is not None
     assert [p.text for p in cable.body.paragraphs] == ["some text continues", "A paragraph."]
     assert cable.body.page_markers == ("MEXICO 00000023 002 OF 003",)
+
+
+def test_a_signed_paragraph_keeps_every_field_but_its_signature() -> None:
+    # take_signers writes Paragraph's fields out rather than calling attrs.evolve: a field added
+    # to Paragraph must be added there too, or a signed paragraph would lose it.
+    import attrs
+
+    from cableparse.assemble import take_signers
+    from cableparse.models import Paragraph
+
+    assert [field.name for field in attrs.fields(Paragraph)] == ["number", "classification", "text"]
+    kept, signers = take_signers([Paragraph(number=4, classification="C", text="We will report.\nSCOBEY")])
+    assert (kept, signers) == ([Paragraph(number=4, classification="C", text="We will report.")], ("SCOBEY",))
+
+
+@given(st.text(alphabet="clasifedbyCLASIFEDBY \n\t.:", max_size=500))
+def test_the_classified_by_search_is_skipped_only_where_it_finds_nothing(text: str) -> None:
+    # _classified_by_in_text skips its case-blind search in ASCII text without "classified".
+    from cableparse.assemble import _CLASSIFIED_IN_TEXT
+
+    if "classified" not in text[:400].lower():
+        assert _CLASSIFIED_IN_TEXT.search(text, 0, 400) is None

@@ -106,7 +106,9 @@ def test_banner_scanner_agrees_with_the_grammar_on_the_corpus() -> None:
 
 # --- HEADLESS's first-character guard (grammars/terminals.lark) ------------------------------
 
-_GUARD = "(?=[\\d¶\ufffd(]|[A-Z][A-Z .'\\-\t]|Ta|Su|Re|ta|(?i:e[. \to]|cl|si))"  # as Lark gives it: tab and U+FFFD decoded
+_GUARD = (  # as Lark gives it: tab, U+FFFD and U+017F decoded
+    "(?=[\\dA-Z¶\ufffd(tecs\u017f])(?=[\\d¶\ufffd(]|[A-Z][A-Z .'\\-\t]|Ta|Su|Re|ta|(?i:e[. \to]|cl|si))"
+)
 
 
 def _headless() -> tuple[re.Pattern[str], re.Pattern[str]]:

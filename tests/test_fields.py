@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lark import logger as lark_logger
 
@@ -548,7 +548,7 @@ def _grammar_line(line: str) -> tuple[str | None, int | None, object]:
 def _fast_line(line: str) -> tuple[str | None, int | None, object] | None:
     from cableparse.fields import tags as tags_module
 
-    found = tags_module._fast_line(line)
+    found = tags_module._fast_line(line) or tags_module._segments_line(line)
     if found is None:
         return None
     label, parsed = found
@@ -571,18 +571,63 @@ def test_fast_path_agrees_with_the_grammar_on_corpus_tags_lines() -> None:
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["PREL", "PGOV", "ECON", "MX", "KDEM", "prel", "X1", "OVIP", "AND", "UNGA", "EUN"]),
-            st.sampled_from([" ", ", ", ",", " ; ", "  ", ",\t"]),
+            st.sampled_from(
+                ["PREL", "PGOV", "ECON", "MX", "KDEM", "prel", "X1", "OVIP", "AND", "UNGA", "EUN", "Cross", "Strait", "of",
+                 "POL-MIL", "Indo-US", "-", "&", ":", ":PREL", "PHUMBA", "OREP", "RICE", "N/A", "Fee", "(FTAA)", "USEU", "BRUSSELS"]
+            ),
+            st.sampled_from([" ", ", ", ",", " ; ", "  ", ",\t", " - "]),
         ),
-        max_size=6,
+        max_size=8,
     ),
-    st.sampled_from(["", "TAGS: ", "  TAGS ", "Tags:", "   "]),
+    st.sampled_from(["", "TAGS: ", "  TAGS ", "Tags:", "   ", "TAGS:", "TAGS :"]),
 )
+@settings(max_examples=300)
 def test_fast_path_agrees_with_the_grammar_on_generated_lines(words: list[tuple[str, str]], head: str) -> None:
     line = head + "".join(word + separator for word, separator in words)
     fast = _fast_line(line)
     if fast is not None:
         assert fast == _grammar_line(line)
+
+
+def _runner_line(line: str) -> tuple[str | None, int | None, object] | None:
+    from cableparse.fields import tags as tags_module
+
+    found = tags_module._runner_line(line)
+    if found is None:
+        return None
+    label, parsed = found
+    return (str(label) if label else None, label.column if label else None, parsed)
+
+
+@pytest.mark.skipif(not _FAST_CORPUS.is_dir(), reason="../shared/corpus is not available here")
+def test_lines_read_from_the_grammars_tokens_agree_with_lark_on_corpus_tags_lines() -> None:
+    lines = set()
+    for path in _FAST_CORPUS.iterdir():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.lstrip()[:4].upper() in ("TAGS", "TAG:", "AGS:", "TAGE"):
+                lines.add(line.rstrip("\r"))
+    assert lines
+    for line in sorted(lines):
+        assert _runner_line(line) == _grammar_line(line), line
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["PREL", "ECON", "prel", "OVIP", "AND", "Cross", "of", "POL-MIL", "&", ":", "PHUMBA", "RICE", "N/A", "(FTAA)",
+                 "(", ")", "(RICE,", "CONDOLEEZZA)", "(X Y)", "((", "))", "VTPREL", "War"]
+            ),
+            st.sampled_from([" ", ", ", ",", " ; ", "(", ")", " - "]),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["", "TAGS: ", "  TAGS ", "Tags:", "TAGS :", "TAGS("]),
+)
+@settings(max_examples=300)
+def test_lines_read_from_the_grammars_tokens_agree_with_lark_on_generated_lines(words: list[tuple[str, str]], head: str) -> None:
+    line = head + "".join(word + separator for word, separator in words)
+    assert _runner_line(line) == _grammar_line(line)
 
 
 def test_an_indented_continuation_line_keeps_its_tags() -> None:

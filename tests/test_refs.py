@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from lark import logger as lark_logger
+from lark.exceptions import LarkError
 
 import cableparse
 from cableparse import normalize
@@ -346,6 +347,48 @@ def test_plain_lines_give_the_grammars_items() -> None:
     assert plain >= 5
 
 
+def _ref_blocks() -> list[str]:
+    """Whole REF texts (label removed) of the corpus's cables, as the body assembly hands them
+    to ``read_refs``, and the hand-made blocks above."""
+    from cableparse.containers import extract
+    from cableparse.core import parse_body
+    from cableparse.errors import Defects
+
+    blocks = _blocks()
+    if CORPUS.is_dir():
+        for path in sorted(CORPUS.iterdir()):
+            if path.suffix.lstrip(".") in FORMATS:
+                envelope = extract(path.read_bytes(), FORMATS[path.suffix.lstrip(".")])
+                refs_text = parse_body(envelope.body_text, Defects())[1] if envelope.body_text else None
+                if refs_text:
+                    blocks.append(refs_text)
+    return blocks
+
+
+def _tokens_agree(block: str) -> bool:
+    """Whether the items built from the grammar's tokens are the items of Lark's parse with the
+    transformer (and the runner gives no tokens where Lark fails); whether it had tokens."""
+    tokens = refs_module._runner().tokens(block)
+    try:
+        parsed = refs_module._parser().parse(block)
+    except LarkError:
+        assert tokens is None, block
+        return False
+    assert tokens is not None, block
+    assert refs_module._items_of(tokens) == parsed, block
+    return True
+
+
+def test_items_from_the_grammars_tokens_are_lark_s_on_every_corpus_ref_block() -> None:
+    blocks = _ref_blocks()
+    assert sum(_tokens_agree(block) for block in blocks) >= 5
+
+
+@given(st.text(alphabet="AB().:;,- \n0123456789STATEPARISREFandE-MAIL'¶(07)NOV", max_size=80))
+def test_items_from_the_grammars_tokens_are_lark_s_on_generated_blocks(block: str) -> None:
+    _tokens_agree(block)
+
+
 # --- canonical ids --------------------------------------------------------------------------
 
 
@@ -372,6 +415,15 @@ def test_plain_lines_give_the_grammars_items() -> None:
 )
 def test_canonical_ids(published: str, canonical: str) -> None:
     assert cableparse.canonical_id(published) == canonical
+
+
+@given(st.one_of(st.text(alphabet="0123456789SECTIONOFGZFRDKTOUNCLASIFEMBYRMX ", max_size=40), st.text(max_size=30)))
+def test_ids_that_no_noise_rule_matches_skip_the_rules_unchanged(value: str) -> None:
+    # canonical_id runs the id-noise rules only where their union matches.
+    value = "".join(value.split()).upper()
+    if normalize._any_id_noise().search(value) is None:
+        for pattern, replacement in normalize._id_noise():
+            assert pattern.sub(replacement, value) == value
 
 
 @given(st.text(max_size=60))

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, cast
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
-from ..grammar import build_parser, terminal_regex
+from ..grammar import TokenRunner, build_parser, terminal_regex
 from ..models import Reference, ReferenceKind
 from ..normalize import canonical_station, collapse, origin_suffix
 
@@ -59,52 +59,92 @@ def _digits(text: str) -> str:
     return _NOT_DIGITS.sub("", text)
 
 
+_Tok = tuple[str, str, int, int]
+"""A token as the item builders read it: ``(type, text, start, end)``."""
+
+
+def _item(kind: str, value: str, start: int, end: int) -> _Item:
+    """The item of a token outside a citation."""
+    if kind in _KINDS:
+        return _Item("kind", start, end, _KINDS[kind])
+    if kind in ("BULLET", "BARE_BULLET"):
+        return _Item("bullet", start, end, _bullet_label(value))
+    if kind == "SEP":
+        return _Item("sep", start, end, value)
+    if kind == "NL":
+        return _Item("nl", start, end)
+    if kind == "STOP":
+        return _Item("stop", start, end)
+    return _Item("text", start, end, kind)
+
+
+def _citation(tokens: list[_Tok]) -> _Item:
+    """The item of a ``citation`` rule's tokens."""
+    year: str | None = None
+    station = ""
+    serials: list[_Serial] = []
+    for kind, value, start, end in tokens:
+        if kind == "YEAR":
+            year = _digits(value)
+        elif kind == "STATION":
+            station = value
+        elif kind in ("NUM", "MORE_SERIAL"):
+            # A later serial of a list inherits the year of the one before it.
+            inherited = serials[-1].year if serials else year
+            serials.append(_Serial(_digits(value), inherited, start, end))
+        elif kind == "YEAR_AFTER":
+            # "NOV 2, 1966": the year is the last number; "(2007)", "'07", "02" are years.
+            last = _digits(value.replace(",", " ").split()[-1])
+            serials[-1] = serials[-1]._replace(year=last)
+    return _cite(station, serials, tokens[0][2], tokens[-1][3])
+
+
+def _tok(token: Token) -> _Tok:
+    return token.type, token.value, token.start_pos or 0, token.end_pos or 0
+
+
 class _RefsTransformer(Transformer[Token, Any]):
     """Builds the items while the parser reduces; keeps no state between parses."""
 
     __visit_tokens__ = False  # the rules read their tokens; no callback per token
 
     def start(self, children: list[Any]) -> list[_Item]:
-        items: list[_Item] = []
-        for child in children:
-            if isinstance(child, _Item):
-                items.append(child)
-                continue
-            kind = child.type
-            start, end = child.start_pos or 0, child.end_pos or 0
-            if kind in _KINDS:
-                items.append(_Item("kind", start, end, _KINDS[kind]))
-            elif kind in ("BULLET", "BARE_BULLET"):
-                items.append(_Item("bullet", start, end, _bullet_label(child.value)))
-            elif kind == "SEP":
-                items.append(_Item("sep", start, end, child.value))
-            elif kind == "NL":
-                items.append(_Item("nl", start, end))
-            elif kind == "STOP":
-                items.append(_Item("stop", start, end))
-            else:
-                items.append(_Item("text", start, end, kind))
-        return items
+        return [child if isinstance(child, _Item) else _item(*_tok(child)) for child in children]
 
     def citation(self, tokens: list[Token]) -> _Item:
-        year: str | None = None
-        station = ""
-        serials: list[_Serial] = []
-        for token in tokens:
-            kind = token.type
-            if kind == "YEAR":
-                year = _digits(token.value)
-            elif kind == "STATION":
-                station = token.value
-            elif kind in ("NUM", "MORE_SERIAL"):
-                # A later serial of a list inherits the year of the one before it.
-                inherited = serials[-1].year if serials else year
-                serials.append(_Serial(_digits(token.value), inherited, token.start_pos or 0, token.end_pos or 0))
-            elif kind == "YEAR_AFTER":
-                # "NOV 2, 1966": the year is the last number; "(2007)", "'07", "02" are years.
-                last = _digits(token.value.replace(",", " ").split()[-1])
-                serials[-1] = serials[-1]._replace(year=last)
-        return _cite(station, serials, tokens[0].start_pos or 0, tokens[-1].end_pos or 0)
+        return _citation([_tok(token) for token in tokens])
+
+
+def _items_of(tokens: list[_Tok]) -> list[_Item]:
+    """The items that the grammar and :class:`_RefsTransformer` make of the grammar's tokens
+    (as :class:`TokenRunner` gives them, for a text the grammar accepts).
+
+    The tree's shape follows from the token types: YEAR and STATION occur only in a citation
+    and start it (``citation: (YEAR NL?)? STATION NL? NUM ...``), which runs to its NUM and then
+    over the YEAR_AFTER and MORE_SERIAL tokens that only a citation has; every other token is
+    an item of its own.
+    """
+    items: list[_Item] = []
+    index = 0
+    count = len(tokens)
+    while index < count:
+        if tokens[index][0] not in ("YEAR", "STATION"):
+            items.append(_item(*tokens[index]))
+            index += 1
+            continue
+        end = index + 1
+        while tokens[end - 1][0] != "NUM":
+            end += 1
+        while end < count and tokens[end][0] in ("YEAR_AFTER", "MORE_SERIAL"):
+            end += 1
+        items.append(_citation(tokens[index:end]))
+        index = end
+    return items
+
+
+@functools.lru_cache(maxsize=1)
+def _runner() -> TokenRunner:
+    return TokenRunner("refs")
 
 
 def _cite(station: str, serials: list[_Serial], start: int, end: int) -> _Item:
@@ -366,7 +406,10 @@ def _read(text: str, year: int | None) -> tuple[Reference, ...]:
     try:
         items = _plain_items(text)
         if items is None:
-            items = cast(list[_Item], _parser().parse(text))
+            # The grammar's own lexers and table without Lark's parse (a Lark call was most
+            # of a REF block's time); Lark where the grammar does not accept the text.
+            tokens = _runner().tokens(text)
+            items = _items_of(tokens) if tokens is not None else cast(list[_Item], _parser().parse(text))
     except LarkError:
         # Not expected (every character has a terminal and the lookaheads guarantee the rest
         # of a citation), but a REF block must never lose the cable: keep it as one entry.

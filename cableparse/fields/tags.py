@@ -30,9 +30,9 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
 from .._cache import bounded_cache
-from ..grammar import build_parser, terminal_regex
+from ..grammar import TokenRunner, build_parser, terminal_regex
 from ..models import Tag
-from ..normalize import _word_set, tag_kind
+from ..normalize import _table_kinds, _word_set, tag_kind
 from ..transform import Pending
 from ._tokens import is_token
 
@@ -58,15 +58,24 @@ _STOPWORDS = frozenset({"OF", "AND", "THE", "FOR", "WITH", "N/A", "NONE", "SIPDI
 _EDGE = ".:-&/'\"*"
 
 
-@bounded_cache(1 << 14)
 def _tag(code: str) -> Tag:
     # Tags are frozen, and a dump repeats a few thousand codes: share one object per code.
+    # functools' cache straight (a call in C), a long code made anew (the bound on memory).
+    return _shared_tag(code) if len(code) <= 64 else Tag(code=code, kind=tag_kind(code))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _shared_tag(code: str) -> Tag:
     return Tag(code=code, kind=tag_kind(code))
 
 
-@bounded_cache(1 << 14)
+# A letter or digit as str.isalnum() has it (re's word characters are those and "_").
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def _is_noise(word: str) -> bool:
-    return word in _STOPWORDS or not any(c.isalnum() for c in word)
+    # Not cached: the test is cheaper than a cache in front of it.
+    return word in _STOPWORDS or _ALNUM.search(word) is None
 
 
 def _known(word: str) -> bool:
@@ -102,6 +111,10 @@ def split_run_together(code: str) -> tuple[str, ...] | None:
         return None
     four, organization, sizes = _split_tables()
     length = len(code)
+    if not any(code[start : start + 4] in four for start in range(length - 3)):
+        # A split needs a known four-letter tag among its pieces; free text ("POLITICS") has
+        # none, and is let go before the walk over every position and piece size.
+        return None
     # size_at[i]: the size of the first piece of a split of code[i:], 0 when there is none.
     size_at = [0] * (length + 1)
     splits = [False] * length + [True]
@@ -145,7 +158,6 @@ class _Line(NamedTuple):
     all_known: bool
 
 
-@bounded_cache(1 << 14)
 def _clean(word: str) -> str:
     return word.upper().strip(_EDGE)
 
@@ -352,7 +364,21 @@ def _fast_label() -> re.Pattern[str]:
 # class per position: linear, no backtracking.
 _FAST_REST = re.compile(r"(?:[A-Za-z0-9,;]|[^\S\n])*")
 _FAST_WORD = re.compile(r"[A-Za-z0-9]+|[,;]")
-def _fast_line(text: str) -> tuple[Token | None, _Line] | None:
+class _Label(NamedTuple):
+    """The label as the fast paths give it: what the reader takes of a LABEL token (a Token
+    costs more to make than the rest of a short line)."""
+
+    value: str
+    column: int
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_AnyLabel = Token | _Label
+
+
+def _fast_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     """What the grammar and transformer make of a line of known codes, without running Lark
     (a Lark parse costs tens of microseconds, most TAGS lines are this shape); ``None`` for any
     other line. tests/test_fields.py checks it gives the same as the grammar on every corpus
@@ -362,26 +388,130 @@ def _fast_line(text: str) -> tuple[Token | None, _Line] | None:
         return None
     if match["label"] is not None and text[match.end() : match.end() + 1].isalnum():
         return None  # "Tags:PREL": the grammar reads ":PREL" as one segment; let it
-    label: Token | None = None
+    label: _Label | None = None
     if match["label"] is not None:
-        label = Token("LABEL", match["label"], match.start("label"), 1, match.start("label") + 1)
+        label = _Label(match["label"], match.start("label") + 1)
     entries: list[_Entry] = []
     offset = match.end()
     last = ""
+    kinds = _table_kinds()
     for word in _FAST_WORD.finditer(text, offset):
         last = word.group()
         if last in ",;":
             continue
         code = last.upper()
-        if not _known(code) or _is_noise(code):
+        # _known and _is_noise, the table looked up here first (most codes are in it), and
+        # a word of letters and digits is noise only as a stopword.
+        if code in _STOPWORDS or (code not in kinds and not _known(code)):
             return None  # free text, a run-together code, a stopword: the grammar decides
         entries.append(_Entry(code, "tag", word.start() + 1))
     ends = last in (",", ";")
     return label, _Line(tuple(entries), ends, bool(entries))
 
 
-def _parse_line(text: str) -> tuple[Token | None, _Line]:
-    fast = _fast_line(text)
+@functools.lru_cache(maxsize=1)
+def _runner() -> TokenRunner:
+    return TokenRunner("tags")
+
+
+def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
+    """What the grammar and transformer make of a comma-separated line without parentheses,
+    from the grammar's own tokens (:class:`TokenRunner`) but without Lark's parse and the
+    transformer's general rules; ``None`` for any other line, where the grammar decides.
+
+    Such a line is LABEL, SEGMENT and SEPARATOR tokens only. A segment of known codes gives its
+    codes and a segment of free text one term (``Cross Strait Politics``), as :func:`_words`
+    reads them; a segment that starts with OVIP/OREP or holds run-together codes is left to
+    the grammar. tests/test_fields.py checks it against the grammar on every corpus TAGS line
+    and on generated ones.
+    """
+    tokens = _runner().tokens(text)
+    if tokens is None:
+        return None  # pragma: no cover - every character of a line lexes
+    label: _Label | None = None
+    segments: list[list[tuple[str, int]]] = [[]]
+    last = ""
+    for kind, value, start, _ in tokens:
+        last = kind
+        if kind == "SEGMENT":
+            # _words_of: the words of the segment with their columns.
+            position = 0
+            for word in value.split():
+                position = value.index(word, position)
+                segments[-1].append((word, start + position + 1))
+                position += len(word)
+        elif kind == "SEPARATOR":
+            segments.append([])
+        elif kind == "LABEL":
+            label = _Label(value, start + 1)
+        elif kind != "COLON":
+            return None  # a parenthesis: a group or a stray mark
+    if len(segments) == 1:
+        return None  # a space-separated line: the grammar's rules for codes and runs of words
+    entries: list[_Entry] = []
+    kinds = _table_kinds()
+    for words in segments:
+        meaningful: list[tuple[str, int]] = []
+        for word, column in words:
+            code = word.upper().strip(_EDGE)  # _clean
+            if code and not _is_noise(code):
+                meaningful.append((code, column))
+        if all(code in kinds or _known(code) for code, _ in meaningful):
+            # _codes of a comma segment of known codes: each one a tag, stopwords left out.
+            entries.extend(_Entry(code, "tag", column) for code, column in meaningful)
+            continue
+        # As _words decides, and in its order: all known or run together (codes, which the
+        # grammar reads), a person, else free text, one term.
+        if all(_known(code) or split_run_together(code) is not None for code, _ in meaningful) or meaningful[0][0] in _PERSON_CODES:
+            return None
+        term = _term([word for word, _ in words])
+        if term:
+            entries.append(_Entry(term, "term", words[0][1]))
+    all_known = any(entry.kind == "tag" for entry in entries) and all(entry.kind == "tag" for entry in entries)
+    return label, _Line(tuple(entries), last == "SEPARATOR", all_known)
+
+
+@functools.lru_cache(maxsize=1)
+def _transformer() -> _TagsTransformer:
+    return _TagsTransformer()
+
+
+def _runner_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
+    """What the grammar and transformer make of a line, from the grammar's own tokens
+    (:class:`TokenRunner`) and the transformer's rules, without Lark's parse; ``None`` where the
+    grammar does not take the line.
+
+    The tree's shape follows from the token types: LABEL and COLON belong to ``start``, an OPEN
+    begins a ``group`` that its CLOSE ends (OPEN is only lexed where a CLOSE follows on the
+    line with no parenthesis between), and every other token is an item of the ``line``.
+    """
+    tokens = _runner().tokens(text)
+    if tokens is None:
+        return None  # pragma: no cover - every character of a line lexes
+    transformer = _transformer()
+    label: Token | None = None
+    children: list[Token | _Group] = []
+    group: list[Token] | None = None
+    for kind, value, start, _ in tokens:
+        token = Token(kind, value, start, 1, start + 1)
+        if kind == "LABEL":
+            label = token
+        elif kind == "COLON":
+            continue
+        elif kind == "OPEN":
+            group = [token]
+        elif group is not None:
+            group.append(token)
+            if kind == "CLOSE":
+                children.append(transformer.group(group))
+                group = None
+        else:
+            children.append(token)
+    return label, transformer.line(children)
+
+
+def _parse_line(text: str) -> tuple[_AnyLabel | None, _Line]:
+    fast = _fast_line(text) or _segments_line(text) or _runner_line(text)
     if fast is not None:
         return fast
     try:
@@ -421,19 +551,23 @@ def _read(block: str) -> tuple[tuple[Tag, ...], str, str, tuple[Pending, ...]]:
             rest = block[start:]
             break
         previous = line
-        for entry in line.entries:
-            if entry.kind == "person":
-                tags.append(Tag(code=entry.code, kind="person"))
+        for code, kind, column in line.entries:
+            if kind == "person":
+                tags.append(Tag(code=code, kind="person"))
                 continue
-            pieces = split_run_together(entry.code) if entry.kind == "tag" else None
+            # (split_run_together takes no code under six characters, the most of them.)
+            pieces = split_run_together(code) if kind == "tag" and len(code) >= 6 else None
             if pieces is None:
-                tags.append(_tag(entry.code))
+                tags.append(_shared_tag(code) if len(code) <= 64 else _tag(code))
                 continue
             # 02VATICAN5296: "VTPREL"; 06SANJOSE2041: "ETRDEINVECINPGOVCS".
-            message = f"TAGS entry {entry.code!r} read as {' '.join(pieces)}"
-            pending.append(("tags-run-together", message, index + 1, entry.column))
+            message = f"TAGS entry {code!r} read as {' '.join(pieces)}"
+            pending.append(("tags-run-together", message, index + 1, column))
             tags.extend(_tag(piece) for piece in pieces)
-    return tuple(dict.fromkeys(tags)), label, rest, tuple(pending)
+    # Without duplicates, by code and kind: a tuple hashes in C, a Tag by attrs' Python.
+    # (In the order of first sight; the Tag kept is an equal one.)
+    unique = {(tag.code, tag.kind): tag for tag in tags}
+    return tuple(unique.values()), label, rest, tuple(pending)
 
 
 def read_tags(block: str) -> TagsField:
