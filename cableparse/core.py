@@ -282,13 +282,19 @@ def _year_of(cable_id: str | None) -> int | None:
 
 
 def parse_envelope(
-    envelope: Envelope, *, strict: bool = False, reference_id: str | None = None, spans_of: str | None = None
+    envelope: Envelope,
+    *,
+    strict: bool = False,
+    reference_id: str | None = None,
+    spans_of: str | None = None,
+    spans_line: int = 1,
 ) -> Cable:
     """Parse the header and body an :class:`Envelope` carries and merge in its metadata.
 
     Where the container and the cable disagree, the container value is kept and a defect
     records the disagreement. With ``spans_of`` (the input the envelope was read from, as
-    text), ``Cable.spans`` gives each field's ranges in it (:mod:`cableparse.spans`).
+    text, whose first line is line ``spans_line`` of the envelope's source), ``Cable.spans``
+    gives each field's ranges in it (:mod:`cableparse.spans`).
     """
     header_provenance: list[Any] | None = [] if spans_of is not None else None
     body_provenance: list[Any] | None = [] if spans_of is not None else None
@@ -346,7 +352,9 @@ def parse_envelope(
         header=header,
         body=body,
         defects=tuple(defects.items),
-        spans=None if spans_of is None else _spans(spans_of, envelope, header, body, header_provenance, body_provenance),
+        spans=None
+        if spans_of is None
+        else _spans(spans_of, spans_line, envelope, header, body, header_provenance, body_provenance),
     )
 
 
@@ -355,6 +363,7 @@ _source_text = spans.source_text  # parse() has an argument named spans
 
 def _spans(
     source: str,
+    source_line: int,
     envelope: Envelope,
     header: Header | None,
     body: Body | None,
@@ -364,8 +373,9 @@ def _spans(
     """Each field's ranges in ``source`` (see :mod:`cableparse.spans`)."""
     found: dict[str, tuple[Range, ...]] = {}
     raw_end = 0
-    # The part lines count from the record's first line: a batch gives the record's own text.
-    before = (envelope.line or 1) - 1
+    # The part lines count in the envelope's source; ``source`` may start further down (a batch
+    # gives a cables.csv record's own text).
+    before = source_line - 1
     if header is not None and header_provenance:
         text, parts = header_provenance[0]
         text_map = spans.align(source, text, 0, envelope.container, line=max(1, envelope.header_line - before))

@@ -593,7 +593,9 @@ def parse_or_reject(
     try:
         if spans:
             data = _record_bytes(item, opener)
-            return parse_envelope(item, strict=strict, spans_of=None if data is None else source_text(data))
+            # A cables.csv record is read again from its own line; other files whole.
+            first_line = (item.line or 1) if item.container == "csv" else 1
+            return parse_envelope(item, strict=strict, spans_of=None if data is None else source_text(data), spans_line=first_line)
         return parse_envelope(item, strict=strict)
     except Exception as error:  # noqa: BLE001 - every failure becomes a counted reject, see reject()
         return reject(item, error, opener)

@@ -195,3 +195,17 @@ def test_span_law_on_pinned_mutations(source: str, format: str) -> None:
     cable = cableparse.parse(source, format=format, spans=True)
     assert cable.spans and any(path.startswith("body.paragraphs[") for path in cable.spans)
     assert list(spans.check(cable, source)) == []
+
+
+def test_page_spans_point_into_the_row_not_the_sites_copy_of_the_header() -> None:
+    # Found by the span fuzz test: the news page prints the header lines, then the cables.csv
+    # row holds them again; the cable is read from the row, so its spans must point there
+    # (with a header line cut from the site's copy, the DTG span was a stray 'N').
+    lines = SEED_PAGE.read_text(encoding="utf-8").split("\n")
+    del lines[next(i for i, line in enumerate(lines) if line.startswith("DE RUEHME"))]
+    page = "\n".join(lines)
+    cable = cableparse.parse(page, spans=True)
+    assert cable.container == "page" and cable.spans is not None
+    row_start = page.index("136383,")
+    assert all(start >= row_start for pieces in cable.spans.values() for start, _ in pieces)
+    assert list(spans.check(cable, page)) == []
