@@ -253,7 +253,10 @@ class ComposedMap:
         self.decoding = decoding
         self._starts = [run[0] for run in decoding]
         self.runs = inner.runs
-
+        # The text is one run of the decoded text when the parser changed nothing in it.
+        self._shift: int | None = None
+        if len(inner.runs) == 1 and inner.runs[0][0] == 0 and _linear(inner.runs[0]):
+            self._shift = inner.runs[0][2]
     def _at(self, position: int, end: bool) -> int:
         index = bisect.bisect_right(self._starts, position - 1 if end else position) - 1
         t0, t1, r0, r1 = self.decoding[index if index > 0 else 0]
@@ -266,6 +269,10 @@ class ComposedMap:
         if not self.decoding:
             return []
         at = self._at
+        if self._shift is not None:
+            # The text is one stretch of the decoded input (the usual case): no inner walk.
+            low, high = at(start + self._shift, False), at(end + self._shift, True)
+            return [(low, high)] if high > low else []
         return [(low, high) for a, b in self.inner.ranges(start, end) if (high := at(b, True)) > (low := at(a, False))]
 
     def all_ranges(self, pieces_by_path: Mapping[str, Sequence[Range]]) -> dict[str, tuple[Range, ...]]:
@@ -386,6 +393,7 @@ def line_offset(raw: str, line: int) -> int:
 
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s*")
+_NOT_SPACE = re.compile(r"\S")
 
 
 class Finder:
@@ -416,12 +424,20 @@ class Finder:
         return [trimmed for piece in pieces if (trimmed := self._trim(*piece))]
 
     def _trim(self, start: int, end: int) -> Range | None:
+        """``[start, end)`` without the white space at either end (``None`` if nothing is
+        left): a match of the first and last character that is not white space, in C."""
         text = self.text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
+        first = _NOT_SPACE.search(text, start, end)
+        if first is None:
+            return None
+        start = first.start()
+        tail = text[max(start, end - 64) : end]
+        kept = len(tail.rstrip())
+        if kept:
+            return (start, end - len(tail) + kept)
+        while text[end - 1].isspace():  # more than 64 characters of white space at the end
             end -= 1
-        return (start, end) if end > start else None
+        return (start, end)
 
     def text_of(self, pieces: Sequence[Range]) -> str:
         """The text of ``pieces``, joined by a space."""
