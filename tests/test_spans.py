@@ -70,28 +70,30 @@ def test_a_paragraph_cut_by_a_page_marker_has_one_span_per_piece() -> None:
         assert not any("00000023" in source[a:b] for a, b in pieces)
 
 
-def test_csv_escapes_and_html_entities_map_back_to_the_raw_input() -> None:
-    row = (
-        '1,"1/4/2008 22:01","08MEXICO23","Embassy Mexico","UNCLASSIFIED","","",'
-        '"UNCLAS MEXICO 000023\n\nTAGS: PREL\nSUBJECT: MEXICO\\\'S \\"NEW\\" PLAN\n\n1. Text.\n"\n'
-    )
-    cable = cableparse.parse(row, format="csv", spans=True)
-    assert cable.body is not None and cable.body.subject == 'MEXICO\'S "NEW" PLAN'
+@pytest.mark.parametrize(
+    ("source", "format", "subject", "as_written"),
+    [
+        (
+            '1,"1/4/2008 22:01","08MEXICO23","Embassy Mexico","UNCLASSIFIED","","",'
+            '"UNCLAS MEXICO 000023\n\nTAGS: PREL\nSUBJECT: MEXICO\\\'S \\"NEW\\" PLAN\n\n1. Text.\n"\n',
+            "csv", 'MEXICO\'S "NEW" PLAN', 'MEXICO\\\'S \\"NEW\\" PLAN',
+        ),
+        (
+            "<html><body><pre>UNCLAS MEXICO 000023&#x000A;&#x000A;TAGS: <a href='/tag/PREL.html'>PREL</a>&#x000A;"
+            "SUBJECT: AT&amp;T &amp; MEXICO&#x000A;&#x000A;1. Text.</pre></body></html>",
+            "html", "AT&T & MEXICO", "AT&amp;T &amp; MEXICO",
+        ),
+    ],
+)
+def test_csv_escapes_and_html_entities_map_back_to_the_raw_input(source: str, format: str, subject: str, as_written: str) -> None:
+    cable = cableparse.parse(source, format=format, spans=True)
+    assert cable.body is not None and cable.body.subject == subject
     assert cable.spans is not None
     ((start, end),) = cable.spans["body.subject"]
-    assert row[start:end] == 'MEXICO\\\'S \\"NEW\\" PLAN'  # the raw text, escapes included
-    page = (
-        "<html><body><pre>UNCLAS MEXICO 000023&#x000A;&#x000A;TAGS: <a href='/tag/PREL.html'>PREL</a>&#x000A;"
-        "SUBJECT: AT&amp;T &amp; MEXICO&#x000A;&#x000A;1. Text.</pre></body></html>"
-    )
-    cable = cableparse.parse(page, format="html", spans=True)
-    assert cable.body is not None and cable.body.subject == "AT&T & MEXICO"
-    assert cable.spans is not None
-    ((start, end),) = cable.spans["body.subject"]
-    assert page[start:end] == "AT&amp;T &amp; MEXICO"
+    assert source[start:end] == as_written  # the raw text, escapes and entities included
     ((start, end),) = cable.spans["body.tags[0]"]
-    assert page[start:end] == "PREL"
-    assert list(spans.check(cable, page)) == []
+    assert source[start:end] == "PREL"  # a link's text, without its tag
+    assert list(spans.check(cable, source)) == []
 
 
 def test_bytes_offsets_count_in_the_decoded_text() -> None:
