@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping, Sequence
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
@@ -341,7 +340,9 @@ def from_dict(data: Mapping[str, Any]) -> Cable:
 def _spans(data: Mapping[str, Sequence[Sequence[int]]] | None) -> Mapping[str, tuple[tuple[int, int], ...]] | None:
     if data is None:
         return None
-    return MappingProxyType({path: tuple((int(a), int(b)) for a, b in pieces) for path, pieces in data.items()})
+    from .spans import SpanMap
+
+    return SpanMap({path: tuple((int(a), int(b)) for a, b in pieces) for path, pieces in data.items()})
 
 
 def cable_error_from_dict(data: Mapping[str, Any]) -> CableError:

@@ -37,7 +37,6 @@ import html
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .transform import Block, paragraph_prefix_length
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Range",
+    "SpanMap",
     "Spans",
     "TextMap",
     "align",
@@ -729,9 +729,34 @@ def check(cable: Cable, source: str) -> Iterator[tuple[str, str, str | None]]:
             yield path, text, value
 
 
+class SpanMap(Mapping[str, tuple[Range, ...]]):
+    """``Cable.spans``: a read-only mapping from field path to ranges that pickles and copies
+    (a ``MappingProxyType`` does neither, and cables cross process boundaries)."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, spans: Mapping[str, tuple[Range, ...]]) -> None:
+        self._spans = dict(spans)
+
+    def __getitem__(self, path: str) -> tuple[Range, ...]:
+        return self._spans[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def __repr__(self) -> str:
+        return f"SpanMap({self._spans!r})"
+
+    def __reduce__(self) -> tuple[type[SpanMap], tuple[dict[str, tuple[Range, ...]]]]:
+        return SpanMap, (self._spans,)
+
+
 def frozen(spans: Mapping[str, Sequence[Range]]) -> Spans:
-    """A read-only view of collected spans, empty paths left out."""
-    return MappingProxyType({path: tuple(ranges) for path, ranges in spans.items() if ranges})
+    """A read-only copy of collected spans, empty paths left out."""
+    return SpanMap({path: tuple(ranges) for path, ranges in spans.items() if ranges})
 
 
 # --- step 1 and 2 together: the fields of a body and a header ----------------------------------

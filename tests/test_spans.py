@@ -211,3 +211,16 @@ def test_page_spans_point_into_the_row_not_the_sites_copy_of_the_header() -> Non
     row_start = page.index("136383,")
     assert all(start >= row_start for pieces in cable.spans.values() for start, _ in pieces)
     assert list(spans.check(cable, page)) == []
+
+
+def test_cables_with_spans_pickle_and_copy() -> None:
+    # Cables cross process boundaries (a pool's results, Dask): spans must survive pickling;
+    # a MappingProxyType did not.
+    import copy
+    import pickle
+
+    cable = cableparse.parse(SEED_PAGE.read_text(encoding="utf-8"), spans=True)
+    for again in (pickle.loads(pickle.dumps(cable)), copy.deepcopy(cable)):
+        assert again == cable and again.spans == cable.spans
+    with pytest.raises(TypeError):
+        cable.spans["body.subject"] = ((0, 1),)  # type: ignore[index]
