@@ -309,6 +309,9 @@ def align(raw: str, text: str, start: int = 0, container: str = "text", *, line:
     found = raw.find(probe, start) if probe else -1
     if found >= 0:
         start = found
+        if probe and text.startswith(probe) and raw.startswith(text, found):
+            # The input holds the text as it is (a cables.csv header, a text file): one run.
+            return ComposedMap(TextMap(text, [(0, len(text), 0, len(text))]), [(0, len(text), found, found + len(text))])
     # A window, not the rest of a whole dump or page: the input of a part is at most a few
     # times the length of its text (an HTML page writes eight characters for every line end).
     end = min(len(raw), start + (3 if container == "html" else 2) * len(text) + 256)
@@ -736,7 +739,7 @@ class SpanMap(Mapping[str, tuple[Range, ...]]):
     __slots__ = ("_spans",)
 
     def __init__(self, spans: Mapping[str, tuple[Range, ...]]) -> None:
-        self._spans = dict(spans)
+        self._spans = spans if type(spans) is dict else dict(spans)
 
     def __getitem__(self, path: str) -> tuple[Range, ...]:
         return self._spans[path]
@@ -756,7 +759,7 @@ class SpanMap(Mapping[str, tuple[Range, ...]]):
 
 def frozen(spans: Mapping[str, Sequence[Range]]) -> Spans:
     """A read-only copy of collected spans, empty paths left out."""
-    return SpanMap({path: tuple(ranges) for path, ranges in spans.items() if ranges})
+    return SpanMap({path: ranges if type(ranges) is tuple else tuple(ranges) for path, ranges in spans.items() if ranges})
 
 
 # --- step 1 and 2 together: the fields of a body and a header ----------------------------------
