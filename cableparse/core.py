@@ -160,6 +160,9 @@ def _unreflow(text: str, defects: Defects) -> tuple[str, Callable[[int], int] | 
     Returns the text and, when lines were split, a map from its lines to the input's lines
     so that defects keep pointing into the input.
     """
+    # Most bodies have no long line among their first 40: one split and max() in C tell.
+    if max(map(len, text.split("\n", 40)[:40]), default=0) < 90:
+        return text, None
     # Find the early long lines without splitting (and so copying) the whole body.
     start = 0
     long_lines: list[tuple[int, int, int]] = []
