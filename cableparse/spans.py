@@ -504,14 +504,16 @@ class Finder:
 
     def blocks_value(self, value: str, blocks: Sequence[Block], cursor: int) -> list[Range] | None:
         """``value`` as the text of ``blocks`` (a paragraph's number and portion mark off the
-        first, a signature off the end), checked word for word."""
+        first, a signature off the end): the blocks' own ranges, cut where they hold the
+        value's characters. A paragraph is made of whole blocks (``_Draft.whole``), so that is
+        the value by construction; its first and last word are checked all the same."""
         wanted = _solid_length(value)
         pieces: list[Range] = []
         have = 0
         for index, block in enumerate(blocks):
             start = block.start + (paragraph_prefix_length(block.text) if index == 0 and block.kind == "paragraph" else 0)
             for low, high in self.pieces(max(start, cursor), block.end):
-                solid = _solid_length(self.text[low:high])
+                solid = high - low - _spaces_in(self.text, low, high)
                 if have + solid >= wanted:
                     end = self._solid_end(low, wanted - have, high)
                     pieces.extend(self.pieces(low, end) if end > low else ())
@@ -521,7 +523,12 @@ class Finder:
                 have += solid
             if have >= wanted:
                 break
-        return pieces if pieces and _same_text(self.text_of(pieces), value) else None
+        if have != wanted or not pieces:
+            return None
+        text, head = self.text, value.split(None, 1)
+        last = value.rsplit(None, 1)[-1]
+        first_ok = text.startswith(head[0], pieces[0][0])
+        return pieces if first_ok and text.startswith(last, pieces[-1][1] - len(last)) else None
 
     def value_in(self, value: str, ranges: Sequence[Range]) -> list[Range] | None:
         """``value`` as a stretch of the text of ``ranges`` (in order), from its first word on,
@@ -832,9 +839,10 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             block = blocks[0]
             start = block.start + (paragraph_prefix_length(block.text) if block.kind == "paragraph" else 0)
             pieces: list[Range] | None = finder.pieces(max(start, cursor), block.end)
-        elif draft.whole and len(blocks) > 1:
+        elif draft.whole:
             # Blocks with something between them that the paragraph leaves out (02TEGUCIGALPA3479:
-            # a SIPDIS line inside paragraph 5): the blocks' own ranges, cut where the value ends.
+            # a SIPDIS line inside paragraph 5), or a signature cut off its end: the blocks'
+            # own ranges, cut where the value ends.
             pieces = finder.blocks_value(paragraph.text, blocks, cursor)
         else:
             start, limit = _region(blocks)
