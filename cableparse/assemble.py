@@ -243,6 +243,10 @@ class BodyBuilder:
         self.classified_by, tail = read_classified_by_and_tail(block.text)
         self.sources["classified_by"] = [block]
         if _TAIL_PARAGRAPH.match(tail):
+            if self.classified_by.text.endswith(tail):
+                # The paragraph read below is no part of the line (08TRIPOLI566: the line's
+                # text ran on through paragraph 1 to the signature).
+                self.classified_by = attrs.evolve(self.classified_by, text=self.classified_by.text[: -len(tail)].rstrip())
             # A reflowed page runs the first paragraph onto the Classified By line, after the
             # reasons: "... 1.4 (b) and (d) (S) Embassy Tokyo delivered ..." (09TOKYO1598),
             # "... 1.4 (b), (d) 1. (C) Summary: ..." (08TRIPOLI574). It is text, not lost.
@@ -545,10 +549,14 @@ def _summary_from(lowered: _Lowered, index: int, *, start: int = 0, whole: bool 
     for position in range(index, len(texts)):
         text = texts[position][start if position == index else 0 :]
         end = lowered.end(position, start if position == index else 0)
+        label = _CONTINUED_LABEL.match(text) if position > index else None
+        # 06SAOPAULO526: "2. (SBU) SUMMARY CONTINUED: Other than ..." before End Summary: the
+        # label of a continuation paragraph is not part of the summary.
+        cut = label.end() if label is not None and (end is None or label.end() <= end) else 0
         if end is not None:
-            pieces.append(_strip_end_mark(text[:end]))
+            pieces.append(_strip_end_mark(text[cut:end]))
             break
-        pieces.append(text)
+        pieces.append(text[cut:])
         if not whole:
             break
     # The substitution only where a marking word is (it scanned every line start otherwise).
@@ -559,6 +567,10 @@ def _summary_from(lowered: _Lowered, index: int, *, start: int = 0, whole: bool 
 
 
 _OPENING_MARK = re.compile(r"^\(\s*[A-Za-z/]{1,8}\s*\)\s*")
+# A summary paragraph after the first may open with its own label (06SAOPAULO526).
+_CONTINUED_LABEL = re.compile(
+    r"(?i)[ \t]*(?:\(\s*[a-z/]{1,8}\s*\)\s*)?summ?ary[ \t]+(?:continued|cont'?d\.?)[ \t]*[:.\-]*\s*"
+)
 _RULE_LINE = re.compile(r"^[-=_* ]{3,}$")
 # An old-format page break leaves the classification alone on a line inside a paragraph
 # (97SOFIA1105: "... ROUGHLY\n                       CONFIDENTIAL\n4000 DELEGATES ...").

@@ -46,6 +46,9 @@ def body(text: str) -> cableparse.Body:
         ("1. -------\nSUMMARY\n-------\nA DELEGATION RETURNED. END SUMMARY.\n\n2. TEXT.\n", "A DELEGATION RETURNED."),
         # "(End Summary)": the bracket is not part of the text.
         ("1. (C) Summary: The vote was close (End Summary).\n\n2. Text.\n", "The vote was close"),
+        # 06SAOPAULO526: "SUMMARY CONTINUED:" opens the second summary paragraph; no label is text.
+        ("1. (SBU) SUMMARY: Police were attacked.\n\n2. (SBU) SUMMARY CONTINUED: The city ran normally. END SUMMARY.\n\n3. Text.\n",
+         "Police were attacked. The city ran normally."),
         # Without a label, the paragraph that ends in End Summary.
         ("1. (C) The Assembly voted. End Summary.\n\n2. Text.\n", "The Assembly voted."),
     ],
@@ -265,6 +268,8 @@ def test_paragraph_run_onto_the_classified_by_line_is_kept(line: str, number: in
     assert found is not None and found.classified_by is not None
     assert found.classified_by.reasons == ("1.4(b)", "1.4(d)")
     assert [(p.number, p.classification, p.text) for p in found.paragraphs] == [(number, portion, text)]
+    # The line's own text ends with its reasons (08TRIPOLI566 ran on to the signature).
+    assert found.classified_by.text.endswith(("(d)", "(D)")) and text not in found.classified_by.text
     # A heading after the reasons is no paragraph (04VATICAN3196: "( d). ------- Summary -------").
     found = cableparse.parse("CONFIDENTIAL VATICAN 003196\n\nTAGS: PREL\n\nClassified By: Charge D. Brent Hardt. Reasons 1.5 (b) "
                              "and ( d). ------- Summary -------\n1. (C) Parolin spoke.\n").body
