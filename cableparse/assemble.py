@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from .errors import Defects
-from .fields import read_banner, read_classified_by, read_classified_by_and_tail, read_eo, read_tags, strip_refs_label
+from .fields import read_banner, read_classified_by, read_classified_by_and_tail, read_eo, read_tags, split_eo, strip_refs_label
 from .grammar import terminal_regex
 from .models import Banner, Body, ClassifiedBy, ExecutiveOrder, Paragraph, Tag
 from .normalize import collapse
@@ -184,14 +184,31 @@ class BodyBuilder:
         if self.executive_order is not None:
             self.defects.add("duplicate-eo", "second E.O. line ignored", block.line, block.column)
             return None
-        self.executive_order = read_eo(block.text)
+        self.executive_order, following = split_eo(block.text)
         self.sources["eo"] = [block]
+        if following:
+            # Reflowed pages run TAGS (and SUBJECT) onto the E.O. line (09LONDON67: "E.O.
+            # 12958: N/A TAGS: EWWT AORC ELAB PHSA PHUM UK"); the E.O. grammar ends its line
+            # at the label, and what follows is read as the block it starts.
+            if following.lstrip().upper().startswith("SUBJ"):
+                self._read_subject(following, block)
+            else:
+                self._read_tags(following, block)
         return None
 
     def _tags(self, block: Block, in_front: bool) -> None:
         if not in_front:
             return self._text(block, in_front)
-        found = read_tags(block.text)
+        self._read_tags(block.text, block)
+        return None
+
+    def _read_tags(self, text: str, block: Block) -> None:
+        """The TAGS in ``text`` (of ``block``), and a SUBJECT run onto their line."""
+        run_on = _subject_run_on().search(text)
+        if run_on is not None:
+            # "TAGS: PREL, PGOV SUBJECT: THE VISIT": no tag holds a SUBJECT label.
+            text, subject = text[: run_on.start()], text[run_on.start() :].lstrip()
+        found = read_tags(text)
         self.sources.setdefault("tags", []).append(block)
         for code, message, line, column in found.pending:
             self.defects.add(code, message, block.line + (line or 1) - 1, column)
@@ -199,15 +216,21 @@ class BodyBuilder:
             self.tags.setdefault((tag.code, tag.kind), tag)
         if found.rest.strip():
             self.passing.extend(line.strip() for line in found.rest.splitlines() if line.strip())
-        return None
+        if run_on is not None:
+            self._read_subject(subject, block)
 
     def _subject(self, block: Block, in_front: bool) -> None:
         if not in_front:
             return self._text(block, in_front)
+        self._read_subject(block.text, block)
+        return None
+
+    def _read_subject(self, text: str, block: Block) -> None:
+        """The SUBJECT in ``text`` (of ``block``), and front matter run onto its line."""
         if self.subject is not None:
             self.defects.add("duplicate-subject", "second SUBJECT ignored", block.line, block.column)
-            return None
-        label, portion, subject, rest = read_subject(block.text)
+            return
+        label, portion, subject, rest = read_subject(text)
         if label == "UBJECT":
             self.defects.add("subject-label-typo", "SUBJECT label written 'UBJECT'", block.line, block.column)
         if rest:
@@ -217,7 +240,6 @@ class BodyBuilder:
         self.subject = subject or None
         self.subject_classification = portion
         self.sources["subject"] = [block]
-        return None
 
     def _spilled_front_matter(self, rest: str, block: Block) -> None:
         head = rest.lstrip()[:20].lower()
@@ -328,6 +350,12 @@ class BodyBuilder:
 # Words a subject line cannot end on: the line was cut, its rest follows.
 # ("ON", "IN", "BY" are left out: "VOW TO FIGHT ON", 09RPODUBAI247, is a whole subject.)
 _SUBJECT_JOINING_WORDS = frozenset({"A", "AN", "AND", "FOR", "FROM", "OF", "OR", "THE", "TO", "WITH"})
+
+
+@functools.lru_cache(maxsize=1)
+def _subject_run_on() -> re.Pattern[str]:
+    """A SUBJECT label (the body grammar's SUBJECT_LABEL) after other words, with its colon."""
+    return re.compile(rf"(?<=\s)(?:{terminal_regex('terminals', 'SUBJECT_LABEL')})[ \t]*:")
 
 
 @functools.lru_cache(maxsize=1)

@@ -334,3 +334,26 @@ def test_the_classified_by_search_is_skipped_only_where_it_finds_nothing(text: s
 
     if "classified" not in text[:400].lower():
         assert _CLASSIFIED_IN_TEXT.search(text, 0, 400) is None
+
+
+# --- front matter run onto the E.O. and TAGS lines ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "tags", "subject"),
+    [
+        # 09LONDON67 (page): the TAGS were lost with the E.O. line they were run onto.
+        ("E.O. 12958: N/A TAGS: EWWT AORC ELAB PHSA PHUM UK", ["EWWT", "AORC", "ELAB", "PHSA", "PHUM", "UK"], None),
+        # The whole front matter of a reflowed page on one line, and a SUBJECT after the TAGS.
+        ("E.O. 12958: DECL: 01/22/2020 TAGS: PGOV, PREL SUBJECT: THE VISIT", ["PGOV", "PREL"], "THE VISIT"),
+        ("E.O. 12958: N/A\nTAGS: PGOV PREL SUBJECT: THE VISIT", ["PGOV", "PREL"], "THE VISIT"),
+        ("E.O. 12958: N/A SUBJECT: THE VISIT", [], "THE VISIT"),
+    ],
+)
+def test_front_matter_run_onto_the_eo_line(line: str, tags: list[str], subject: str | None) -> None:
+    found = cableparse.parse(f"UNCLAS LONDON 000067\n\nSIPDIS\n\n{line}\n\n1. (U) Text.\n").body
+    assert found is not None and found.executive_order is not None
+    assert found.executive_order.order == "12958"
+    assert [tag.code for tag in found.tags] == tags
+    assert found.subject == subject
+    assert found.passing == ()
