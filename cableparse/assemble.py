@@ -635,14 +635,15 @@ _MIXED_NAME = re.compile(rf"(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+")
 # A reflowed page ends the last sentence and the signature on one line: "... an exchange. SCOBEY",
 # or the banner of asterisks after a website notice (09TELAVIV1324: "... ******** CUNNINGHAM").
 _REFLOWED_SIGNATURE = re.compile(
-    rf"(?<=[.!?\"')\]*])\s+((?:{_PARTICLE}\s+)?[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?|(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+)\s*$"
+    rf"(?<=[.!?\"')\]*])\s+((?:{_PARTICLE}\s+)?(?:Ma?c)?[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?|(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+)\s*$"
 )
 _NOT_SIGNERS = frozenset(
     ["UNCLASSIFIED", "UNCLAS", "CONFIDENTIAL", "SECRET", "NOFORN", "SIPDIS", "SENSITIVE", "EXDIS", "NODIS", "LIMDIS", "END", "COMMENT", "SUMMARY", "TEXT", "NOTE", "BT", "NNNN", "STATE", "THANKS", "REGARDS", "CLASSIFICATION"]
 )
 
 
-_CAPS_WORD = re.compile(r"[A-Z][A-Z'\-]+")
+# A surname in capitals may keep the lower-case c of Mc/Mac ("McCULLOUGH").
+_CAPS_WORD = re.compile(r"(?:Ma?c)?[A-Z][A-Z'\-]+")
 _FIRST_NAME = re.compile(r"[A-Z][a-z'\-]*\.?|[A-Z]\.")
 
 

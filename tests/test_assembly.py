@@ -102,6 +102,10 @@ def test_no_summary_without_label_or_end_mark() -> None:
          ("CUNNINGHAM",)),
         # 06BERN1971: every line ends with a backslash.
         ("1. Text of the cable. \\\nCONEWAY \\\n", ("CONEWAY",)),
+        # issue 12 (signers as other parsers test them): a surname in capitals after Mc or Mac,
+        # on its own line and at the end of a reflowed page's last sentence.
+        ("1. Text of the cable.\n\nMcCULLOUGH\n", ("McCULLOUGH",)),
+        ("1. Text of the cable. The talks went on. MacDONALD\n", ("MacDONALD",)),
     ],
 )
 def test_signers(text: str, expected: tuple[str, ...]) -> None:
