@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from .errors import Defects
-from .fields import read_banner, read_classified_by, read_classified_by_and_tail, read_eo, read_tags, strip_refs_label
+from .fields import read_banner, read_classified_by, read_classified_by_and_tail, read_eo, read_tags, split_eo, strip_refs_label
 from .grammar import terminal_regex
 from .models import Banner, Body, ClassifiedBy, ExecutiveOrder, Paragraph, Tag
 from .normalize import collapse
@@ -184,14 +184,31 @@ class BodyBuilder:
         if self.executive_order is not None:
             self.defects.add("duplicate-eo", "second E.O. line ignored", block.line, block.column)
             return None
-        self.executive_order = read_eo(block.text)
+        self.executive_order, following = split_eo(block.text)
         self.sources["eo"] = [block]
+        if following:
+            # Reflowed pages run TAGS (and SUBJECT) onto the E.O. line (09LONDON67: "E.O.
+            # 12958: N/A TAGS: EWWT AORC ELAB PHSA PHUM UK"); the E.O. grammar ends its line
+            # at the label, and what follows is read as the block it starts.
+            if following.lstrip().upper().startswith("SUBJ"):
+                self._read_subject(following, block)
+            else:
+                self._read_tags(following, block)
         return None
 
     def _tags(self, block: Block, in_front: bool) -> None:
         if not in_front:
             return self._text(block, in_front)
-        found = read_tags(block.text)
+        self._read_tags(block.text, block)
+        return None
+
+    def _read_tags(self, text: str, block: Block) -> None:
+        """The TAGS in ``text`` (of ``block``), and a SUBJECT run onto their line."""
+        run_on = _subject_run_on().search(text)
+        if run_on is not None:
+            # "TAGS: PREL, PGOV SUBJECT: THE VISIT": no tag holds a SUBJECT label.
+            text, subject = text[: run_on.start()], text[run_on.start() :].lstrip()
+        found = read_tags(text)
         self.sources.setdefault("tags", []).append(block)
         for code, message, line, column in found.pending:
             self.defects.add(code, message, block.line + (line or 1) - 1, column)
@@ -199,15 +216,21 @@ class BodyBuilder:
             self.tags.setdefault((tag.code, tag.kind), tag)
         if found.rest.strip():
             self.passing.extend(line.strip() for line in found.rest.splitlines() if line.strip())
-        return None
+        if run_on is not None:
+            self._read_subject(subject, block)
 
     def _subject(self, block: Block, in_front: bool) -> None:
         if not in_front:
             return self._text(block, in_front)
+        self._read_subject(block.text, block)
+        return None
+
+    def _read_subject(self, text: str, block: Block) -> None:
+        """The SUBJECT in ``text`` (of ``block``), and front matter run onto its line."""
         if self.subject is not None:
             self.defects.add("duplicate-subject", "second SUBJECT ignored", block.line, block.column)
-            return None
-        label, portion, subject, rest = read_subject(block.text)
+            return
+        label, portion, subject, rest = read_subject(text)
         if label == "UBJECT":
             self.defects.add("subject-label-typo", "SUBJECT label written 'UBJECT'", block.line, block.column)
         if rest:
@@ -217,7 +240,6 @@ class BodyBuilder:
         self.subject = subject or None
         self.subject_classification = portion
         self.sources["subject"] = [block]
-        return None
 
     def _spilled_front_matter(self, rest: str, block: Block) -> None:
         head = rest.lstrip()[:20].lower()
@@ -243,6 +265,10 @@ class BodyBuilder:
         self.classified_by, tail = read_classified_by_and_tail(block.text)
         self.sources["classified_by"] = [block]
         if _TAIL_PARAGRAPH.match(tail):
+            if self.classified_by.text.endswith(tail):
+                # The paragraph read below is no part of the line (08TRIPOLI566: the line's
+                # text ran on through paragraph 1 to the signature).
+                self.classified_by = attrs.evolve(self.classified_by, text=self.classified_by.text[: -len(tail)].rstrip())
             # A reflowed page runs the first paragraph onto the Classified By line, after the
             # reasons: "... 1.4 (b) and (d) (S) Embassy Tokyo delivered ..." (09TOKYO1598),
             # "... 1.4 (b), (d) 1. (C) Summary: ..." (08TRIPOLI574). It is text, not lost.
@@ -324,6 +350,12 @@ class BodyBuilder:
 # Words a subject line cannot end on: the line was cut, its rest follows.
 # ("ON", "IN", "BY" are left out: "VOW TO FIGHT ON", 09RPODUBAI247, is a whole subject.)
 _SUBJECT_JOINING_WORDS = frozenset({"A", "AN", "AND", "FOR", "FROM", "OF", "OR", "THE", "TO", "WITH"})
+
+
+@functools.lru_cache(maxsize=1)
+def _subject_run_on() -> re.Pattern[str]:
+    """A SUBJECT label (the body grammar's SUBJECT_LABEL) after other words, with its colon."""
+    return re.compile(rf"(?<=\s)(?:{terminal_regex('terminals', 'SUBJECT_LABEL')})[ \t]*:")
 
 
 @functools.lru_cache(maxsize=1)
@@ -545,10 +577,14 @@ def _summary_from(lowered: _Lowered, index: int, *, start: int = 0, whole: bool 
     for position in range(index, len(texts)):
         text = texts[position][start if position == index else 0 :]
         end = lowered.end(position, start if position == index else 0)
+        label = _CONTINUED_LABEL.match(text) if position > index else None
+        # 06SAOPAULO526: "2. (SBU) SUMMARY CONTINUED: Other than ..." before End Summary: the
+        # label of a continuation paragraph is not part of the summary.
+        cut = label.end() if label is not None and (end is None or label.end() <= end) else 0
         if end is not None:
-            pieces.append(_strip_end_mark(text[:end]))
+            pieces.append(_strip_end_mark(text[cut:end]))
             break
-        pieces.append(text)
+        pieces.append(text[cut:])
         if not whole:
             break
     # The substitution only where a marking word is (it scanned every line start otherwise).
@@ -559,6 +595,10 @@ def _summary_from(lowered: _Lowered, index: int, *, start: int = 0, whole: bool 
 
 
 _OPENING_MARK = re.compile(r"^\(\s*[A-Za-z/]{1,8}\s*\)\s*")
+# A summary paragraph after the first may open with its own label (06SAOPAULO526).
+_CONTINUED_LABEL = re.compile(
+    r"(?i)[ \t]*(?:\(\s*[a-z/]{1,8}\s*\)\s*)?summ?ary[ \t]+(?:continued|cont'?d\.?)[ \t]*[:.\-]*\s*"
+)
 _RULE_LINE = re.compile(r"^[-=_* ]{3,}$")
 # An old-format page break leaves the classification alone on a line inside a paragraph
 # (97SOFIA1105: "... ROUGHLY\n                       CONFIDENTIAL\n4000 DELEGATES ...").
@@ -595,14 +635,15 @@ _MIXED_NAME = re.compile(rf"(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+")
 # A reflowed page ends the last sentence and the signature on one line: "... an exchange. SCOBEY",
 # or the banner of asterisks after a website notice (09TELAVIV1324: "... ******** CUNNINGHAM").
 _REFLOWED_SIGNATURE = re.compile(
-    rf"(?<=[.!?\"')\]*])\s+((?:{_PARTICLE}\s+)?[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?|(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+)\s*$"
+    rf"(?<=[.!?\"')\]*])\s+((?:{_PARTICLE}\s+)?(?:Ma?c)?[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?|(?:{_PARTICLE}\s+)?[A-Z][a-z]*[A-Z]?[a-z'\-]+)\s*$"
 )
 _NOT_SIGNERS = frozenset(
     ["UNCLASSIFIED", "UNCLAS", "CONFIDENTIAL", "SECRET", "NOFORN", "SIPDIS", "SENSITIVE", "EXDIS", "NODIS", "LIMDIS", "END", "COMMENT", "SUMMARY", "TEXT", "NOTE", "BT", "NNNN", "STATE", "THANKS", "REGARDS", "CLASSIFICATION"]
 )
 
 
-_CAPS_WORD = re.compile(r"[A-Z][A-Z'\-]+")
+# A surname in capitals may keep the lower-case c of Mc/Mac ("McCULLOUGH").
+_CAPS_WORD = re.compile(r"(?:Ma?c)?[A-Z][A-Z'\-]+")
 _FIRST_NAME = re.compile(r"[A-Z][a-z'\-]*\.?|[A-Z]\.")
 
 

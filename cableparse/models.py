@@ -183,7 +183,8 @@ class ClassifiedBy:
     reasons: tuple[str, ...] = ()
     """Reasons normalised to ``"1.4(b)"`` form."""
     text: str = ""
-    """The whole block as written, spaces collapsed."""
+    """The block as written, spaces collapsed; without a paragraph that a reflowed page ran
+    onto the line after the reasons (that paragraph is one of the body's paragraphs)."""
 
 
 @attrs.frozen(kw_only=True)

@@ -46,6 +46,9 @@ def body(text: str) -> cableparse.Body:
         ("1. -------\nSUMMARY\n-------\nA DELEGATION RETURNED. END SUMMARY.\n\n2. TEXT.\n", "A DELEGATION RETURNED."),
         # "(End Summary)": the bracket is not part of the text.
         ("1. (C) Summary: The vote was close (End Summary).\n\n2. Text.\n", "The vote was close"),
+        # 06SAOPAULO526: "SUMMARY CONTINUED:" opens the second summary paragraph; no label is text.
+        ("1. (SBU) SUMMARY: Police were attacked.\n\n2. (SBU) SUMMARY CONTINUED: The city ran normally. END SUMMARY.\n\n3. Text.\n",
+         "Police were attacked. The city ran normally."),
         # Without a label, the paragraph that ends in End Summary.
         ("1. (C) The Assembly voted. End Summary.\n\n2. Text.\n", "The Assembly voted."),
     ],
@@ -99,6 +102,10 @@ def test_no_summary_without_label_or_end_mark() -> None:
          ("CUNNINGHAM",)),
         # 06BERN1971: every line ends with a backslash.
         ("1. Text of the cable. \\\nCONEWAY \\\n", ("CONEWAY",)),
+        # issue 12 (signers as other parsers test them): a surname in capitals after Mc or Mac,
+        # on its own line and at the end of a reflowed page's last sentence.
+        ("1. Text of the cable.\n\nMcCULLOUGH\n", ("McCULLOUGH",)),
+        ("1. Text of the cable. The talks went on. MacDONALD\n", ("MacDONALD",)),
     ],
 )
 def test_signers(text: str, expected: tuple[str, ...]) -> None:
@@ -265,6 +272,8 @@ def test_paragraph_run_onto_the_classified_by_line_is_kept(line: str, number: in
     assert found is not None and found.classified_by is not None
     assert found.classified_by.reasons == ("1.4(b)", "1.4(d)")
     assert [(p.number, p.classification, p.text) for p in found.paragraphs] == [(number, portion, text)]
+    # The line's own text ends with its reasons (08TRIPOLI566 ran on to the signature).
+    assert found.classified_by.text.endswith(("(d)", "(D)")) and text not in found.classified_by.text
     # A heading after the reasons is no paragraph (04VATICAN3196: "( d). ------- Summary -------").
     found = cableparse.parse("CONFIDENTIAL VATICAN 003196\n\nTAGS: PREL\n\nClassified By: Charge D. Brent Hardt. Reasons 1.5 (b) "
                              "and ( d). ------- Summary -------\n1. (C) Parolin spoke.\n").body
@@ -329,3 +338,26 @@ def test_the_classified_by_search_is_skipped_only_where_it_finds_nothing(text: s
 
     if "classified" not in text[:400].lower():
         assert _CLASSIFIED_IN_TEXT.search(text, 0, 400) is None
+
+
+# --- front matter run onto the E.O. and TAGS lines ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "tags", "subject"),
+    [
+        # 09LONDON67 (page): the TAGS were lost with the E.O. line they were run onto.
+        ("E.O. 12958: N/A TAGS: EWWT AORC ELAB PHSA PHUM UK", ["EWWT", "AORC", "ELAB", "PHSA", "PHUM", "UK"], None),
+        # The whole front matter of a reflowed page on one line, and a SUBJECT after the TAGS.
+        ("E.O. 12958: DECL: 01/22/2020 TAGS: PGOV, PREL SUBJECT: THE VISIT", ["PGOV", "PREL"], "THE VISIT"),
+        ("E.O. 12958: N/A\nTAGS: PGOV PREL SUBJECT: THE VISIT", ["PGOV", "PREL"], "THE VISIT"),
+        ("E.O. 12958: N/A SUBJECT: THE VISIT", [], "THE VISIT"),
+    ],
+)
+def test_front_matter_run_onto_the_eo_line(line: str, tags: list[str], subject: str | None) -> None:
+    found = cableparse.parse(f"UNCLAS LONDON 000067\n\nSIPDIS\n\n{line}\n\n1. (U) Text.\n").body
+    assert found is not None and found.executive_order is not None
+    assert found.executive_order.order == "12958"
+    assert [tag.code for tag in found.tags] == tags
+    assert found.subject == subject
+    assert found.passing == ()

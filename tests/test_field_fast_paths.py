@@ -232,10 +232,13 @@ def _summary_as_before(texts: list[str]) -> str | None:
         for position in range(index, len(texts)):
             text = texts[position][start if position == index else 0 :]
             end = assemble._END_SUMMARY.search(text.lower())
+            # A continuation paragraph's own label is cut (06SAOPAULO526: "SUMMARY CONTINUED:").
+            label = assemble._CONTINUED_LABEL.match(text) if position > index else None
+            cut = label.end() if label is not None and (end is None or label.end() <= end.start()) else 0
             if end is not None:
-                pieces.append(assemble._strip_end_mark(text[: end.start()]))
+                pieces.append(assemble._strip_end_mark(text[cut : end.start()]))
                 break
-            pieces.append(text)
+            pieces.append(text[cut:])
             if not whole:
                 break
         pieces = [assemble._LONE_MARKING.sub("", piece) for piece in pieces]
@@ -256,6 +259,7 @@ def _summary_as_before(texts: list[str]) -> str | None:
 _SUMMARY_PIECES = [
     "1. (C) SUMMARY:", "Summary", "-----", "\n", " ", "End Summary.", "END OF SUMMARY", "(END SUMMARY)", "begin summary:",
     "İstanbul", "ΣΟΦΙΑΣ", "Σ", "KELVIN \u212a", "text", "(C)", "CONFIDENTIAL\n", "executive summary and comment:",
+    "SUMMARY CONTINUED:", "Summary cont'd:",
 ]
 
 

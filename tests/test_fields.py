@@ -133,6 +133,10 @@ def test_words_in_a_space_separated_list_that_are_no_codes_form_one_term() -> No
         "TAGS: PREL, OVIP RICE CONDOLEEZZA, US\n",
         "TAGS: PREL OVIP RICE CONDOLEEZZA US\n",
         "TAGS: PREL OVIP (RICE, CONDOLEEZZA) US\n",
+        # issue 12 (person tags as other parsers test them): the comma between surname and
+        # given name written without the brackets.
+        "TAGS: PREL, OVIP RICE, CONDOLEEZZA, US\n",
+        "TAGS: PREL, OVIP, RICE, CONDOLEEZZA, US\n",
     ],
 )
 def test_a_person_tag_gives_ovip_and_one_person(block: str) -> None:
@@ -141,6 +145,16 @@ def test_a_person_tag_gives_ovip_and_one_person(block: str) -> None:
     people = [t for t in found if t.kind == "person"]
     assert len(people) == 1 and people[0].code.replace(",", "") == "RICE CONDOLEEZZA"
     assert found[-1].code == "US"
+
+
+def test_a_lone_free_text_word_after_ovip_is_no_given_name() -> None:
+    # Only one word no table knows after the surname is a given name: known codes and
+    # multi-word terms stay what they are (corpus: "OVIP, AMGT, PREL, SP, Country Visits").
+    found = read_tags("TAGS: OVIP, AMGT, PREL, SP, Country Visits\n").tags
+    assert [(t.code, t.kind) for t in found] == [
+        ("OVIP", "subject"), ("AMGT", "subject"), ("PREL", "subject"), ("SP", "geo"), ("COUNTRY VISITS", "unknown")
+    ]
+    assert [t.code for t in read_tags("TAGS: ECON, Trade, Investment\n").tags] == ["ECON", "TRADE", "INVESTMENT"]
 
 
 def test_a_parenthesised_name_is_a_person() -> None:
@@ -573,7 +587,7 @@ def test_fast_path_agrees_with_the_grammar_on_corpus_tags_lines() -> None:
         st.tuples(
             st.sampled_from(
                 ["PREL", "PGOV", "ECON", "MX", "KDEM", "prel", "X1", "OVIP", "AND", "UNGA", "EUN", "Cross", "Strait", "of",
-                 "POL-MIL", "Indo-US", "-", "&", ":", ":PREL", "PHUMBA", "OREP", "RICE", "N/A", "Fee", "(FTAA)", "USEU", "BRUSSELS"]
+                 "POL-MIL", "Indo-US", "-", "&", ":", ":PREL", "PHUMBA", "OREP", "RICE", "N/A", "Fee", "(FTAA)", "USEU", "BRUSSELS", "CONDOLEEZZA"]
             ),
             st.sampled_from([" ", ", ", ",", " ; ", "  ", ",\t", " - "]),
         ),

@@ -411,6 +411,24 @@ def test_items_from_the_grammars_tokens_are_lark_s_on_generated_blocks(block: st
         ("09REFBPARIS12", "09PARIS12"),
         # ... but only where a known station is left: other REF... stays as it is.
         ("09REFXYZ12", "09REFXYZ12"),
+        # issue 12 (malformed ids as other parsers test them): an id copied out of prose or a
+        # table, with quotes or a full stop around it, a four-digit year or separators.
+        ('"09STATE12345".', "09STATE12345"),
+        ("(09STATE12345)", "09STATE12345"),
+        ("2009STATE12345", "09STATE12345"),
+        ("09-STATE-12345", "09STATE12345"),
+        ("2009-STATE-12345", "09STATE12345"),
+        # A PlusD id keeps its own form.
+        ("1974ATHENS03099_b", "1974ATHENS03099_B"),
+        ("09_STATE_012345", "09STATE12345"),
+        ("09 state 12345 ", "09STATE12345"),
+        # The classification word leaks whole as well as cut (09SIFIEDABUJA1673), and before a
+        # section part.
+        ("09CONFIDENTIALABUJA1673", "09ABUJA1673"),
+        ("09SECRETSECTION01OF02ABUJA1673", "09ABUJA1673"),
+        # What is no id is left alone: a one-digit year is not guessed.
+        ("9STATE12345", "9STATE12345"),
+        ("(NONE)", "(NONE)"),
     ],
 )
 def test_canonical_ids(published: str, canonical: str) -> None:

@@ -257,6 +257,28 @@ def _words(words: list[tuple[str, int]], *, spaced: bool) -> list[_Entry]:
     return [_Entry(term, "term", words[0][1])] if term else []
 
 
+def _name_word(entry: _Entry) -> bool:
+    """One word of letters that no tag table knows: a surname or given name."""
+    return entry.code.replace("-", "").replace("'", "").isalpha() and not _known(entry.code)
+
+
+def _given_name(entries: list[_Entry], found: list[_Entry]) -> bool:
+    """Whether ``found`` (one comma segment's entries) is the given name of a person whose
+    surname, after OVIP or OREP, is the last of ``entries``: each one word no table knows."""
+    if len(found) != 1 or found[0].kind != "term" or not _name_word(found[0]) or not entries:
+        return False
+    surname = entries[-1]
+    if surname.kind == "person":
+        return " " not in surname.code and "," not in surname.code
+    return (
+        surname.kind == "term"
+        and _name_word(surname)
+        and len(entries) >= 2
+        and entries[-2].kind == "tag"
+        and entries[-2].code in _PERSON_CODES
+    )
+
+
 def _group(group: _Group, entries: list[_Entry]) -> None:
     """Add what a parenthesised group holds to ``entries`` (those of its segment so far)."""
     inner = _clean(group.words[0]) if len(group.words) == 1 else None
@@ -327,7 +349,14 @@ class _TagsTransformer(Transformer[Token, Any]):
         entries: list[_Entry] = []
         for segment in segments:
             if segment:
-                entries.extend(_segment(segment, spaced=spaced))
+                found = _segment(segment, spaced=spaced)
+                if not spaced and _given_name(entries, found):
+                    # "OVIP RICE, CONDOLEEZZA" or "OVIP, BURNS, WILLIAM": the comma is the
+                    # one between surname and given name, as inside "OVIP (RICE, CONDOLEEZZA)".
+                    surname = entries.pop()
+                    entries.append(_Entry(f"{surname.code}, {found[0].code}", "person", surname.column))
+                    continue
+                entries.extend(found)
         last = children[-1] if children else None
         ends = last is not None and not isinstance(last, _Group) and last.type == "SEPARATOR"
         # A person after OVIP ("OVIP (CLINTON, HILLARY) KDEM") does not stop a line of codes.
@@ -421,8 +450,8 @@ def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
 
     Such a line is LABEL, SEGMENT and SEPARATOR tokens only. A segment of known codes gives its
     codes and a segment of free text one term (``Cross Strait Politics``), as :func:`_words`
-    reads them; a segment that starts with OVIP/OREP or holds run-together codes is left to
-    the grammar. tests/test_fields.py checks it against the grammar on every corpus TAGS line
+    reads them; a segment that starts with OVIP/OREP, follows a lone OVIP/OREP or holds
+    run-together codes is left to the grammar. tests/test_fields.py checks it against the grammar on every corpus TAGS line
     and on generated ones.
     """
     tokens = _runner().tokens(text)
@@ -462,7 +491,12 @@ def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
             continue
         # As _words decides, and in its order: all known or run together (codes, which the
         # grammar reads), a person, else free text, one term.
-        if all(_known(code) or split_run_together(code) is not None for code, _ in meaningful) or meaningful[0][0] in _PERSON_CODES:
+        # As well as a name after a lone OVIP, in segments of its own (_given_name).
+        if (
+            all(_known(code) or split_run_together(code) is not None for code, _ in meaningful)
+            or meaningful[0][0] in _PERSON_CODES
+            or (entries and entries[-1].kind == "tag" and entries[-1].code in _PERSON_CODES)
+        ):
             return None
         term = _term([word for word, _ in words])
         if term:
