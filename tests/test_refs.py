@@ -486,3 +486,12 @@ def test_a_repeated_entry_is_given_once_and_a_huge_block_is_read_in_part() -> No
     # thousands of identical lines give at most a couple of distinct references.
     assert {ref.cable_id for ref in refs} == {"09STATE1"}
     assert len(refs) <= 2
+
+
+def test_a_citation_by_pronoun_gives_no_cable_id() -> None:
+    # "REF: YOUR 1234" is the addressee's own message 1234: the citation does not say which
+    # station that is, so it is text, not 09YOUR1234 (found by probing the kind of fragments
+    # other parsers test on).
+    cable = cableparse.parse("REF: A. YOUR 1234 B. STATE 5678", reference_id="09PARIS55")
+    assert cable.body is not None
+    assert [(ref.kind, ref.cable_id) for ref in cable.body.refs] == [("other", None), ("cable", "09STATE5678")]

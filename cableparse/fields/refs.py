@@ -357,12 +357,18 @@ def _station(origin: str, dashed: bool) -> str:
     return _station_cached.__wrapped__(origin, dashed)
 
 
+# "REF: YOUR 1234", "OUR 77": a message of the addressee's or the drafter's own station, named
+# by pronoun; which station that is the citation does not say, so it gives no cable id.
+_PRONOUNS = frozenset({"YOUR", "YOURS", "OUR", "MY", "HIS", "HER", "THEIR", "THIS", "THAT", "THE"})
+
+
 @functools.lru_cache(maxsize=1 << 12)
 def _station_cached(origin: str, dashed: bool) -> str:
     if dashed and sum(ch.isalpha() for ch in origin.rsplit(None, 1)[-1]) < 3:
         # "CA-3400", "A-077": airgram numbers; "TD-314/39339-02": a report number.
         return ""
-    return canonical_station(origin_suffix(origin))
+    station = canonical_station(origin_suffix(origin))
+    return "" if station in _PRONOUNS else station
 
 
 def _references(text: str, items: list[_Item], year: int | None) -> list[Reference]:
