@@ -651,6 +651,8 @@ def _signature_of(line: str) -> tuple[str, ...] | None:
     """The signer names of a whole signature line, ``None`` when it is no signature."""
     written = line.strip()
     bare = written.rstrip(" .")
+    if "," in bare:
+        bare = _SUFFIX_COMMA.sub(" ", bare)  # "KEEGAN, JR." is KEEGAN JR
     words = bare.split()
     if not words or len(words) > 4 or len(bare) > 40:
         return None
@@ -667,6 +669,9 @@ def _signature_of(line: str) -> tuple[str, ...] | None:
 
 
 _CAPS_PARTICLES = frozenset({"VAN", "VON", "DE", "DEL", "DELLA", "DI", "DU", "LA", "LE", "DER", "TEN", "ST", "ST."})
+# A generational suffix belongs to the name before it: "KEEGAN JR" is one signer, not two.
+_NAME_SUFFIXES = frozenset({"JR", "JR.", "SR", "SR.", "II", "III", "IV"})
+_SUFFIX_COMMA = re.compile(r",[ \t]*(?=(?:JR|SR|II|III|IV)\b)")
 
 
 def _join_particles(capitals: list[str]) -> tuple[str, ...]:
@@ -678,6 +683,9 @@ def _join_particles(capitals: list[str]) -> tuple[str, ...]:
     for word in capitals:
         if word in _CAPS_PARTICLES:
             pending = f"{pending}{word} "
+            continue
+        if word in _NAME_SUFFIXES and names and not pending:
+            names[-1] = f"{names[-1]} {word}"
             continue
         names.append(pending + word)
         pending = ""

@@ -653,7 +653,7 @@ def recipient_words(recipient: Recipient) -> list[str]:
 
 # --- the span law -----------------------------------------------------------------------------
 
-_WORDY_PATHS = ("body.tags[", "body.refs[", "header.to[", "header.info[", "header.exempted[")
+_WORDY_PATHS = ("body.tags[", "body.refs[", "body.signers[", "header.to[", "header.info[", "header.exempted[")
 
 
 _LINE_END_BACKSLASH = re.compile(r"\\(?=\s|$)")
@@ -859,7 +859,8 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
         if pieces:
             found["body.summary"] = pieces
     for index, signer in enumerate(body.signers):
-        pieces = finder.find(signer, cursor, len(finder.text))
+        # As words: "KEEGAN, JR." is the signer KEEGAN JR.
+        pieces = finder.find_words(words_of(signer), cursor, len(finder.text))
         if pieces:
             found[f"body.signers[{index}]"] = pieces
             cursor = pieces[-1][1]

@@ -361,3 +361,11 @@ def test_front_matter_run_onto_the_eo_line(line: str, tags: list[str], subject: 
     assert [tag.code for tag in found.tags] == tags
     assert found.subject == subject
     assert found.passing == ()
+
+
+@pytest.mark.parametrize("line", ["KEEGAN, JR.", "KEEGAN JR."])
+def test_a_generational_suffix_belongs_to_the_signer(line: str) -> None:
+    # "KEEGAN JR." gave two signers, KEEGAN and JR; "KEEGAN, JR." gave none (found by probing
+    # the kind of signature cases other parsers test on).
+    cable = cableparse.parse(f"UNCLAS ROME 001234\n\nSUBJECT: TEST\n\n1. Some text here ends.\n\n{line}\n")
+    assert cable.body is not None and cable.body.signers == ("KEEGAN JR",)
