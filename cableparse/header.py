@@ -305,7 +305,8 @@ def _addressees_by_line(tokens: list[Token]) -> tuple[list[Recipient], list[Pend
         found = _field("addressees", text)
         if found is None:
             words = text.split(None, 1)
-            if words and words[0] in ("TO", "INFO", "XMT"):
+            # The keyword as the header grammar takes it: "INFO", "Info", "INFO:" (quoted pages).
+            if words and words[0].rstrip(":").upper() in ("TO", "INFO", "XMT"):
                 text = words[1] if len(words) > 1 else ""
             defects.append(("addressee-unreadable", f"addressee line not read: {collapse(text)[:60]!r}", token.line, token.column))
             if text.strip():

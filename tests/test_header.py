@@ -14,7 +14,7 @@ import pytest
 from lark import logger as lark_logger
 
 import cableparse
-from cableparse import transform
+from cableparse import spans, transform
 from cableparse.containers import text as text_container
 from cableparse.grammar import build_parser, cached_parser, terminal_regex
 from cableparse.header import FIELD_STARTS, dtg_of, parse_dtg, parse_recipient
@@ -267,6 +267,130 @@ def test_prose_starting_with_to_is_no_header() -> None:
     assert cable.header is None
     assert cable.body is not None and cable.body.text.startswith("TO THE MINISTER")
 
+
+
+# --- addressee lines as header fragments are quoted (issue 12, outside cases) -----------------------
+
+
+def _entries(recipients: tuple[Recipient, ...]) -> list[tuple[str | None, str, str | None, str | None]]:
+    return [(r.routing_indicator, r.address, r.precedence, r.serial) for r in recipients]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # Quoted run together: a routing indicator and its slash start the next entry.
+        (
+            "INFO RUEHFR/AMEMBASSY PARIS 4567 RUEHLO/AMEMBASSY LONDON 1234",
+            [("RUEHFR", "AMEMBASSY PARIS", None, "4567"), ("RUEHLO", "AMEMBASSY LONDON", None, "1234")],
+        ),
+        (
+            "INFO RUEHFR/AMEMBASSY PARIS PRIORITY 4567 RUEHLO/AMEMBASSY LONDON IMMEDIATE",
+            [("RUEHFR", "AMEMBASSY PARIS", "PRIORITY", "4567"), ("RUEHLO", "AMEMBASSY LONDON", "IMMEDIATE", None)],
+        ),
+        (
+            "INFO RUEHFR/AMEMBASSY PARIS RUEHLO/AMEMBASSY LONDON",
+            [("RUEHFR", "AMEMBASSY PARIS", None, None), ("RUEHLO", "AMEMBASSY LONDON", None, None)],
+        ),
+        # An office ends its entry too; the slashes inside it (09STATE37561) split nothing.
+        (
+            "INFO RHMFIUU/DIA WASHINGTON DC//DHI-1B/CLM//DP// 1234 RUEHLO/AMEMBASSY LONDON",
+            [("RHMFIUU", "DIA WASHINGTON DC", None, "1234"), ("RUEHLO", "AMEMBASSY LONDON", None, None)],
+        ),
+        # A slash inside an address word is no indicator's.
+        ("INFO RUEHHO/AMCONSUL HONOLULU HI/CC 1234", [("RUEHHO", "AMCONSUL HONOLULU HI/CC", None, "1234")]),
+    ],
+)
+def test_two_addressees_on_one_line(line: str, expected: list[tuple[str | None, str, str | None, str | None]]) -> None:
+    cable = cableparse.parse(line)
+    assert cable.header is not None
+    assert _entries(cable.header.info) == expected
+
+
+def test_two_addressees_on_one_line_of_a_whole_cable_keep_their_spans() -> None:
+    text = ("FM AMEMBASSY GENEVA\nTO RUEHC/SECSTATE WASHDC 0001 RUEHFR/AMEMBASSY PARIS 0002\n\n"
+            "UNCLAS GENEVA 001234\n\nE.O. 12958: N/A\nTAGS: PREL\n\n1. Text.\n")
+    cable = cableparse.parse(text, spans=True)
+    assert cable.header is not None
+    assert [r.address for r in cable.header.to] == ["SECSTATE WASHDC", "AMEMBASSY PARIS"]
+    assert cable.spans is not None
+    (start, end), = cable.spans["header.to[1]"]
+    assert text[start:end] == "RUEHFR/AMEMBASSY PARIS 0002"
+    assert list(spans.check(cable, text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "to", "info"),
+    [
+        ("TO: RUEHC/SECSTATE WASHDC 0049\nINFO: RUEHFR/AMEMBASSY PARIS 4567", ["SECSTATE WASHDC"], ["AMEMBASSY PARIS"]),
+        ("To RUEHC/SECSTATE WASHDC 0049\nInfo RUEHFR/AMEMBASSY PARIS 4567", ["SECSTATE WASHDC"], ["AMEMBASSY PARIS"]),
+        ("Info: AMEMBASSY PANAMA\nAMCONSUL MONTERREY", [], ["AMEMBASSY PANAMA", "AMCONSUL MONTERREY"]),
+        ("To:SECSTATE WASHDC IMMEDIATE 1234", ["SECSTATE WASHDC"], []),
+    ],
+)
+def test_keywords_with_a_colon_or_in_mixed_case(text: str, to: list[str], info: list[str]) -> None:
+    cable = cableparse.parse(text)
+    assert cable.header is not None
+    assert [r.address for r in cable.header.to] == to
+    assert [r.address for r in cable.header.info] == info
+    assert cable.body is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "To the Minister: we said nothing.\nInfo was scarce.",
+        "TO: THE AMBASSADOR\nINFO: DCM, POL",
+        # A post's distribution printout (03ABUDHABI2641): "To:" and "INFO:" before no address.
+        "To:       No Action Addressee\nAction:   Unknown\n",
+    ],
+)
+def test_quoted_keywords_before_no_address_are_no_header(text: str) -> None:
+    assert cableparse.parse(text).header is None
+
+
+def test_wrapped_entry_with_an_indented_second_line() -> None:
+    header = header_of(ACP126 + "TO RUEHC/SECSTATE WASHDC 0049\nINFO RUEHFR/AMEMBASSY\n PARIS PRIORITY 4567\n"
+                       "RUEHLO/AMEMBASSY LONDON 1234\n\nUNCLAS BOGOTA 001234\n")
+    assert _entries(header.info) == [
+        ("RUEHFR", "AMEMBASSY PARIS", "PRIORITY", "4567"),
+        ("RUEHLO", "AMEMBASSY LONDON", None, "1234"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # The next line starts an entry of its own: its indicator, or no indicator on the
+        # first line (ACP 126 lists put one address per line).
+        ("RUEHFR/AMEMBASSY\n RUEHLO/AMEMBASSY LONDON 1234", [("RUEHFR", "AMEMBASSY"), ("RUEHLO", "AMEMBASSY LONDON")]),
+        ("AMEMBASSY PARIS\n AMEMBASSY LONDON", [(None, "AMEMBASSY PARIS"), (None, "AMEMBASSY LONDON")]),
+        # Not indented: two entries.
+        ("RUEHFR/AMEMBASSY PARIS\nAMEMBASSY LONDON", [("RUEHFR", "AMEMBASSY PARIS"), (None, "AMEMBASSY LONDON")]),
+    ],
+)
+def test_lines_that_are_no_wrap(lines: str, expected: list[tuple[str | None, str]]) -> None:
+    header = header_of(ACP126 + "TO RUEHC/SECSTATE WASHDC 0049\nINFO " + lines + "\n\nUNCLAS BOGOTA 001234\n")
+    assert [(r.routing_indicator, r.address) for r in header.info] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        ("INFO ZEN/AMEMBASSY PARIS\nRUEHLO/AMEMBASSY LONDON 1234", "info",
+         [("ZEN", "AMEMBASSY PARIS", None, None), ("RUEHLO", "AMEMBASSY LONDON", None, "1234")]),
+        ("XMT ZEN/AMEMBASSY SOFIA", "exempted", [("ZEN", "AMEMBASSY SOFIA", None, None)]),
+        ("INFO RUEHLO/AMEMBASSY LONDON 1234 ZEN/AMEMBASSY PARIS", "info",
+         [("RUEHLO", "AMEMBASSY LONDON", None, "1234"), ("ZEN", "AMEMBASSY PARIS", None, None)]),
+    ],
+)
+def test_zen_takes_the_routing_indicator_slot(text: str, field: str, expected: list[tuple[str | None, str, str | None, str | None]]) -> None:
+    # ZEN (ACP 127: delivered by other means) is written where the indicator goes; the address
+    # is the PLAD alone.
+    cable = cableparse.parse(text)
+    assert cable.header is not None
+    assert _entries(getattr(cable.header, field)) == expected
+    assert parse_recipient("ZEN/AMEMBASSY PARIS") == Recipient(routing_indicator="ZEN", address="AMEMBASSY PARIS")
 
 # --- FL2, FL3, FL5 -------------------------------------------------------------------------------------
 
