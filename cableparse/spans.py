@@ -288,7 +288,86 @@ class ComposedMap:
         return self._at(self.inner.runs[-1][3], True)
 
 
-def align(raw: str, text: str, start: int = 0, container: str = "text", *, line: int | None = None) -> ComposedMap:
+class ShiftMap:
+    """The text as one stretch of a cables.csv field, each of whose codes writes one character
+    as two (``\\'``, ``""``): a text offset maps to the input by adding the field's start and
+    the number of codes before it (one bisection), with no runs to walk."""
+
+    def __init__(self, base: int, codes: list[int], length: int) -> None:
+        self._base = base
+        self._codes = codes
+        """Text offsets of the characters written as two, in order."""
+        self.raw_end = base + length + len(codes)
+        """Where in the input the mapped text ends."""
+
+    def ranges(self, start: int, end: int) -> list[Range]:
+        """The input range of ``text[start:end]`` (one: the text is one stretch of the input)."""
+        if end <= start:
+            return []
+        codes, base = self._codes, self._base
+        return [(base + start + bisect.bisect_left(codes, start), base + end + bisect.bisect_left(codes, end))]
+
+    def all_ranges(self, pieces_by_path: Mapping[str, Sequence[Range]]) -> dict[str, tuple[Range, ...]]:
+        """:meth:`ranges` of every piece of every path, as ``Cable.spans`` holds them."""
+        codes, base, left = self._codes, self._base, bisect.bisect_left
+        if not codes:
+            return {path: tuple((base + a, base + b) for a, b in pieces if b > a) for path, pieces in pieces_by_path.items()}
+        return {
+            path: tuple((base + a + left(codes, a), base + b + left(codes, b)) for a, b in pieces if b > a)
+            for path, pieces in pieces_by_path.items()
+        }
+
+
+def _dropped(raw: str, needle: str, start: int, end: int, escape: bool) -> list[int] | None:
+    """Offsets in ``raw[start:end]`` of the codes that start with ``needle`` (a backslash
+    escape, a doubled quote); ``None`` at a ``\\0``, which writes no character. ``str.find``
+    runs in C: a regex alternation of the codes scans the row at a fraction of its speed."""
+    found: list[int] = []
+    at = raw.find(needle, start, end)
+    while at >= 0:
+        if escape:
+            follower = raw[at + 1 : at + 2]
+            if follower == "0":
+                return None
+            if not follower or follower not in "\\\"'\n":
+                at = raw.find(needle, at + 1, end)  # a backslash that stays
+                continue
+        found.append(at)
+        at = raw.find(needle, at + 2, end)
+    return found
+
+
+def _shift_map(raw: str, text: str, start: int) -> ShiftMap | None:
+    """A :class:`ShiftMap` of ``text`` as written from ``raw[start:]`` in a cables.csv field,
+    ``None`` unless its codes each write one character as two and the field, so decoded,
+    starts with ``text``.
+
+    Such a code's first character is dropped and its second kept (``\\'`` is ``'``, ``""`` is
+    ``"``), so the decoded field is the input without the codes' first characters: one join
+    of slices, compared with the text in C."""
+    length = len(text)
+    # The text is written in at most twice its length: look no further.
+    limit = start + 2 * length + 2
+    escapes = _dropped(raw, "\\", start, limit, True)
+    quotes = _dropped(raw, '""', start, limit, False)
+    if escapes is None or quotes is None:
+        return None
+    drops = sorted(escapes + quotes) if quotes else escapes
+    if quotes and escapes and any(b - a < 2 for a, b in itertools.pairwise(drops)):
+        return None  # a doubled quote inside an escape ('\\""'): the general alignment
+    # The k-th code's text offset: its input offset less the field start and the k before it.
+    codes = [drop - start - k for k, drop in enumerate(drops)]
+    kept = bisect.bisect_left(codes, length)
+    del drops[kept:], codes[kept:]
+    end = start + length + kept
+    decoded = "".join([raw[a:b] for a, b in zip([start, *[drop + 1 for drop in drops]], [*drops, end])])
+    # The parser's text ends with a line end that the field may not have (core._prepare).
+    if decoded != text and not (text.endswith("\n") and decoded.startswith(text[:-1])):
+        return None
+    return ShiftMap(start, codes, length)
+
+
+def align(raw: str, text: str, start: int = 0, container: str = "text", *, line: int | None = None) -> ComposedMap | ShiftMap:
     """Map ``text`` (what a grammar read) onto ``raw`` (the input), from ``raw[start:]`` on.
 
     Two steps: the input from where the text starts is decoded as its container writes text
@@ -315,6 +394,11 @@ def align(raw: str, text: str, start: int = 0, container: str = "text", *, line:
     # A window, not the rest of a whole dump or page: the input of a part is at most a few
     # times the length of its text (an HTML page writes eight characters for every line end).
     end = min(len(raw), start + (3 if container == "html" else 2) * len(text) + 256)
+    if found >= 0 and container in ("csv", "page") and text.startswith(probe):
+        # A cables.csv field as the text (the usual case): its escapes map by counting.
+        shifted = _shift_map(raw, text, start)
+        if shifted is not None:
+            return shifted
     if container == "html":
         close = raw.find("</pre>", start, end)
         end = close if close >= 0 else end
@@ -407,6 +491,8 @@ class Finder:
         self.cuts = sorted(cuts)
         self._cut_starts = [cut[0] for cut in self.cuts]
         self._upper: str | None = None
+        # Most texts hold no tab or form feed (CR is gone): two counts instead of five.
+        self._spaces_in = _spaces_in if ("\t" in text or "\f" in text or "\r" in text) else _line_spaces_in
 
     def pieces(self, start: int, end: int) -> list[Range]:
         """``[start, end)`` without the page-marker lines inside it, each piece trimmed."""
@@ -428,19 +514,13 @@ class Finder:
 
     def _trim(self, start: int, end: int) -> Range | None:
         """``[start, end)`` without the white space at either end (``None`` if nothing is
-        left): a match of the first and last character that is not white space, in C."""
-        text = self.text
-        first = _NOT_SPACE.search(text, start, end)
-        if first is None:
+        left): ``str.strip`` on a copy, in C (a stretch is at most a few paragraphs long)."""
+        stretch = self.text[start:end]
+        left = stretch.lstrip()
+        if not left:
             return None
-        start = first.start()
-        tail = text[max(start, end - 64) : end]
-        kept = len(tail.rstrip())
-        if kept:
-            return (start, end - len(tail) + kept)
-        while text[end - 1].isspace():  # more than 64 characters of white space at the end
-            end -= 1
-        return (start, end)
+        start += len(stretch) - len(left)
+        return (start, start + len(left.rstrip()))
 
     def text_of(self, pieces: Sequence[Range]) -> str:
         """The text of ``pieces``, joined by a space."""
@@ -494,11 +574,11 @@ class Finder:
                 return -1
             if cut < len(cuts) and cuts[cut][0] < step:
                 step = cuts[cut][0]
-                have += step - end - _spaces_in(text, end, step)
+                have += step - end - self._spaces_in(text, end, step)
                 end = cuts[cut][1]
                 cut += 1
                 continue
-            have += step - end - _spaces_in(text, end, step)
+            have += step - end - self._spaces_in(text, end, step)
             end = step
         return end
 
@@ -513,7 +593,7 @@ class Finder:
         for index, block in enumerate(blocks):
             start = block.start + (paragraph_prefix_length(block.text) if index == 0 and block.kind == "paragraph" else 0)
             for low, high in self.pieces(max(start, cursor), block.end):
-                solid = high - low - _spaces_in(self.text, low, high)
+                solid = high - low - self._spaces_in(self.text, low, high)
                 if have + solid >= wanted:
                     end = self._solid_end(low, wanted - have, high)
                     pieces.extend(self.pieces(low, end) if end > low else ())
@@ -545,7 +625,7 @@ class Finder:
                 pieces: list[Range] = []
                 have = 0
                 for start, end in [(at, high), *ranges[index + 1 :]]:
-                    solid = end - start - _spaces_in(text, start, end)
+                    solid = end - start - self._spaces_in(text, start, end)
                     if have + solid >= wanted:
                         stop = self._solid_end(start, wanted - have, end)
                         pieces.extend(self.pieces(start, stop) if stop > start else ())
@@ -582,6 +662,8 @@ class Finder:
         if self._upper is None:
             self._upper = self.text.upper()
         upper = self._upper
+        if len(words) == 1:
+            return self._find_word(upper, words[0].upper(), start, limit)
         wanted = [word.upper() for word in words]
         first, last = wanted[0], wanted[-1]
         before_last = sum(map(len, wanted[:-1]))
@@ -609,9 +691,30 @@ class Finder:
         return None
 
 
+    def _find_word(self, upper: str, word: str, start: int, limit: int) -> list[Range] | None:
+        """:meth:`find_words` of one word: the word as found is its own text, no check needed
+        (a page-marker line cannot be inside a word)."""
+        at = upper.find(word, start, limit)
+        for _ in range(8):
+            if at < 0:
+                return None
+            # A lone code may be run into the letters of the one before it (PRELPGOV), not
+            # into a digit.
+            if at > start and upper[at - 1].isalnum() and not upper[at - 1].isalpha():
+                at = upper.find(word, at + 1, limit)
+                continue
+            return [(at, at + len(word))]
+        return None
+
+
 def _skip_spaces(text: str, position: int) -> int:
     spaces = _SPACES.match(text, position)
     return spaces.end() if spaces is not None else position
+
+
+def _line_spaces_in(text: str, start: int, end: int) -> int:
+    """:func:`_spaces_in` of a text without tabs, CR or form feeds."""
+    return text.count(" ", start, end) + text.count("\n", start, end)
 
 
 def _spaces_in(text: str, start: int, end: int) -> int:

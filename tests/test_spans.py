@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cableparse
 from cableparse import spans
@@ -224,3 +226,41 @@ def test_cables_with_spans_pickle_and_copy() -> None:
         assert again == cable and again.spans == cable.spans
     with pytest.raises(TypeError):
         cable.spans["body.subject"] = ((0, 1),)  # type: ignore[index]
+
+
+_FIELD_TEXT = st.text(alphabet=st.sampled_from(list("AB ci.\n'\"\\0")), max_size=60)
+
+
+@st.composite
+def _csv_fields(draw: st.DrawFn) -> tuple[str, str, str]:
+    """A text, the row that writes it as its last cables.csv field (each quote, apostrophe and
+    backslash written one of the ways the dump writes them), and what comes after the field."""
+    text = draw(_FIELD_TEXT)
+    codes = {"'": ["'", "\\'"], '"': ['""', '\\"'], "\\": ["\\\\"], "\n": ["\n", "\\\n"]}
+    written = "".join(draw(st.sampled_from(codes[char])) if char in codes else char for char in text)
+    after = draw(st.sampled_from(['"\n', '",""\n', '"']))
+    return text, '"1","08MEXICO23","' + written, after
+
+
+@settings(max_examples=300, deadline=None)
+@given(_csv_fields(), st.data())
+def test_csv_field_offsets_by_counting_equal_the_general_alignment(field: tuple[str, str, str], data: st.DataObject) -> None:
+    """A cables.csv field's codes map by counting (``ShiftMap``), as the general decoding and
+    alignment maps them, for every range of the text; or the general path is taken."""
+    text, head, after = field
+    raw = head + after
+    start = len('"1","08MEXICO23","')
+    shifted = spans._shift_map(raw, text, start)
+    if not text.strip() or text[0].isspace():
+        return  # align() takes this path only for a text that starts with its first line
+    decoded, decoding = spans.decode_window(raw, start, len(raw), "csv")
+    general = spans.ComposedMap(spans.align_text(decoded, text), decoding)
+    if shifted is None:
+        assert "\\0" in raw or '\\""' in raw or not decoded.startswith(text.rstrip("\n"))
+        return
+    # Ranges as the Finder gives them: trimmed of white space at both ends.
+    words = [index for index, char in enumerate(text) if not char.isspace()]
+    low = data.draw(st.sampled_from(words))
+    high = data.draw(st.sampled_from([index + 1 for index in words if index >= low]))
+    assert shifted.ranges(low, high) == general.ranges(low, high)
+    assert spans.span_text(raw, shifted.ranges(low, high), "csv") == text[low:high]
