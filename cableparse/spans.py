@@ -318,23 +318,35 @@ class ShiftMap:
         }
 
 
-def _dropped(raw: str, needle: str, start: int, end: int, escape: bool) -> list[int] | None:
-    """Offsets in ``raw[start:end]`` of the codes that start with ``needle`` (a backslash
-    escape, a doubled quote); ``None`` at a ``\\0``, which writes no character. ``str.find``
-    runs in C: a regex alternation of the codes scans the row at a fraction of its speed."""
-    found: list[int] = []
-    at = raw.find(needle, start, end)
+def _dropped(raw: str, start: int, end: int) -> list[int] | None:
+    """Offsets in ``raw[start:end]`` of the codes that write one character as two (a backslash
+    escape, a doubled quote), in order; ``None`` where a code writes none (``\\0``) or a
+    doubled quote overlaps an escape (``\\""``): the general alignment reads those.
+    ``str.find`` runs at memory speed; a regex, even one that starts with the backslash,
+    scans the row a character at a time."""
+    find = raw.find
+    escapes: list[int] = []
+    at = find("\\", start, end)
     while at >= 0:
-        if escape:
-            follower = raw[at + 1 : at + 2]
-            if follower == "0":
-                return None
-            if not follower or follower not in "\\\"'\n":
-                at = raw.find(needle, at + 1, end)  # a backslash that stays
-                continue
-        found.append(at)
-        at = raw.find(needle, at + 2, end)
-    return found
+        follower = raw[at + 1 : at + 2]
+        if follower in ("\\", "'", '"', "\n"):
+            escapes.append(at)
+            at = find("\\", at + 2, end)
+        elif follower == "0":
+            return None
+        else:
+            at = find("\\", at + 1, end)  # a backslash that stays
+    quote = find('""', start, end)
+    if quote < 0:
+        return escapes
+    quotes = []
+    while quote >= 0:
+        quotes.append(quote)
+        quote = find('""', quote + 2, end)
+    drops = sorted(escapes + quotes)
+    if escapes and any(b - a < 2 for a, b in itertools.pairwise(drops)):
+        return None
+    return drops
 
 
 def _shift_map(raw: str, text: str, start: int) -> ShiftMap | None:
@@ -348,13 +360,9 @@ def _shift_map(raw: str, text: str, start: int) -> ShiftMap | None:
     length = len(text)
     # The text is written in at most twice its length: look no further.
     limit = start + 2 * length + 2
-    escapes = _dropped(raw, "\\", start, limit, True)
-    quotes = _dropped(raw, '""', start, limit, False)
-    if escapes is None or quotes is None:
+    drops = _dropped(raw, start, limit)
+    if drops is None:
         return None
-    drops = sorted(escapes + quotes) if quotes else escapes
-    if quotes and escapes and any(b - a < 2 for a, b in itertools.pairwise(drops)):
-        return None  # a doubled quote inside an escape ('\\""'): the general alignment
     # The k-th code's text offset: its input offset less the field start and the k before it.
     codes = [drop - start - k for k, drop in enumerate(drops)]
     kept = bisect.bisect_left(codes, length)
@@ -497,7 +505,7 @@ class Finder:
     def pieces(self, start: int, end: int) -> list[Range]:
         """``[start, end)`` without the page-marker lines inside it, each piece trimmed."""
         if not self.cuts:
-            trimmed = self._trim(start, end)
+            trimmed = self.trim(start, end)
             return [trimmed] if trimmed else []
         pieces: list[Range] = []
         index = max(0, bisect.bisect_right(self._cut_starts, start) - 1)
@@ -510,9 +518,9 @@ class Finder:
             pieces.append((low, max(low, cut_start)))
             low = max(low, cut_end)
         pieces.append((low, max(low, end)))
-        return [trimmed for piece in pieces if (trimmed := self._trim(*piece))]
+        return [trimmed for piece in pieces if (trimmed := self.trim(*piece))]
 
-    def _trim(self, start: int, end: int) -> Range | None:
+    def trim(self, start: int, end: int) -> Range | None:
         """``[start, end)`` without the white space at either end (``None`` if nothing is
         left): ``str.strip`` on a copy, in C (a stretch is at most a few paragraphs long)."""
         stretch = self.text[start:end]
@@ -548,7 +556,7 @@ class Finder:
                 break
             if len(head) == 1:
                 return self.pieces(at, at + len(first))
-            end = self._solid_end(at, solid, limit)
+            end = self.solid_end(at, solid, limit)
             if end > at and text.startswith(last, end - len(last)):
                 pieces = self.pieces(at, end)
                 # As many characters, the same first and last word: and the same characters?
@@ -561,7 +569,7 @@ class Finder:
         # stretch (a lone classification line of an old page break).
         return self._walk(value.split(), first_at, limit) if first_at >= 0 else None
 
-    def _solid_end(self, at: int, solid: int, limit: int) -> int:
+    def solid_end(self, at: int, solid: int, limit: int) -> int:
         """Where the stretch from ``at`` that holds ``solid`` characters other than white
         space (page-marker lines not counted) ends; -1 when ``limit`` comes first. Each step
         reads as many characters as are still wanted, so it ends in a few counts in C."""
@@ -595,7 +603,7 @@ class Finder:
             for low, high in self.pieces(max(start, cursor), block.end):
                 solid = high - low - self._spaces_in(self.text, low, high)
                 if have + solid >= wanted:
-                    end = self._solid_end(low, wanted - have, high)
+                    end = self.solid_end(low, wanted - have, high)
                     pieces.extend(self.pieces(low, end) if end > low else ())
                     have = wanted
                     break
@@ -612,31 +620,58 @@ class Finder:
 
     def value_in(self, value: str, ranges: Sequence[Range]) -> list[Range] | None:
         """``value`` as a stretch of the text of ``ranges`` (in order), from its first word on,
-        ending where it holds the value's characters; checked word for word."""
-        head = value.split(None, 1)
-        if not head:
+        ending where it holds the value's characters; checked word for word.
+
+        The value's first word is often written before it (a summary's "The" in the lines
+        above its label): places where the next words differ from the value's are tried only
+        after the others (their words may be cut by a page marker)."""
+        lead = value[:64].split()[:4]
+        if not lead:
             return None
-        text, first, wanted = self.text, head[0], _solid_length(value)
+        text, first, wanted = self.text, lead[0], _solid_length(value)
+        last = value.rsplit(None, 1)[-1]
+        squeezed: list[bytes] = []
+        later: list[tuple[int, int]] = []
         tries = 0
         for index, (low, high) in enumerate(ranges):
             at = text.find(first, low, high)
             while at >= 0 and tries < 8:
                 tries += 1
-                pieces: list[Range] = []
-                have = 0
-                for start, end in [(at, high), *ranges[index + 1 :]]:
-                    solid = end - start - self._spaces_in(text, start, end)
-                    if have + solid >= wanted:
-                        stop = self._solid_end(start, wanted - have, end)
-                        pieces.extend(self.pieces(start, stop) if stop > start else ())
-                        have = wanted
-                        break
-                    pieces.extend(self.pieces(start, end))
-                    have += solid
-                if have == wanted and _same_text(self.text_of(pieces), value):
-                    return pieces
+                if text[at : at + 96].split()[: len(lead)] != lead:
+                    later.append((index, at))
+                else:
+                    pieces = self._stretch_in(ranges, index, at, wanted, last, value, squeezed)
+                    if pieces is not None:
+                        return pieces
                 at = text.find(first, at + 1, high)
+        for index, at in later:
+            pieces = self._stretch_in(ranges, index, at, wanted, last, value, squeezed)
+            if pieces is not None:
+                return pieces
         return None
+
+    def _stretch_in(
+        self, ranges: Sequence[Range], index: int, at: int, wanted: int, last: str, value: str, squeezed: list[bytes]
+    ) -> list[Range] | None:
+        """The stretch of ``ranges`` from ``at`` (in ``ranges[index]``) that holds ``wanted``
+        characters other than white space, if it ends in ``last`` and is ``value``."""
+        text = self.text
+        pieces: list[Range] = []
+        have = 0
+        for start, end in [(at, ranges[index][1]), *ranges[index + 1 :]]:
+            solid = end - start - self._spaces_in(text, start, end)
+            if have + solid >= wanted:
+                stop = self.solid_end(start, wanted - have, end)
+                pieces.extend(self.pieces(start, stop) if stop > start else ())
+                have = wanted
+                break
+            pieces.extend(self.pieces(start, end))
+            have += solid
+        if have != wanted or not pieces or not text.startswith(last, pieces[-1][1] - len(last)):
+            return None
+        if not squeezed:
+            squeezed.append(_squeezed(value))
+        return pieces if _squeezed(self.text_of(pieces)) == squeezed[0] else None
 
     def _walk(self, words: Sequence[str], at: int, limit: int) -> list[Range] | None:
         """``words`` one by one from ``at``, across white space and page-marker lines."""
@@ -725,18 +760,27 @@ def _spaces_in(text: str, start: int, end: int) -> int:
     )
 
 
-_NO_SPACE = {ord(char): None for char in " \n\t\r\f\v"}
+_SPACE_BYTES = b" \n\t\r\f\v"
+_SOLID_SPACE_BYTES = b" \n\t\r\f"
+
+
+def _squeezed(text: str) -> bytes:
+    """``text`` without white space, as UTF-8: ``bytes.translate`` deletes in C at five times
+    the speed of ``str.translate``, and no UTF-8 sequence of another character holds an ASCII
+    byte, so two texts squeeze equal exactly when they are equal but for white space."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _SPACE_BYTES)
 
 
 def _same_text(text: str, value: str) -> bool:
-    """Are ``text`` and ``value`` the same but for white space? (``str.translate`` deletes it
-    in C: twice as fast as comparing word lists.)"""
-    return text.translate(_NO_SPACE) == value.translate(_NO_SPACE)
+    """Are ``text`` and ``value`` the same but for white space?"""
+    return _squeezed(text) == _squeezed(value)
 
 
 def _solid_length(text: str) -> int:
     """How many characters of ``text`` are not white space (the white space of cables: blanks,
     tabs, line ends, form feeds)."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _SOLID_SPACE_BYTES))
     return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r") - text.count("\f")
 
 
@@ -929,41 +973,76 @@ def _list_ranges(
 _SUMMARY_PARAGRAPHS = 8  # as far as assemble.find_summary looks
 
 
+def _one_stretch(blocks: Sequence[Block]) -> bool:
+    """Whether ``blocks`` follow one another with nothing between them and no page marker
+    inside them."""
+    if len(blocks) == 1:
+        return not blocks[0].cuts
+    return all(not block.cuts for block in blocks) and all(a.end == b.start for a, b in itertools.pairwise(blocks))
+
+
+def _paths(name: str, count: int) -> list[str]:
+    """``name[0]`` ... ``name[count - 1]``: field paths, made once per process."""
+    made = _PATHS.setdefault(name, [])
+    while len(made) < count:
+        made.append(f"{name}[{len(made)}]")
+    return made
+
+
+_PATHS: dict[str, list[str]] = {}
+
+
 def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, builder: BodyBuilder) -> None:
     """Paragraphs (each after the one before), the summary inside them, the signers after."""
     cursor = 0
-    drafts, intact = builder.drafts, builder.paragraph_intact
+    drafts, intact, draft_of = builder.drafts, builder.paragraph_intact, builder.paragraph_drafts
+    paths = _paths("body.paragraphs", len(body.paragraphs))
+    text = finder.text
     for index, paragraph in enumerate(body.paragraphs):
-        draft = drafts[builder.paragraph_drafts[index]]
+        draft = drafts[draft_of[index]]
         blocks = draft.blocks
-        if len(blocks) == 1 and draft.whole and intact[index] and not blocks[0].cuts:
-            # The paragraph is its one block's text from its first word on, white space
-            # aside (split_paragraph and clean_text change nothing else): no check needed.
-            block = blocks[0]
+        block = blocks[0]
+        pieces: list[Range] | None
+        if draft.whole and (not block.cuts if len(blocks) == 1 else _one_stretch(blocks)):
+            # The paragraph is its blocks' text from its first word on, white space aside
+            # (split_paragraph and clean_text change nothing else), and nothing lies between
+            # the blocks: no check needed.
             start = block.start + (paragraph_prefix_length(block.text) if block.kind == "paragraph" else 0)
-            pieces: list[Range] | None = finder.pieces(max(start, cursor), block.end)
+            if start < cursor:
+                start = cursor
+            end = blocks[-1].end
+            if not intact[index]:
+                # A signature cut off its end: the stretch that holds the value's characters.
+                value = paragraph.text
+                end = finder.solid_end(start, _solid_length(value), end)
+                last = value.rsplit(None, 1)[-1] if value.strip() else ""
+                if end <= start or not text.startswith(last, end - len(last)):
+                    end = -1
+            if end >= 0:
+                trimmed = finder.trim(start, end)
+                pieces = [trimmed] if trimmed else None
+            else:
+                pieces = finder.blocks_value(paragraph.text, blocks, cursor)
         elif draft.whole:
             # Blocks with something between them that the paragraph leaves out (02TEGUCIGALPA3479:
-            # a SIPDIS line inside paragraph 5), or a signature cut off its end: the blocks'
-            # own ranges, cut where the value ends.
+            # a SIPDIS line inside paragraph 5): the blocks' own ranges, cut where the value ends.
             pieces = finder.blocks_value(paragraph.text, blocks, cursor)
         else:
             start, limit = _region(blocks)
             pieces = finder.find(paragraph.text, max(start, cursor), limit)
         if pieces:
-            found[f"body.paragraphs[{index}]"] = pieces
+            found[paths[index]] = pieces
             cursor = pieces[-1][1]
     if body.summary:
         # The summary is read from the first paragraphs (assemble.find_summary), across their
         # numbers and portion marks when it runs over several: look in their ranges.
-        ranges = [piece for i in range(min(len(body.paragraphs), _SUMMARY_PARAGRAPHS))
-                  for piece in found.get(f"body.paragraphs[{i}]", ())]
+        ranges = [piece for path in paths[:_SUMMARY_PARAGRAPHS] for piece in found.get(path, ())]
         pieces = finder.value_in(body.summary, ranges)
         if pieces:
             found["body.summary"] = pieces
     for index, signer in enumerate(body.signers):
         # As words: "KEEGAN, JR." is the signer KEEGAN JR.
-        pieces = finder.find_words(words_of(signer), cursor, len(finder.text))
+        pieces = finder.find_words(words_of(signer), cursor, len(text))
         if pieces:
             found[f"body.signers[{index}]"] = pieces
             cursor = pieces[-1][1]
