@@ -69,6 +69,10 @@ class BodyBuilder:
         self.sources: dict[str, list[Block]] = {}
         """The blocks each front-matter field came from (``"subject"``, ``"tags"``, ...)."""
         self._drafted: Sequence[Paragraph] = ()
+        # Worked out only when field spans are asked for (plain attributes: a
+        # functools.cached_property takes a lock on every first read).
+        self._paragraph_drafts: list[int] | None = None
+        self._paragraph_intact: list[bool] | None = None
         self._kept: Sequence[Paragraph] = ()
         self._previous_kind: str | None = None
         self.front_end, self.banner_index = _front_and_banner(blocks)
@@ -88,15 +92,20 @@ class BodyBuilder:
 
     # --- for field spans (worked out only when they are asked for) --------------------------
 
-    @functools.cached_property
+    @property
     def paragraph_drafts(self) -> list[int]:
         """For each paragraph of the body, the index of the draft it was built from."""
-        return _draft_indices(self._drafted, self._kept)
+        if self._paragraph_drafts is None:
+            self._paragraph_drafts = _draft_indices(self._drafted, self._kept)
+        return self._paragraph_drafts
 
-    @functools.cached_property
+    @property
     def paragraph_intact(self) -> list[bool]:
         """For each paragraph, whether it is its draft as drafted (the signature not cut off)."""
-        return [self._drafted[i] is p for i, p in zip(self.paragraph_drafts, self._kept)]
+        if self._paragraph_intact is None:
+            drafted = self._drafted
+            self._paragraph_intact = [drafted[i] is p for i, p in zip(self.paragraph_drafts, self._kept)]
+        return self._paragraph_intact
 
     # --- the walk ---------------------------------------------------------------------------
 

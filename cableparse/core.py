@@ -382,14 +382,14 @@ def _spans(
     if header is not None and header_provenance:
         text, parts = header_provenance[0]
         text_map = spans.align(source, text, 0, envelope.container, line=max(1, envelope.header_line - before))
-        found.update(text_map.all_ranges(spans.header_ranges(spans.Finder(text), header, parts)))
+        text_map.all_ranges(spans.header_ranges(spans.Finder(text), header, parts), found)
         raw_end = text_map.raw_end
     if body is not None and body_provenance:
         text, builder = body_provenance[0]
         text_map = spans.align(source, text, raw_end, envelope.container, line=max(1, envelope.body_line - before))
         cuts = [cut for block in builder.blocks for cut in block.cuts]
-        found.update(text_map.all_ranges(spans.body_ranges(spans.Finder(text, cuts), body, builder)))
-    return spans.frozen(found)
+        text_map.all_ranges(spans.body_ranges(spans.Finder(text, cuts), body, builder), found)
+    return spans.SpanMap(found)
 
 
 def _created(envelope: Envelope, header: Header | None, defects: Defects) -> _dt.datetime | None:

@@ -275,10 +275,18 @@ class ComposedMap:
             return [(low, high)] if high > low else []
         return [(low, high) for a, b in self.inner.ranges(start, end) if (high := at(b, True)) > (low := at(a, False))]
 
-    def all_ranges(self, pieces_by_path: Mapping[str, Sequence[Range]]) -> dict[str, tuple[Range, ...]]:
-        """:meth:`ranges` of every piece of every path, as ``Cable.spans`` holds them."""
+    def all_ranges(
+        self, pieces_by_path: Mapping[str, Sequence[Range]], into: dict[str, tuple[Range, ...]] | None = None
+    ) -> dict[str, tuple[Range, ...]]:
+        """:meth:`ranges` of every piece of every path, as ``Cable.spans`` holds them (added
+        to ``into`` when given; a path without ranges left out)."""
         ranges = self.ranges
-        return {path: tuple(mapped for piece in pieces for mapped in ranges(*piece)) for path, pieces in pieces_by_path.items()}
+        found: dict[str, tuple[Range, ...]] = {} if into is None else into
+        for path, pieces in pieces_by_path.items():
+            mapped = tuple([piece for low, high in pieces for piece in ranges(low, high)])
+            if mapped:
+                found[path] = mapped
+        return found
 
     @property
     def raw_end(self) -> int:
@@ -307,15 +315,27 @@ class ShiftMap:
         codes, base = self._codes, self._base
         return [(base + start + bisect.bisect_left(codes, start), base + end + bisect.bisect_left(codes, end))]
 
-    def all_ranges(self, pieces_by_path: Mapping[str, Sequence[Range]]) -> dict[str, tuple[Range, ...]]:
-        """:meth:`ranges` of every piece of every path, as ``Cable.spans`` holds them."""
+    def all_ranges(
+        self, pieces_by_path: Mapping[str, Sequence[Range]], into: dict[str, tuple[Range, ...]] | None = None
+    ) -> dict[str, tuple[Range, ...]]:
+        """:meth:`ranges` of every piece of every path, as ``Cable.spans`` holds them (added
+        to ``into`` when given; a path without ranges left out)."""
         codes, base, left = self._codes, self._base, bisect.bisect_left
-        if not codes:
-            return {path: tuple((base + a, base + b) for a, b in pieces if b > a) for path, pieces in pieces_by_path.items()}
-        return {
-            path: tuple((base + a + left(codes, a), base + b + left(codes, b)) for a, b in pieces if b > a)
-            for path, pieces in pieces_by_path.items()
-        }
+        found: dict[str, tuple[Range, ...]] = {} if into is None else into
+        for path, pieces in pieces_by_path.items():
+            if len(pieces) == 1:
+                a, b = pieces[0]
+                if b > a:
+                    found[path] = ((base + a + left(codes, a), base + b + left(codes, b)),)
+            else:
+                ranges = tuple([(base + a + left(codes, a), base + b + left(codes, b)) for a, b in pieces if b > a])
+                if ranges:
+                    found[path] = ranges
+        return found
+
+
+_ESCAPED = frozenset("'\"\n")
+"""What a single backslash escapes in a cables.csv field (``\\0`` writes nothing)."""
 
 
 def _dropped(raw: str, start: int, end: int) -> list[int] | None:
@@ -360,6 +380,24 @@ def _shift_map(raw: str, text: str, start: int) -> ShiftMap | None:
     length = len(text)
     # The text is written in at most twice its length: look no further.
     limit = start + 2 * length + 2
+    # The field ends at its first quote that no backslash escapes, unless that quote is
+    # doubled. (Searches for one character run at memory speed; '""' in a row is a
+    # two-character search, twenty times slower.)
+    close = raw.find('"', start, limit)
+    while close > start and raw[close - 1] == "\\":
+        close = raw.find('"', close + 1, limit)
+    if not raw.startswith('""', close):
+        # No doubled quote: split the field at its backslashes in C. Each piece after the
+        # first starts with the escaped character (every corpus row), so the decoded field is
+        # the pieces joined, and the k-th code's character is where the first k+1 pieces end.
+        parts = raw[start : close if close >= 0 else limit].split("\\")
+        if all(part[:1] in _ESCAPED for part in parts[1:]):  # an empty piece: '\\\\', general path
+            # The parser's text ends with a line end that the field may not have (core._prepare).
+            decoded = "".join(parts) if len(parts) > 1 else parts[0]
+            if decoded.startswith(text[:-1] if text.endswith("\n") else text):
+                codes = list(itertools.accumulate(map(len, parts[:-1])))
+                del codes[bisect.bisect_left(codes, length) :]
+                return ShiftMap(start, codes, length)
     drops = _dropped(raw, start, limit)
     if drops is None:
         return None
@@ -556,7 +594,7 @@ class Finder:
                 break
             if len(head) == 1:
                 return self.pieces(at, at + len(first))
-            end = self.solid_end(at, solid, limit)
+            end = self.solid_end(at, solid, limit, len(value))
             if end > at and text.startswith(last, end - len(last)):
                 pieces = self.pieces(at, end)
                 # As many characters, the same first and last word: and the same characters?
@@ -569,13 +607,28 @@ class Finder:
         # stretch (a lone classification line of an old page break).
         return self._walk(value.split(), first_at, limit) if first_at >= 0 else None
 
-    def solid_end(self, at: int, solid: int, limit: int) -> int:
+    def solid_end(self, at: int, solid: int, limit: int, guess: int = 0) -> int:
         """Where the stretch from ``at`` that holds ``solid`` characters other than white
         space (page-marker lines not counted) ends; -1 when ``limit`` comes first. Each step
-        reads as many characters as are still wanted, so it ends in a few counts in C."""
+        reads as many characters as are still wanted, so it ends in a few counts in C.
+
+        With ``guess``, a likely length of the stretch (the value's own, its white space
+        collapsed), the first count is of that much, and the steps go back when it holds too
+        many: one or two counts where a long paragraph took six."""
         text, cuts = self.text, self.cuts
         cut = bisect.bisect_right(self._cut_starts, at)
         end, have = at, 0
+        if guess > 0 and (cut >= len(cuts) or cuts[cut][0] >= at + guess):
+            end = min(limit, at + guess)
+            have = end - at - self._spaces_in(text, at, end)
+            if have >= solid:
+                while have > solid:
+                    back = end - (have - solid)
+                    have -= end - back - self._spaces_in(text, back, end)
+                    end = back
+                while end > at and text[end - 1] in _SOLID_SPACES:
+                    end -= 1
+                return end
         while have < solid:
             step = min(limit, end + solid - have)
             if step <= end:
@@ -661,7 +714,7 @@ class Finder:
         for start, end in [(at, ranges[index][1]), *ranges[index + 1 :]]:
             solid = end - start - self._spaces_in(text, start, end)
             if have + solid >= wanted:
-                stop = self.solid_end(start, wanted - have, end)
+                stop = self.solid_end(start, wanted - have, end, 0 if have else len(value))
                 pieces.extend(self.pieces(start, stop) if stop > start else ())
                 have = wanted
                 break
@@ -761,6 +814,8 @@ def _spaces_in(text: str, start: int, end: int) -> int:
 
 
 _SPACE_BYTES = b" \n\t\r\f\v"
+_SOLID_SPACES = " \n\t\r\f"
+"""The white space that :func:`_solid_length` does not count."""
 _SOLID_SPACE_BYTES = b" \n\t\r\f"
 
 
@@ -1014,7 +1069,7 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             if not intact[index]:
                 # A signature cut off its end: the stretch that holds the value's characters.
                 value = paragraph.text
-                end = finder.solid_end(start, _solid_length(value), end)
+                end = finder.solid_end(start, _solid_length(value), end, len(value))
                 last = value.rsplit(None, 1)[-1] if value.strip() else ""
                 if end <= start or not text.startswith(last, end - len(last)):
                     end = -1
