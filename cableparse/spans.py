@@ -436,7 +436,7 @@ def align(raw: str, text: str, start: int = 0, container: str = "text", *, line:
         start = found
         if probe and text.startswith(probe) and raw.startswith(text, found):
             # The input holds the text as it is (a cables.csv header, a text file): one run.
-            return ComposedMap(TextMap(text, [(0, len(text), 0, len(text))]), [(0, len(text), found, found + len(text))])
+            return ShiftMap(found, [], len(text))
     # A window, not the rest of a whole dump or page: the input of a part is at most a few
     # times the length of its text (an HTML page writes eight characters for every line end).
     end = min(len(raw), start + (3 if container == "html" else 2) * len(text) + 256)
@@ -673,7 +673,7 @@ class Finder:
 
     def value_in(self, value: str, ranges: Sequence[Range]) -> list[Range] | None:
         """``value`` as a stretch of the text of ``ranges`` (in order), from its first word on,
-        ending where it holds the value's characters; checked word for word.
+        ending where it holds the value's characters; checked character for character.
 
         The value's first word is often written before it (a summary's "The" in the lines
         above its label): places where the next words differ from the value's are tried only
@@ -683,7 +683,7 @@ class Finder:
             return None
         text, first, wanted = self.text, lead[0], _solid_length(value)
         last = value.rsplit(None, 1)[-1]
-        squeezed: list[bytes] = []
+        squeezed = _squeezed(value)
         later: list[tuple[int, int]] = []
         tries = 0
         for index, (low, high) in enumerate(ranges):
@@ -692,29 +692,35 @@ class Finder:
                 tries += 1
                 if text[at : at + 96].split()[: len(lead)] != lead:
                     later.append((index, at))
+                elif _squeezed(text[at:high]).startswith(squeezed):
+                    # The value is all in this range (a summary inside its paragraph, the
+                    # usual case): checked in C first, then its end counted.
+                    stop = self.solid_end(at, wanted, high, len(value))
+                    if stop > at:
+                        return self.pieces(at, stop)
                 else:
-                    pieces = self._stretch_in(ranges, index, at, wanted, last, value, squeezed)
+                    pieces = self._stretch_in(ranges, index, at, wanted, last, squeezed)
                     if pieces is not None:
                         return pieces
                 at = text.find(first, at + 1, high)
         for index, at in later:
-            pieces = self._stretch_in(ranges, index, at, wanted, last, value, squeezed)
+            pieces = self._stretch_in(ranges, index, at, wanted, last, squeezed)
             if pieces is not None:
                 return pieces
         return None
 
     def _stretch_in(
-        self, ranges: Sequence[Range], index: int, at: int, wanted: int, last: str, value: str, squeezed: list[bytes]
+        self, ranges: Sequence[Range], index: int, at: int, wanted: int, last: str, squeezed: bytes
     ) -> list[Range] | None:
         """The stretch of ``ranges`` from ``at`` (in ``ranges[index]``) that holds ``wanted``
-        characters other than white space, if it ends in ``last`` and is ``value``."""
+        characters other than white space, if it ends in ``last`` and squeezes to ``squeezed``."""
         text = self.text
         pieces: list[Range] = []
         have = 0
         for start, end in [(at, ranges[index][1]), *ranges[index + 1 :]]:
             solid = end - start - self._spaces_in(text, start, end)
             if have + solid >= wanted:
-                stop = self.solid_end(start, wanted - have, end, 0 if have else len(value))
+                stop = self.solid_end(start, wanted - have, end)
                 pieces.extend(self.pieces(start, stop) if stop > start else ())
                 have = wanted
                 break
@@ -722,9 +728,7 @@ class Finder:
             have += solid
         if have != wanted or not pieces or not text.startswith(last, pieces[-1][1] - len(last)):
             return None
-        if not squeezed:
-            squeezed.append(_squeezed(value))
-        return pieces if _squeezed(self.text_of(pieces)) == squeezed[0] else None
+        return pieces if _squeezed(self.text_of(pieces)) == squeezed else None
 
     def _walk(self, words: Sequence[str], at: int, limit: int) -> list[Range] | None:
         """``words`` one by one from ``at``, across white space and page-marker lines."""
@@ -772,9 +776,14 @@ class Finder:
                 while end >= 0 and upper[end - 1].isalnum():
                     end = upper.find(last, end + 1, limit)
             if end >= 0:
-                pieces = self.pieces(at, end + len(last))
-                if _WORD.findall(" ".join(upper[a:b] for a, b in pieces)) == wanted:
-                    return pieces
+                if not self.cuts:
+                    # The stretch from the first word to the last is tight: no trimming.
+                    if _WORD.findall(upper, at, end + len(last)) == wanted:
+                        return [(at, end + len(last))]
+                else:
+                    pieces = self.pieces(at, end + len(last))
+                    if _WORD.findall(" ".join(upper[a:b] for a, b in pieces)) == wanted:
+                        return pieces
             at = upper.find(first, at + 1, limit)
         return None
 
@@ -813,10 +822,11 @@ def _spaces_in(text: str, start: int, end: int) -> int:
     )
 
 
-_SPACE_BYTES = b" \n\t\r\f\v"
+_SPACE_BYTES = b" \n\t\r\f"
+"""The white space that squeezing deletes: what :func:`_solid_length` does not count, so that
+a squeezed stretch's length is its count of solid characters (for ASCII)."""
 _SOLID_SPACES = " \n\t\r\f"
 """The white space that :func:`_solid_length` does not count."""
-_SOLID_SPACE_BYTES = b" \n\t\r\f"
 
 
 def _squeezed(text: str) -> bytes:
@@ -835,7 +845,7 @@ def _solid_length(text: str) -> int:
     """How many characters of ``text`` are not white space (the white space of cables: blanks,
     tabs, line ends, form feeds)."""
     if text.isascii():
-        return len(text.encode("ascii").translate(None, _SOLID_SPACE_BYTES))
+        return len(text.encode("ascii").translate(None, _SPACE_BYTES))
     return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r") - text.count("\f")
 
 
@@ -985,7 +995,8 @@ def body_ranges(finder: Finder, body: Body, builder: BodyBuilder) -> dict[str, l
     the :class:`~cableparse.assemble.BodyBuilder` read each of them from."""
     sources = builder.sources
     found = _front_matter_ranges(finder, body, sources)
-    _list_ranges(finder, found, "body.tags", [words_of(tag.code) for tag in body.tags], sources.get("tags"))
+    # A code of letters and digits is its own one word (most are): no regex.
+    _list_ranges(finder, found, "body.tags", [[code] if (code := tag.code).isalnum() else words_of(code) for tag in body.tags], sources.get("tags"))
     _list_ranges(finder, found, "body.refs", [words_of(ref.text) for ref in body.refs], sources.get("refs"))
     _text_ranges(finder, found, body, builder)
     return found
@@ -1018,10 +1029,11 @@ def _list_ranges(
     if not blocks:
         return
     cursor, limit = _region(blocks)
+    paths = _paths(name, len(items))
     for index, words in enumerate(items):
         pieces = finder.find_words(words, cursor, limit)
         if pieces:
-            found[f"{name}[{index}]"] = pieces
+            found[paths[index]] = pieces
             cursor = pieces[-1][1]
 
 
