@@ -11,6 +11,7 @@ summary, the signature) is read at the end, from the paragraphs.
 from __future__ import annotations
 
 import functools
+import operator
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -388,6 +389,13 @@ def _ends_blank(text: str) -> bool:
 def _draft_indices(drafted: Sequence[Paragraph], kept: Sequence[Paragraph]) -> list[int]:
     """For each paragraph ``take_signers`` kept, the index of the paragraph it was drafted as
     (it drops a paragraph that was only a signature and shortens a signed one)."""
+    count = len(kept)
+    if count and count <= len(drafted) and all(map(operator.is_, kept[: count - 1], drafted[: count - 1])):
+        # The usual case: every paragraph as drafted but the last, which may have lost its
+        # signature (a paragraph only of signature after it dropped).
+        last, drafted_last = kept[-1], drafted[count - 1]
+        if last is drafted_last or (drafted_last.number == last.number and drafted_last.text.startswith(last.text)):
+            return list(range(count))
     indices: list[int] = []
     index = 0
     for paragraph in kept:

@@ -36,7 +36,7 @@ import functools
 import html
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .transform import Block, paragraph_prefix_length
@@ -586,9 +586,15 @@ class Finder:
         if not head:
             return None
         first, last = head[0], value.rsplit(None, 1)[-1]
-        solid = _solid_length(value)
         text = self.text
         first_at = at = text.find(first, start, limit)
+        if at >= 0 and len(head) > 1 and limit - at < 2 * len(value) + 64:
+            # The value runs to the end of its region (a subject, a DTG, a sender): one check
+            # of the whole stretch, squeezed in C.
+            whole = self.pieces(at, limit)
+            if whole and _squeezed(self.text_of(whole) if len(whole) > 1 else text[whole[0][0] : whole[0][1]]) == _squeezed(value):
+                return whole
+        solid = _solid_length(value)
         for _ in range(4):
             if at < 0:
                 break
@@ -606,6 +612,25 @@ class Finder:
         # Word by word, once, from the first fit: the value leaves out something inside its
         # stretch (a lone classification line of an old page break).
         return self._walk(value.split(), first_at, limit) if first_at >= 0 else None
+
+    def end_at_word(self, at: int, solid: int, limit: int, last: str) -> int:
+        """:meth:`solid_end` of a stretch known to end in the word ``last``, with no page
+        marker in ``[at, limit)``: the first place after ``last`` where the count comes right
+        (the stretch is at least ``solid`` long, so it is looked for from there). One count
+        where the steps took three or four."""
+        text, spaces_in = self.text, self._spaces_in
+        position = text.find(last, at + solid - len(last), limit)
+        for _ in range(4):
+            if position < 0:
+                break
+            end = position + len(last)
+            have = end - at - spaces_in(text, at, end)
+            if have == solid:
+                return end
+            if have > solid:
+                break
+            position = text.find(last, position + 1, limit)
+        return self.solid_end(at, solid, limit)
 
     def solid_end(self, at: int, solid: int, limit: int, guess: int = 0) -> int:
         """Where the stretch from ``at`` that holds ``solid`` characters other than white
@@ -695,9 +720,9 @@ class Finder:
                 elif _squeezed(text[at:high]).startswith(squeezed):
                     # The value is all in this range (a summary inside its paragraph, the
                     # usual case): checked in C first, then its end counted.
-                    stop = self.solid_end(at, wanted, high, len(value))
+                    stop = self.end_at_word(at, wanted, high, last)
                     if stop > at:
-                        return self.pieces(at, stop)
+                        return [(at, stop)]  # from a word to a word: tight
                 else:
                     pieces = self._stretch_in(ranges, index, at, wanted, last, squeezed)
                     if pieces is not None:
@@ -751,9 +776,7 @@ class Finder:
         case."""
         if not words:
             return None
-        if self._upper is None:
-            self._upper = self.text.upper()
-        upper = self._upper
+        upper = self._upper or self.upper()
         if len(words) == 1:
             return self._find_word(upper, words[0].upper(), start, limit)
         wanted = [word.upper() for word in words]
@@ -787,6 +810,12 @@ class Finder:
             at = upper.find(first, at + 1, limit)
         return None
 
+
+    def upper(self) -> str:
+        """The text in capitals, made once (codes and addressees are matched in any case)."""
+        if self._upper is None:
+            self._upper = self.text.upper()
+        return self._upper
 
     def _find_word(self, upper: str, word: str, start: int, limit: int) -> list[Range] | None:
         """:meth:`find_words` of one word: the word as found is its own text, no check needed
@@ -877,10 +906,18 @@ def source_text(source: str | bytes) -> str:
     a UTF-8 BOM dropped)."""
     if isinstance(source, str):
         return source
-    from .containers import gunzip_bounded
-    from .containers._common import decode
+    if not _DECODERS:
+        # Imported on first use (containers import this module's neighbours); a function-level
+        # import on every call cost a microsecond.
+        from .containers import gunzip_bounded
+        from .containers._common import decode
 
-    return decode(gunzip_bounded(bytes(source)))[0]
+        _DECODERS.append((gunzip_bounded, decode))
+    unzip, decoded = _DECODERS[0]
+    return decoded(unzip(source if type(source) is bytes else bytes(source)))[0]
+
+
+_DECODERS: list[tuple[Callable[[bytes], bytes], Callable[[bytes], tuple[str, Any]]]] = []
 
 
 def span_text(source: str, ranges: Iterable[Range], container: str = "text") -> str:
@@ -1030,7 +1067,20 @@ def _list_ranges(
         return
     cursor, limit = _region(blocks)
     paths = _paths(name, len(items))
+    upper = finder.upper()
     for index, words in enumerate(items):
+        if len(words) == 1:
+            # One word (most tags): find_words inlined, for its call costs as much as its work.
+            word = words[0].upper()
+            at = upper.find(word, cursor, limit)
+            # A lone code may be run into the letters of the one before it (PRELPGOV), not into
+            # a digit.
+            while at > cursor and upper[at - 1].isdigit():
+                at = upper.find(word, at + 1, limit)
+            if at >= 0:
+                cursor = at + len(word)
+                found[paths[index]] = [(at, cursor)]
+            continue
         pieces = finder.find_words(words, cursor, limit)
         if pieces:
             found[paths[index]] = pieces
@@ -1077,15 +1127,20 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             start = block.start + (paragraph_prefix_length(block.text) if block.kind == "paragraph" else 0)
             if start < cursor:
                 start = cursor
-            end = blocks[-1].end
+            # Where the last block's text ends, its closing white space off (a block is its
+            # token: text[block.start:block.end] is block.text).
+            last_block = blocks[-1]
+            end = last_block.start + len(last_block.text.rstrip())
             if not intact[index]:
                 # A signature cut off its end: the stretch that holds the value's characters.
                 value = paragraph.text
-                end = finder.solid_end(start, _solid_length(value), end, len(value))
                 last = value.rsplit(None, 1)[-1] if value.strip() else ""
+                end = finder.end_at_word(start, _solid_length(value), end, last) if last else -1
                 if end <= start or not text.startswith(last, end - len(last)):
                     end = -1
-            if end >= 0:
+            if end > start and not text[start].isspace():
+                pieces = [(start, end)]  # starts at a word (the prefix takes the white space)
+            elif end >= 0:
                 trimmed = finder.trim(start, end)
                 pieces = [trimmed] if trimmed else None
             else:
