@@ -11,8 +11,8 @@ summary, the signature) is read at the end, from the paragraphs.
 from __future__ import annotations
 
 import functools
-import operator
 import html
+import operator
 import re
 from collections.abc import Callable, Sequence
 
