@@ -35,6 +35,7 @@ import bisect
 import functools
 import html
 import itertools
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -334,6 +335,7 @@ class ShiftMap:
         return found
 
 
+_FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
 _ESCAPED = frozenset("'\"\n")
 """What a single backslash escapes in a cables.csv field (``\\0`` writes nothing)."""
 
@@ -391,10 +393,11 @@ def _shift_map(raw: str, text: str, start: int) -> ShiftMap | None:
         # first starts with the escaped character (every corpus row), so the decoded field is
         # the pieces joined, and the k-th code's character is where the first k+1 pieces end.
         parts = raw[start : close if close >= 0 else limit].split("\\")
-        if all(part[:1] in _ESCAPED for part in parts[1:]):  # an empty piece: '\\\\', general path
-            # The parser's text ends with a line end that the field may not have (core._prepare).
+        # (map and a bound method: the check runs in C, no generator frame per piece.)
+        if all(map(_ESCAPED.__contains__, map(_FIRST_CHARACTER, parts[1:]))):  # '' at '\\\\'
             decoded = "".join(parts) if len(parts) > 1 else parts[0]
-            if decoded.startswith(text[:-1] if text.endswith("\n") else text):
+            # The parser's text ends with a line end that the field may not have (core._prepare).
+            if decoded.startswith(text) or (len(text) - len(decoded) == 1 and text[-1] == "\n" and text.startswith(decoded)):
                 codes = list(itertools.accumulate(map(len, parts[:-1])))
                 del codes[bisect.bisect_left(codes, length) :]
                 return ShiftMap(start, codes, length)
@@ -588,6 +591,8 @@ class Finder:
         first, last = head[0], value.rsplit(None, 1)[-1]
         text = self.text
         first_at = at = text.find(first, start, limit)
+        if at >= 0 and not self.cuts and (written_end := self.written_end(at, value, limit)) >= 0:
+            return [(at, written_end)]  # written as it is (a paragraph of a block of several)
         if at >= 0 and len(head) > 1 and limit - at < 2 * len(value) + 64:
             # The value runs to the end of its region (a subject, a DTG, a sender): one check
             # of the whole stretch, squeezed in C.
@@ -612,6 +617,22 @@ class Finder:
         # Word by word, once, from the first fit: the value leaves out something inside its
         # stretch (a lone classification line of an old page break).
         return self._walk(value.split(), first_at, limit) if first_at >= 0 else None
+
+    def written_end(self, at: int, value: str, limit: int) -> int:
+        """Where ``value`` ends when the text from ``at`` writes it as it is but for blanks
+        at the ends of lines (which the cables have and clean_text drops), -1 otherwise:
+        its last line found, then the stretch compared, in C."""
+        text = self.text
+        if text.startswith(value, at):
+            return at + len(value)
+        tail = value[value.rfind("\n") + 1 :]
+        if not tail:
+            return -1
+        position = text.find(tail, at + len(value) - len(tail), limit)
+        if position < 0:
+            return -1
+        end = position + len(tail)
+        return end if text[at:end].replace(" \n", "\n") == value else -1
 
     def end_at_word(self, at: int, solid: int, limit: int, last: str) -> int:
         """:meth:`solid_end` of a stretch known to end in the word ``last``, with no page
@@ -1134,10 +1155,14 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             if not intact[index]:
                 # A signature cut off its end: the stretch that holds the value's characters.
                 value = paragraph.text
-                last = value.rsplit(None, 1)[-1] if value.strip() else ""
-                end = finder.end_at_word(start, _solid_length(value), end, last) if last else -1
-                if end <= start or not text.startswith(last, end - len(last)):
-                    end = -1
+                written_end = finder.written_end(start, value, end)
+                if written_end >= 0:
+                    end = written_end  # written as it is kept, trailing blanks aside
+                else:
+                    last = value.rsplit(None, 1)[-1] if value.strip() else ""
+                    end = finder.end_at_word(start, _solid_length(value), end, last) if last else -1
+                    if end <= start or not text.startswith(last, end - len(last)):
+                        end = -1
             if end > start and not text[start].isspace():
                 pieces = [(start, end)]  # starts at a word (the prefix takes the white space)
             elif end >= 0:
