@@ -727,7 +727,7 @@ class Finder:
         lead = value[:64].split()[:4]
         if not lead:
             return None
-        text, first, wanted = self.text, lead[0], _solid_length(value)
+        text, first = self.text, lead[0]
         last = value.rsplit(None, 1)[-1]
         squeezed = _squeezed(value)
         later: list[tuple[int, int]] = []
@@ -738,17 +738,25 @@ class Finder:
                 tries += 1
                 if text[at : at + 96].split()[: len(lead)] != lead:
                     later.append((index, at))
-                elif _squeezed(text[at:high]).startswith(squeezed):
-                    # The value is all in this range (a summary inside its paragraph, the
-                    # usual case): checked in C first, then its end counted.
-                    stop = self.end_at_word(at, wanted, high, last)
-                    if stop > at:
-                        return [(at, stop)]  # from a word to a word: tight
                 else:
-                    pieces = self._stretch_in(ranges, index, at, wanted, last, squeezed)
-                    if pieces is not None:
-                        return pieces
+                    # The value all in this range (a summary inside its paragraph, the usual
+                    # case): it ends with its last word, no sooner than its own length allows
+                    # (white space only grows); the stretch is then compared squeezed, in C.
+                    end = text.find(last, at + len(value) - len(last), high)
+                    for _ in range(4):
+                        if end < 0:
+                            break
+                        stretch = _squeezed(text[at : end + len(last)])
+                        if stretch == squeezed:
+                            return [(at, end + len(last))]  # from a word to a word: tight
+                        if len(stretch) > len(squeezed):
+                            break
+                        end = text.find(last, end + 1, high)
+                    later.append((index, at))
                 at = text.find(first, at + 1, high)
+        if not later:
+            return None
+        wanted = _solid_length(value)
         for index, at in later:
             pieces = self._stretch_in(ranges, index, at, wanted, last, squeezed)
             if pieces is not None:
