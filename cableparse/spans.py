@@ -431,9 +431,11 @@ def align(raw: str, text: str, start: int = 0, container: str = "text", *, line:
     pre = raw.find("<pre", start) if container == "html" else -1
     if pre >= 0:
         start = pre
-    elif line is not None:
+    elif line is not None and start == 0:
+        # (After a header, the body is looked for from where the header ended.)
         start = max(start, line_offset(raw, line))
-    probe = text.lstrip()[:24].split("\n", 1)[0].rstrip()
+    head = text[:256].lstrip() or text.lstrip()  # not a copy of the whole text
+    probe = head[:24].split("\n", 1)[0].rstrip()
     found = raw.find(probe, start) if probe else -1
     if found >= 0:
         start = found
@@ -805,7 +807,7 @@ class Finder:
         case."""
         if not words:
             return None
-        upper = self._upper or self.upper()
+        upper = self.upper_in(start, limit)
         if len(words) == 1:
             return self._find_word(upper, words[0].upper(), start, limit)
         wanted = [word.upper() for word in words]
@@ -845,6 +847,17 @@ class Finder:
         if self._upper is None:
             self._upper = self.text.upper()
         return self._upper
+
+    def upper_in(self, start: int, limit: int) -> str:
+        """A string whose ``[start, limit)`` is that of :meth:`upper`, at the same offsets:
+        the region in capitals after as many NULs (no letter, digit or word of a code), for a
+        TAGS line or a signature needs no capitals of a whole body."""
+        if self._upper is not None or 2 * (limit - start) > len(self.text):
+            return self.upper()
+        region = self.text[start:limit].upper()
+        if len(region) != limit - start:
+            return self.upper()  # a character that capitals write as two ("ß")
+        return "\x00" * start + region
 
     def _find_word(self, upper: str, word: str, start: int, limit: int) -> list[Range] | None:
         """:meth:`find_words` of one word: the word as found is its own text, no check needed
@@ -1096,7 +1109,7 @@ def _list_ranges(
         return
     cursor, limit = _region(blocks)
     paths = _paths(name, len(items))
-    upper = finder.upper()
+    upper = finder.upper_in(cursor, limit)
     for index, words in enumerate(items):
         if len(words) == 1:
             # One word (most tags): find_words inlined, for its call costs as much as its work.
@@ -1178,9 +1191,16 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
                 pieces = [trimmed] if trimmed else None
             else:
                 pieces = finder.blocks_value(paragraph.text, blocks, cursor)
-        elif draft.whole:
+        elif draft.whole and intact[index] and block.start >= cursor:
             # Blocks with something between them that the paragraph leaves out (02TEGUCIGALPA3479:
-            # a SIPDIS line inside paragraph 5): the blocks' own ranges, cut where the value ends.
+            # a SIPDIS line inside paragraph 5), or page markers inside: the paragraph is all
+            # of its blocks' text, so their own ranges, without the markers, are its pieces.
+            pieces = []
+            for number, part in enumerate(blocks):
+                start = part.start + (paragraph_prefix_length(part.text) if number == 0 and part.kind == "paragraph" else 0)
+                pieces.extend(finder.pieces(start, part.end))
+        elif draft.whole:
+            # A signature cut off its end as well: the blocks' ranges, cut where the value ends.
             pieces = finder.blocks_value(paragraph.text, blocks, cursor)
         else:
             start, limit = _region(blocks)
