@@ -636,6 +636,16 @@ class Finder:
         end = position + len(tail)
         return end if text[at:end].replace(" \n", "\n") == value else -1
 
+    def signed_end(self, at: int, value: str, limit: int) -> int:
+        """Where ``value``, the text from ``at`` with a signature cut off its end, ends
+        before ``limit``; -1 when the stretch is not the value."""
+        end = self.written_end(at, value, limit)
+        if end >= 0:
+            return end  # written as it is kept, trailing blanks aside
+        last = value.rsplit(None, 1)[-1] if value.strip() else ""
+        end = self.end_at_word(at, _solid_length(value), limit, last) if last else -1
+        return end if end > at and self.text.startswith(last, end - len(last)) else -1
+
     def end_at_word(self, at: int, solid: int, limit: int, last: str) -> int:
         """:meth:`solid_end` of a stretch known to end in the word ``last``, with no page
         marker in ``[at, limit)``: the first place after ``last`` where the count comes right
@@ -1174,16 +1184,7 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             last_block = blocks[-1]
             end = last_block.start + len(last_block.text.rstrip())
             if not intact[index]:
-                # A signature cut off its end: the stretch that holds the value's characters.
-                value = paragraph.text
-                written_end = finder.written_end(start, value, end)
-                if written_end >= 0:
-                    end = written_end  # written as it is kept, trailing blanks aside
-                else:
-                    last = value.rsplit(None, 1)[-1] if value.strip() else ""
-                    end = finder.end_at_word(start, _solid_length(value), end, last) if last else -1
-                    if end <= start or not text.startswith(last, end - len(last)):
-                        end = -1
+                end = finder.signed_end(start, paragraph.text, end)
             if end > start and not text[start].isspace():
                 pieces = [(start, end)]  # starts at a word (the prefix takes the white space)
             elif end >= 0:
@@ -1208,6 +1209,11 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
         if pieces:
             found[paths[index]] = pieces
             cursor = pieces[-1][1]
+    _summary_and_signers(finder, found, body, paths, cursor)
+
+
+def _summary_and_signers(finder: Finder, found: dict[str, list[Range]], body: Body, paths: list[str], cursor: int) -> None:
+    """The summary inside the first paragraphs, the signers after the last one."""
     if body.summary:
         # The summary is read from the first paragraphs (assemble.find_summary), across their
         # numbers and portion marks when it runs over several: look in their ranges.
@@ -1217,7 +1223,7 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             found["body.summary"] = pieces
     for index, signer in enumerate(body.signers):
         # As words: "KEEGAN, JR." is the signer KEEGAN JR.
-        pieces = finder.find_words(words_of(signer), cursor, len(text))
+        pieces = finder.find_words(words_of(signer), cursor, len(finder.text))
         if pieces:
             found[f"body.signers[{index}]"] = pieces
             cursor = pieces[-1][1]
