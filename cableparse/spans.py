@@ -766,35 +766,45 @@ class Finder:
                         end = text.find(last, end + 1, high)
                     later.append((index, at))
                 at = text.find(first, at + 1, high)
-        if not later:
-            return None
-        wanted = _solid_length(value)
         for index, at in later:
-            pieces = self._stretch_in(ranges, index, at, wanted, last, squeezed)
+            pieces = self._stretch_in(ranges, index, at, last, squeezed)
             if pieces is not None:
                 return pieces
         return None
 
-    def _stretch_in(
-        self, ranges: Sequence[Range], index: int, at: int, wanted: int, last: str, squeezed: bytes
-    ) -> list[Range] | None:
-        """The stretch of ``ranges`` from ``at`` (in ``ranges[index]``) that holds ``wanted``
-        characters other than white space, if it ends in ``last`` and squeezes to ``squeezed``."""
+    def _stretch_in(self, ranges: Sequence[Range], index: int, at: int, last: str, squeezed: bytes) -> list[Range] | None:
+        """The stretch of ``ranges`` from ``at`` (in ``ranges[index]``) that squeezes to
+        ``squeezed`` and ends in the word ``last``: whole ranges while the value goes on past
+        them, each compared squeezed, then the last one up to the value's last word."""
         text = self.text
         pieces: list[Range] = []
-        have = 0
+        done = 0
         for start, end in [(at, ranges[index][1]), *ranges[index + 1 :]]:
-            solid = end - start - self._spaces_in(text, start, end)
-            if have + solid >= wanted:
-                stop = self.solid_end(start, wanted - have, end)
-                pieces.extend(self.pieces(start, stop) if stop > start else ())
-                have = wanted
-                break
-            pieces.extend(self.pieces(start, end))
-            have += solid
-        if have != wanted or not pieces or not text.startswith(last, pieces[-1][1] - len(last)):
+            part = _squeezed(text[start:end])
+            rest = squeezed[done:]
+            if len(part) < len(rest):
+                if not rest.startswith(part):
+                    return None
+                pieces.append((start, end))  # a paragraph's range: tight
+                done += len(part)
+                continue
+            if not part.startswith(rest):
+                return None
+            # No sooner than the characters of the rest allow (UTF-8 writes one in at most 4).
+            soonest = start + (len(rest) if rest.isascii() else len(rest) // 4) - len(last)
+            position = text.find(last, max(start, soonest), end)
+            for _ in range(8):
+                if position < 0:
+                    return None
+                stretch = _squeezed(text[start : position + len(last)])
+                if stretch == rest:
+                    pieces.append((start, position + len(last)))
+                    return pieces
+                if len(stretch) > len(rest):
+                    return None
+                position = text.find(last, position + 1, end)
             return None
-        return pieces if _squeezed(self.text_of(pieces)) == squeezed else None
+        return None
 
     def _walk(self, words: Sequence[str], at: int, limit: int) -> list[Range] | None:
         """``words`` one by one from ``at``, across white space and page-marker lines."""
