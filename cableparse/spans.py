@@ -382,25 +382,29 @@ def _shift_map(raw: str, text: str, start: int) -> ShiftMap | None:
     length = len(text)
     # The text is written in at most twice its length: look no further.
     limit = start + 2 * length + 2
-    # The field ends at its first quote that no backslash escapes, unless that quote is
-    # doubled. (Searches for one character run at memory speed; '""' in a row is a
-    # two-character search, twenty times slower.)
-    close = raw.find('"', start, limit)
-    while close > start and raw[close - 1] == "\\":
-        close = raw.find('"', close + 1, limit)
-    if not raw.startswith('""', close):
-        # No doubled quote: split the field at its backslashes in C. Each piece after the
-        # first starts with the escaped character (every corpus row), so the decoded field is
-        # the pieces joined, and the k-th code's character is where the first k+1 pieces end.
-        parts = raw[start : close if close >= 0 else limit].split("\\")
-        # (map and a bound method: the check runs in C, no generator frame per piece.)
-        if all(map(_ESCAPED.__contains__, map(_FIRST_CHARACTER, parts[1:]))):  # '' at '\\\\'
-            decoded = "".join(parts) if len(parts) > 1 else parts[0]
-            # The parser's text ends with a line end that the field may not have (core._prepare).
-            if decoded.startswith(text) or (len(text) - len(decoded) == 1 and text[-1] == "\n" and text.startswith(decoded)):
-                codes = list(itertools.accumulate(map(len, parts[:-1])))
-                del codes[bisect.bisect_left(codes, length) :]
-                return ShiftMap(start, codes, length)
+    # Split at the backslashes in C. Where each piece after the first starts with an escaped
+    # character (every corpus row), the decoded field is the pieces joined, and the k-th
+    # code's character is where the first k+1 pieces end. The window may run past the field
+    # (its closing quote, the next field): only its start is compared with the text, and a
+    # doubled quote in the field ('""' for '"') fails that comparison.
+    parts = raw[start:limit].split("\\")
+    # (map and a bound method: the check runs in C, no generator frame per piece.)
+    if all(map(_ESCAPED.__contains__, map(_FIRST_CHARACTER, parts[1:]))):  # '' at '\\\\'
+        decoded = "".join(parts) if len(parts) > 1 else parts[0]
+        # The parser's text ends with a line end that the field may not have (core._prepare).
+        size = length if decoded.startswith(text) else length - 1
+        # After the text comes the field's closing quote, then a comma, a line end or nothing;
+        # a quote before that may be half of a doubled quote ('""' for '"'), which the
+        # comparison cannot tell from a quote and the closing one: the general path reads it.
+        if (
+            (size == length or (text[-1:] == "\n" and decoded.startswith(text[:-1])))
+            and decoded[size : size + 1] == '"'
+            and decoded[size + 1 : size + 2] in ("", ",", "\n", "\r")
+            and decoded[size - 1 : size] != '"'
+        ):
+            codes = list(itertools.accumulate(map(len, parts[:-1])))
+            del codes[bisect.bisect_left(codes, length) :]
+            return ShiftMap(start, codes, length)
     drops = _dropped(raw, start, limit)
     if drops is None:
         return None

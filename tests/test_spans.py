@@ -264,3 +264,22 @@ def test_csv_field_offsets_by_counting_equal_the_general_alignment(field: tuple[
     high = data.draw(st.sampled_from([index + 1 for index in words if index >= low]))
     assert shifted.ranges(low, high) == general.ranges(low, high)
     assert spans.span_text(raw, shifted.ranges(low, high), "csv") == text[low:high]
+
+
+@pytest.mark.parametrize(
+    "text, row",
+    [
+        # Quotes at the field's end, where a doubled quote ('""' for '"') looks like a quote
+        # and the field's closing one (found by the property above).
+        ('"', '"1","08MEXICO23","""' + '"\n'),
+        ('"\n', '"1","08MEXICO23","""\n' + '"\n'),
+    ],
+)
+def test_doubled_quote_at_a_csv_fields_end_maps_as_the_general_alignment(text: str, row: str) -> None:
+    start = len('"1","08MEXICO23","')
+    shifted = spans._shift_map(row, text, start)
+    decoded, decoding = spans.decode_window(row, start, len(row), "csv")
+    general = spans.ComposedMap(spans.align_text(decoded, text), decoding)
+    assert shifted is not None
+    assert shifted.ranges(0, 1) == general.ranges(0, 1)
+    assert spans.span_text(row, shifted.ranges(0, 1), "csv") == text[0]
