@@ -220,54 +220,125 @@ def _decoded_code(code: str) -> str:
 
 
 def decode_window(raw: str, start: int, end: int, container: str) -> tuple[str, list[_Run]]:
-    """``raw[start:end]`` as the container decodes it, and the runs that map it back: one
-    regex pass over the container's codes (an HTML page's ``&#x000A;`` on every line, a csv
-    row's ``\\'``), each code a run of its own, the text between them runs of equal text."""
-    pieces: list[str] = []
-    runs: list[_Run] = []
-    position, out = start, 0
+    """``raw[start:end]`` as the container decodes it, and the runs that map it back: each
+    code a run of its own (unless it decodes to nothing), the text between them runs of
+    equal text (see :func:`_decode`)."""
+    decoded, out_at, raw_at = _decode(raw, start, end, container)
+    runs = [
+        (out_start, out_end, raw_start, raw_end)
+        for out_start, out_end, raw_start, raw_end in zip(out_at, out_at[1:], raw_at, raw_at[1:])
+        if out_end > out_start
+    ]
+    return decoded, runs
+
+
+def _decode(raw: str, start: int, end: int, container: str) -> tuple[str, list[int], list[int]]:
+    """``raw[start:end]`` as the container decodes it, cut into pieces (the container's codes,
+    an HTML page's ``&#x000A;`` on every line or a csv row's ``\\'``, and the text between),
+    and where each piece starts in the decoded text and in ``raw`` (each list ends with
+    where the last piece ends). Splitting, lengths and offsets run in C: a loop over the
+    codes, building a run for each, cost four times as much on an HTML page."""
     codes = _codes(raw, start, end, container)
-    for match in codes.finditer(raw, start, end) if codes is not None else ():
-        at = match.start()
-        if at > position:
-            pieces.append(raw[position:at])
-            runs.append((out, out + at - position, position, at))
-            out += at - position
-        decoded = _decoded_code(match.group())
-        if decoded:
-            pieces.append(decoded)
-            runs.append((out, out + len(decoded), at, match.end()))
-            out += len(decoded)
-        position = match.end()
-    if end > position:
-        pieces.append(raw[position:end])
-        runs.append((out, out + end - position, position, end))
-    return "".join(pieces), runs
+    if codes is None:
+        return raw[start:end], [0, end - start], [start, end]
+    # [text, code, text, code, ..., text]: the codes decoded in place.
+    window = raw[start:end]
+    parts = _html_parts(window) if codes is _HTML_CODES else None
+    if parts is None:
+        parts = _splitter(codes).split(window)
+    pieces = parts[:]
+    pieces[1::2] = map(_decoded_code, parts[1::2])
+    raw_at = list(itertools.accumulate(map(len, parts), initial=start))
+    out_at = list(itertools.accumulate(map(len, pieces), initial=0))
+    return "".join(pieces), out_at, raw_at
+
+
+_HTML_LINE_END = "&#x000A;"
+"""How a Cablegate page writes every line end of a cable (``<pre>`` text of one line)."""
+
+
+def _html_parts(window: str) -> list[str] | None:
+    """:func:`decode_window`'s ``[text, code, ..., text]`` of an HTML window, its line ends
+    split out with ``str.split`` (a regex scans a page five times slower than a search for
+    a string) and the regex run only on the lines that hold other markup; ``None`` (the
+    regex on the whole window) where markup may run across a line end or other codes are
+    about."""
+    if "\r" in window or "\ufeff" in window or "\x00" in window:
+        return None
+    lines = window.split(_HTML_LINE_END)
+    marked = [index for index, line in enumerate(lines) if "<" in line or "&" in line]
+    parts = [_HTML_LINE_END] * (2 * len(lines) - 1)
+    parts[::2] = lines
+    if not marked:
+        return parts
+    splitter = _splitter(_HTML_CODES)
+    for index in reversed(marked):  # from the end: earlier indices stay valid
+        line = lines[index]
+        if "<" in line and line.rfind(">") < line.rfind("<"):
+            return None  # a tag may run on past the line end
+        parts[2 * index : 2 * index + 1] = splitter.split(line)
+    return parts
+
+
+@functools.lru_cache(maxsize=16)
+def _splitter(codes: re.Pattern[str]) -> re.Pattern[str]:
+    """``codes`` as one capturing group, for ``re.split`` to keep the codes it splits at."""
+    return re.compile(f"({codes.pattern})")
 
 
 class ComposedMap:
-    """A :class:`TextMap` onto a container's decoded text, then the decoding's runs back to
-    the input."""
+    """A :class:`TextMap` onto a container's decoded text, then the decoding back to the
+    input: its pieces' starts in the decoded text and in the input (:func:`_decode`)."""
 
     def __init__(self, inner: TextMap, decoding: list[_Run]) -> None:
+        # Runs (decode_window) as piece boundaries: a stretch of the input that no run
+        # covers (a tag) is a piece that decodes to nothing.
+        out_at = [decoding[0][0]] if decoding else [0]
+        raw_at = [decoding[0][2]] if decoding else [0]
+        for out_start, out_end, raw_start, raw_end in decoding:
+            if raw_start != raw_at[-1]:
+                out_at.append(out_start)
+                raw_at.append(raw_start)
+            out_at.append(out_end)
+            raw_at.append(raw_end)
+        self._set(inner, out_at, raw_at, bool(decoding))
+
+    @classmethod
+    def of_pieces(cls, inner: TextMap, out_at: list[int], raw_at: list[int]) -> ComposedMap:
+        """The map with the decoding given as :func:`_decode` gives it."""
+        made = cls.__new__(cls)
+        made._set(inner, out_at, raw_at, out_at[-1] > 0)
+        return made
+
+    def _set(self, inner: TextMap, out_at: list[int], raw_at: list[int], decoded: bool) -> None:
         self.inner = inner
-        self.decoding = decoding
-        self._starts = [run[0] for run in decoding]
         self.runs = inner.runs
+        self._out_at = out_at
+        self._raw_at = raw_at
+        self._pieces = len(out_at) - 1
+        self._decoded = decoded
         # The text is one run of the decoded text when the parser changed nothing in it.
         self._shift: int | None = None
         if len(inner.runs) == 1 and inner.runs[0][0] == 0 and _linear(inner.runs[0]):
             self._shift = inner.runs[0][2]
+
     def _at(self, position: int, end: bool) -> int:
-        index = bisect.bisect_right(self._starts, position - 1 if end else position) - 1
-        t0, t1, r0, r1 = self.decoding[index if index > 0 else 0]
+        # The piece that holds the character at ``position`` (before it, for an end): the last
+        # piece starting at or before it, which cannot be one that decodes to nothing (the
+        # piece after such a one starts at the same place).
+        out_at = self._out_at
+        index = bisect.bisect_right(out_at, position - 1 if end else position, 0, self._pieces) - 1
+        if index < 0:
+            index = 0
+        t0, t1 = out_at[index], out_at[index + 1]
+        r0, r1 = self._raw_at[index], self._raw_at[index + 1]
         if t1 - t0 == r1 - r0:
             return r0 + max(0, min(position, t1) - t0)
         return r1 if end else r0
 
     def ranges(self, start: int, end: int) -> list[Range]:
         """The input ranges of ``text[start:end]`` (see :meth:`TextMap.ranges`)."""
-        if not self.decoding:
+        if not self._decoded:
             return []
         at = self._at
         if self._shift is not None:
@@ -457,8 +528,8 @@ def align(raw: str, text: str, start: int = 0, container: str = "text", *, line:
     if container == "html":
         close = raw.find("</pre>", start, end)
         end = close if close >= 0 else end
-    decoded, decoding = decode_window(raw, start, end, container)
-    return ComposedMap(align_text(decoded, text), decoding)
+    decoded, out_at, raw_at = _decode(raw, start, end, container)
+    return ComposedMap.of_pieces(align_text(decoded, text), out_at, raw_at)
 
 
 def align_text(raw: str, text: str, start: int = 0) -> TextMap:
@@ -831,9 +902,17 @@ class Finder:
         case."""
         if not words:
             return None
-        upper = self.upper_in(start, limit)
+        upper, base = self.upper_region(start, limit)
+        # Offsets in ``upper`` are those of the text less ``base``.
+        start, limit = start - base, limit - base
         if len(words) == 1:
-            return self._find_word(upper, words[0].upper(), start, limit)
+            word = words[0].upper()
+            at = upper.find(word, start, limit)
+            # A lone code may be run into the letters of the one before it (PRELPGOV), not
+            # into a digit.
+            while at > start and upper[at - 1].isalnum() and not upper[at - 1].isalpha():
+                at = upper.find(word, at + 1, limit)
+            return [(at + base, at + base + len(word))] if at >= 0 else None
         wanted = [word.upper() for word in words]
         first, last = wanted[0], wanted[-1]
         before_last = sum(map(len, wanted[:-1]))
@@ -841,30 +920,26 @@ class Finder:
         for _ in range(8):
             if at < 0:
                 return None
-            # A word starts after a non-word character; only a lone code may be run into the
-            # letters of the one before it (PRELPGOV).
-            if at > start and upper[at - 1].isalnum() and not (len(wanted) == 1 and upper[at - 1].isalpha()):
+            # A word starts after a non-word character.
+            if at > start and upper[at - 1].isalnum():
                 at = upper.find(first, at + 1, limit)
                 continue
-            end = at
-            if len(wanted) > 1:
-                # The last word as a word of its own: "GE" of RHMFISS/HQ USEUCOM VAIHINGEN GE,
-                # not the "GE" inside VAIHINGEN.
-                end = upper.find(last, at + before_last, limit)
-                while end >= 0 and upper[end - 1].isalnum():
-                    end = upper.find(last, end + 1, limit)
+            # The last word as a word of its own: "GE" of RHMFISS/HQ USEUCOM VAIHINGEN GE,
+            # not the "GE" inside VAIHINGEN.
+            end = upper.find(last, at + before_last, limit)
+            while end >= 0 and upper[end - 1].isalnum():
+                end = upper.find(last, end + 1, limit)
             if end >= 0:
                 if not self.cuts:
                     # The stretch from the first word to the last is tight: no trimming.
                     if _WORD.findall(upper, at, end + len(last)) == wanted:
-                        return [(at, end + len(last))]
+                        return [(at + base, end + len(last) + base)]
                 else:
-                    pieces = self.pieces(at, end + len(last))
-                    if _WORD.findall(" ".join(upper[a:b] for a, b in pieces)) == wanted:
+                    pieces = self.pieces(at + base, end + len(last) + base)
+                    if _WORD.findall(" ".join(upper[a - base : b - base] for a, b in pieces)) == wanted:
                         return pieces
             at = upper.find(first, at + 1, limit)
         return None
-
 
     def upper(self) -> str:
         """The text in capitals, made once (codes and addressees are matched in any case)."""
@@ -872,31 +947,15 @@ class Finder:
             self._upper = self.text.upper()
         return self._upper
 
-    def upper_in(self, start: int, limit: int) -> str:
-        """A string whose ``[start, limit)`` is that of :meth:`upper`, at the same offsets:
-        the region in capitals after as many NULs (no letter, digit or word of a code), for a
-        TAGS line or a signature needs no capitals of a whole body."""
+    def upper_region(self, start: int, limit: int) -> tuple[str, int]:
+        """``[start, limit)`` of :meth:`upper` and the offset it starts at (a TAGS line or a
+        signature needs no capitals of a whole body); the whole, from 0, for a long region."""
         if self._upper is not None or 2 * (limit - start) > len(self.text):
-            return self.upper()
+            return self.upper(), 0
         region = self.text[start:limit].upper()
         if len(region) != limit - start:
-            return self.upper()  # a character that capitals write as two ("ß")
-        return "\x00" * start + region
-
-    def _find_word(self, upper: str, word: str, start: int, limit: int) -> list[Range] | None:
-        """:meth:`find_words` of one word: the word as found is its own text, no check needed
-        (a page-marker line cannot be inside a word)."""
-        at = upper.find(word, start, limit)
-        for _ in range(8):
-            if at < 0:
-                return None
-            # A lone code may be run into the letters of the one before it (PRELPGOV), not
-            # into a digit.
-            if at > start and upper[at - 1].isalnum() and not upper[at - 1].isalpha():
-                at = upper.find(word, at + 1, limit)
-                continue
-            return [(at, at + len(word))]
-        return None
+            return self.upper(), 0  # a character that capitals write as two ("ß")
+        return region, start
 
 
 def _skip_spaces(text: str, position: int) -> int:
@@ -990,7 +1049,7 @@ def span_text(source: str, ranges: Iterable[Range], container: str = "text") -> 
     """The text of ``ranges`` of ``source`` as the cable has it, pieces joined by a space: read
     as the container writes text (a cables.csv row's ``\\'``, ``\\"`` and ``""``; an HTML page's
     tags, entities and paragraph anchors), the way the alignment reads it."""
-    return " ".join(decode_window(source, start, end, container)[0] for start, end in ranges)
+    return " ".join(_decode(source, start, end, container)[0] for start, end in ranges)
 
 
 def written(cable: Cable, path: str) -> str | None:
@@ -1133,19 +1192,19 @@ def _list_ranges(
         return
     cursor, limit = _region(blocks)
     paths = _paths(name, len(items))
-    upper = finder.upper_in(cursor, limit)
+    upper, base = finder.upper_region(cursor, limit)
     for index, words in enumerate(items):
         if len(words) == 1:
             # One word (most tags): find_words inlined, for its call costs as much as its work.
             word = words[0].upper()
-            at = upper.find(word, cursor, limit)
+            at = upper.find(word, cursor - base, limit - base)
             # A lone code may be run into the letters of the one before it (PRELPGOV), not into
             # a digit.
-            while at > cursor and upper[at - 1].isdigit():
-                at = upper.find(word, at + 1, limit)
+            while at > cursor - base and upper[at - 1].isalnum() and not upper[at - 1].isalpha():
+                at = upper.find(word, at + 1, limit - base)
             if at >= 0:
-                cursor = at + len(word)
-                found[paths[index]] = [(at, cursor)]
+                cursor = at + base + len(word)
+                found[paths[index]] = [(at + base, cursor)]
             continue
         pieces = finder.find_words(words, cursor, limit)
         if pieces:
@@ -1162,6 +1221,15 @@ def _one_stretch(blocks: Sequence[Block]) -> bool:
     if len(blocks) == 1:
         return not blocks[0].cuts
     return all(not block.cuts for block in blocks) and all(a.end == b.start for a, b in itertools.pairwise(blocks))
+
+
+def _prefix_length(block_text: str, value: str) -> int:
+    """How long a numbered paragraph's number and portion mark are in its block: where the
+    value's first characters are, near the start (a find in C, where the prefix regex cost
+    three times as much), else as :func:`~cableparse.transform.paragraph_prefix_length`."""
+    head = value[:12]
+    at = block_text.find(head, 0, 48) if head and "\n" not in head else -1
+    return at if at >= 0 else paragraph_prefix_length(block_text)
 
 
 def _paths(name: str, count: int) -> list[str]:
@@ -1190,7 +1258,7 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             # The paragraph is its blocks' text from its first word on, white space aside
             # (split_paragraph and clean_text change nothing else), and nothing lies between
             # the blocks: no check needed.
-            start = block.start + (paragraph_prefix_length(block.text) if block.kind == "paragraph" else 0)
+            start = block.start + (_prefix_length(block.text, paragraph.text) if block.kind == "paragraph" else 0)
             if start < cursor:
                 start = cursor
             # Where the last block's text ends, its closing white space off (a block is its
