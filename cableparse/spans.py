@@ -913,6 +913,11 @@ class Finder:
             while at > start and upper[at - 1].isalnum() and not upper[at - 1].isalpha():
                 at = upper.find(word, at + 1, limit)
             return [(at + base, at + base + len(word))] if at >= 0 else None
+        # Written as the words with one blank between (a REF entry, a signer): one search.
+        written = " ".join(words)
+        at = self.text.find(written, start + base, limit + base)
+        if at >= 0 and (at == start + base or not self.text[at - 1].isalnum()):
+            return [(at, at + len(written))]
         wanted = [word.upper() for word in words]
         first, last = wanted[0], wanted[-1]
         before_last = sum(map(len, wanted[:-1]))
