@@ -215,7 +215,7 @@ def parse_body(text: str, defects: Defects, provenance: list[Any] | None = None)
         prepared, unreflow_map = _unreflow(prepared, defects)
         with defects.mapped(unreflow_map):
             blocks = _run("body", prepared, defects)
-            cleaned = _without_inline_markers(blocks)
+            cleaned = _without_inline_markers(blocks, prepared)
             if cleaned is blocks:
                 builder = BodyBuilder(blocks, defects)
                 if provenance is not None:
@@ -252,10 +252,13 @@ def _rejoined(blocks: list[Block]) -> tuple[str, Callable[[int], int]]:
     return "".join(block.text for block in blocks), to_block_line
 
 
-def _without_inline_markers(blocks: list[Block]) -> list[Block]:
+def _without_inline_markers(blocks: list[Block], text: str) -> list[Block]:
     """Blocks with page markers inside their lines removed (reflowed pages); ``blocks``
-    itself when there were none."""
-    if not any(has_inline_marker(block.text) for block in blocks):
+    itself when there were none. ``text`` is what the blocks were read from."""
+    # A block's text is pieces of ``text`` joined by line ends, and the marker holds no line
+    # end: a text without one has no block with one (one search, not one per block; most
+    # bodies have none).
+    if not has_inline_marker(text) or not any(has_inline_marker(block.text) for block in blocks):
         return blocks
     origin = next((read_banner(b.text)[0].origin for b in blocks if b.kind == "banner"), None)
     cleaned = []

@@ -157,8 +157,16 @@ def terminal_regexes(grammar: str, terminals: tuple[str, ...]) -> dict[str, str]
 _UNSEEN: Any = object()
 """A step not worked out yet (``None`` is a step: where Lark raises)."""
 
+_ACCEPTED: Any = object()
+"""The step that accepts the text (``$END`` reduced to the start rule)."""
+
 _MAX_STEPS = 1 << 14
 """Most automaton steps a :class:`TokenRunner` keeps (a field grammar uses a few hundred)."""
+
+_Node = list[Any]
+"""A state stack of a :class:`TokenRunner` as its loop reads it: ``[match, steps, stack]``, the
+top state's lexer (a bound ``re.Pattern.match``), the steps worked out from this stack so far
+(token type -> next node, ``None`` where Lark raises, ``_ACCEPTED``), and the stack itself."""
 
 
 class TokenRunner:
@@ -185,12 +193,17 @@ class TokenRunner:
         self._end = table.end_states[start]
         self._ignore = frozenset(reference.ignore_tokens)
         self._patterns: dict[int, re.Pattern[str]] = {}
-        self._steps: dict[tuple[tuple[int, ...], str], tuple[int, ...] | None] = {}
+        self._steps = 0
+        """How many steps the nodes keep (at most ``_MAX_STEPS``)."""
         for state, lexer in frontend.lexer.lexers.items():
             if lexer.scanner and lexer.callback:  # pragma: no cover - a string terminal that a regex one shadows
                 raise ValueError(f"grammar {name!r}: lexer callbacks are not run here")
             terminals = list(lexer.terminals)
             self._patterns[state] = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals))
+        self._root: _Node = self._node((self._start,))
+
+    def _node(self, stack: tuple[int, ...]) -> _Node:
+        return [self._patterns[stack[-1]].match, {}, stack]
 
     def _step(self, stack: tuple[int, ...], kind: str) -> tuple[int, ...] | None:
         """The state stack after ``kind`` is fed to ``stack``: the parse table's reductions, then
@@ -210,26 +223,36 @@ class TokenRunner:
             if kind == "$END" and current[-1] == self._end:
                 return ()
 
+    def _advance(self, node: _Node, kind: str) -> Any:
+        """The node after ``kind`` is fed to ``node`` (``None``, ``_ACCEPTED``), worked out from
+        the parse table and kept in ``node`` while fewer than ``_MAX_STEPS`` are kept (a grammar
+        with nesting could make stacks without end)."""
+        stack = self._step(node[2], kind)
+        following = None if stack is None else _ACCEPTED if not stack else self._node(stack)
+        if self._steps < _MAX_STEPS:
+            self._steps += 1
+            node[1][kind] = following
+        return following
+
     def tokens(self, text: str) -> list[tuple[str, str, int, int]] | None:
         """The tokens of ``text`` as Lark's lexer gives them to the parser, as ``(type, text,
         start, end)`` (ignored white space left out); ``None`` when the grammar does not accept
         ``text``.
 
         The stack after a token depends only on the stack before it: each such step is worked
-        out from the parse table once per process and kept (the automaton's own transitions,
-        not anything about the text; a field's stacks are a few states deep).
+        out from the parse table once per process and kept in a node per stack (the automaton's
+        own transitions, not anything about the text; a field's stacks are a few states deep),
+        so that a token costs one match and one dict lookup.
         """
-        patterns, ignore, steps = self._patterns, self._ignore, self._steps
-        stack: tuple[int, ...] | None = (self._start,)
+        ignore = self._ignore
+        node = self._root
         found: list[tuple[str, str, int, int]] = []
         append = found.append
         position = 0
         end = len(text)
-        while stack:
-            if position >= end:
-                kind = "$END"
-            else:
-                match = patterns[stack[-1]].match(text, position)
+        while True:
+            if position < end:
+                match = node[0](text, position)
                 if match is None:
                     return None
                 kind = match.lastgroup or ""
@@ -239,15 +262,16 @@ class TokenRunner:
                     continue
                 append((kind, text[position:after], position, after))
                 position = after
-            key = (stack, kind)
-            following = steps.get(key, _UNSEEN)
-            if following is not _UNSEEN:
-                stack = following
             else:
-                stack = self._step(stack, kind)
-                if len(steps) < _MAX_STEPS:  # a grammar with nesting could make stacks without end
-                    steps[key] = stack
-        return found if stack is not None else None
+                kind = "$END"
+            following = node[1].get(kind, _UNSEEN)
+            if following is _UNSEEN:
+                following = self._advance(node, kind)
+            if following is None:
+                return None
+            if following is _ACCEPTED:
+                return found
+            node = following
 
 
 def is_token(value: Any) -> bool:
