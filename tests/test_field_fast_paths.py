@@ -171,6 +171,58 @@ def test_headless_guard_changes_no_match_on_corpus_lines() -> None:
         assert bool(guarded.match(line + "\n")) == bool(unguarded.match(line + "\n")), line
 
 
+# --- HEADLESS's page marker read possessively (grammars/terminals.lark) ----------------------
+
+_MARKER_POSSESSIVE = "[A-Z](?:[A-Z .'\\-]{0,11}+\t|[A-Z .'\\-]{0,12}+(?<= ))\\d{8}"
+_MARKER_PLAIN = "[A-Z][A-Z .'\\-]{0,11}[ \t]\\d{8}"  # PAGE_MARKER_LINE's opening
+
+
+def _headless_markers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """HEADLESS as the grammar has it, and with the page marker's origin as PAGE_MARKER_LINE
+    writes it (backtracking over the origin)."""
+    headless = terminal_regex("terminals", "HEADLESS")
+    assert headless.count(_MARKER_POSSESSIVE) == 1
+    assert terminal_regex("terminals", "PAGE_MARKER_LINE").startswith(_MARKER_PLAIN)
+    return re.compile(headless), re.compile(headless.replace(_MARKER_POSSESSIVE, _MARKER_PLAIN, 1))
+
+
+@settings(max_examples=500)
+@given(
+    st.sampled_from(["", " ", "\t"]),
+    st.text(alphabet="AZ .'-\t1a", max_size=15),
+    st.sampled_from(["", " ", "\t", "  ", " \t"]),
+    st.sampled_from(["00000023 002 OF 003", "00000023 002.1 OF 003", "0000002 002 OF 003", "00000023 002 OF 003 x", "1"]),
+)
+def test_headless_page_marker_reads_as_page_marker_line_on_generated_lines(lead: str, origin: str, blank: str, serial: str) -> None:
+    possessive, plain = _headless_markers()
+    for line in (f"{lead}M{origin}{blank}{serial}\n", f"{lead}{origin}{blank}{serial}\n"):
+        assert bool(possessive.match(line)) == bool(plain.match(line)), line
+
+
+@given(st.text(max_size=30))
+def test_headless_page_marker_reads_as_page_marker_line_on_any_text(text: str) -> None:
+    possessive, plain = _headless_markers()
+    assert bool(possessive.match(text + "\n")) == bool(plain.match(text + "\n"))
+
+
+def test_headless_page_marker_reads_as_page_marker_line_at_every_origin_length() -> None:
+    # The bounds: an origin of 0 to 13 characters before a space or a tab, of letters and blanks.
+    possessive, plain = _headless_markers()
+    for length in range(14):
+        for filler in ("A", " ", "-", "\t"):
+            for blank in (" ", "\t", "  ", "\t ", " \t"):
+                line = f"M{filler * length}{blank}00000023 002 OF 003\n"
+                assert bool(possessive.match(line)) == bool(plain.match(line)), line
+
+
+@needs_corpus
+def test_headless_page_marker_reads_as_page_marker_line_on_corpus_lines() -> None:
+    possessive, plain = _headless_markers()
+    lines = {line for path in CORPUS.iterdir() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()}
+    for line in lines:
+        assert bool(possessive.match(line + "\n")) == bool(plain.match(line + "\n")), line
+
+
 # --- Classified By: typos of long titles (fields/classified_by.py) ----------------------------
 
 
