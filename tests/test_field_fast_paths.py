@@ -171,19 +171,23 @@ def test_headless_guard_changes_no_match_on_corpus_lines() -> None:
         assert bool(guarded.match(line + "\n")) == bool(unguarded.match(line + "\n")), line
 
 
-# --- HEADLESS's page marker read possessively (grammars/terminals.lark) ----------------------
+# --- HEADLESS's blanks and page marker read possessively (grammars/terminals.lark) -----------
 
 _MARKER_POSSESSIVE = "[A-Z](?:[A-Z .'\\-]{0,11}+\t|[A-Z .'\\-]{0,12}+(?<= ))\\d{8}"
 _MARKER_PLAIN = "[A-Z][A-Z .'\\-]{0,11}[ \t]\\d{8}"  # PAGE_MARKER_LINE's opening
+_BLANKS_POSSESSIVE = "(?![ \t]*+"
 
 
 def _headless_markers() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """HEADLESS as the grammar has it, and with the page marker's origin as PAGE_MARKER_LINE
-    writes it (backtracking over the origin)."""
+    """HEADLESS as the grammar has it, and with what it reads possessively read with
+    backtracking: the page marker's origin as PAGE_MARKER_LINE writes it, the blanks before a
+    head greedily."""
     headless = terminal_regex("terminals", "HEADLESS")
     assert headless.count(_MARKER_POSSESSIVE) == 1
+    assert headless.startswith(_BLANKS_POSSESSIVE)
     assert terminal_regex("terminals", "PAGE_MARKER_LINE").startswith(_MARKER_PLAIN)
-    return re.compile(headless), re.compile(headless.replace(_MARKER_POSSESSIVE, _MARKER_PLAIN, 1))
+    plain = "(?![ \t]*" + headless[len(_BLANKS_POSSESSIVE) :]
+    return re.compile(headless), re.compile(plain.replace(_MARKER_POSSESSIVE, _MARKER_PLAIN, 1))
 
 
 @settings(max_examples=500)
@@ -197,6 +201,14 @@ def test_headless_page_marker_reads_as_page_marker_line_on_generated_lines(lead:
     possessive, plain = _headless_markers()
     for line in (f"{lead}M{origin}{blank}{serial}\n", f"{lead}{origin}{blank}{serial}\n"):
         assert bool(possessive.match(line)) == bool(plain.match(line)), line
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(["", " ", "\t", "  \t", "\t \t "]), st.lists(st.sampled_from(_HEADS), max_size=3), st.sampled_from(["", " ", ":", " x"]))
+def test_headless_possessive_blanks_change_no_match_before_heads(lead: str, heads: list[str], end: str) -> None:
+    possessive, plain = _headless_markers()
+    line = lead + " ".join(heads) + end + "\n"
+    assert bool(possessive.match(line)) == bool(plain.match(line)), line
 
 
 @given(st.text(max_size=30))
