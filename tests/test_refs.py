@@ -389,6 +389,45 @@ def test_items_from_the_grammars_tokens_are_lark_s_on_generated_blocks(block: st
     _tokens_agree(block)
 
 
+def _plain_agrees(block: str) -> bool:
+    """Whether the references of a block of plain lines, read line by line, are those of the
+    general walk over bullets and parts (for a citing year and without one); whether the
+    line-by-line reading took the block."""
+    items = refs_module._plain_items(block)
+    if items is None:
+        return False
+    taken = False
+    for year in (None, 9):
+        plain = refs_module._plain_references(block, list(items), year)
+        if plain is not None:
+            taken = True
+            assert plain == refs_module._references(block, list(items), year), block
+    return taken
+
+
+def test_plain_blocks_read_line_by_line_give_the_general_walk_s_references() -> None:
+    blocks = _ref_blocks()
+    assert sum(_plain_agrees(block) for block in blocks) >= 5
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "A. ", "B. ", "C) ", "(A) ", "1. ", "2. ", "A ", "¶B. "]),
+            st.sampled_from(["", "07 ", "(07) "]),
+            st.sampled_from(["STATE ", "BRASILIA ", "SECSTATE ", "YOUR ", "CA-", "10-OTTAWA-", "RIO DE JANEIRO "]),
+            st.sampled_from(["145633", "2799", "0057", "1"]),
+            st.sampled_from(["", " ", ".", " AND"]),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["\n", "\n\n", " \n"]),
+)
+def test_plain_blocks_read_line_by_line_on_generated_blocks(lines: list[tuple[str, str, str, str, str]], between: str) -> None:
+    _plain_agrees(between.join("".join(parts) for parts in lines) + "\n")
+
+
 # --- canonical ids --------------------------------------------------------------------------
 
 
