@@ -443,6 +443,47 @@ def _runner() -> TokenRunner:
     return TokenRunner("tags")
 
 
+_SEPARATORS = re.compile(r"[,;]")
+
+
+def _plain_tokens(text: str) -> list[tuple[str, str, int, int]] | None:
+    """The grammar's tokens of a line of letters, digits, separators and blanks after its label
+    (what :func:`_fast_line` takes, free text included), without the lexer: the label, a colon
+    after blanks, then between separators the text from its first to its last visible
+    character, as SEGMENT reads it (a colon glued to the label opens the first segment, as
+    the lexer takes it: "TAGS: PREL" gives ": PREL"). ``None`` for any other line.
+    tests/test_fields.py checks them against the grammar's lexer (:class:`TokenRunner`)."""
+    match = _fast_label().match(text)
+    if match is None or _FAST_REST.fullmatch(text, match.end()) is None:
+        return None
+    tokens: list[tuple[str, str, int, int]] = []
+    position = match.end()
+    if match["label"] is not None:
+        if text[position : position + 1].isalnum():
+            return None  # "Tags:PREL": one segment ":PREL"
+        label_start, label_end = match.span("label")
+        tokens.append(("LABEL", match["label"], label_start, label_end))
+        colon = text.find(":", label_end, position)
+        if colon == label_end:
+            position = colon  # SEGMENT takes a colon that no blank separates from the label
+        elif colon > label_end:
+            tokens.append(("COLON", text[label_end : colon + 1], label_end, colon + 1))
+    for separator in _SEPARATORS.finditer(text, position):
+        _plain_segment(text, position, separator.start(), tokens)
+        tokens.append(("SEPARATOR", separator.group(), separator.start(), separator.end()))
+        position = separator.end()
+    _plain_segment(text, position, len(text), tokens)
+    return tokens
+
+
+def _plain_segment(text: str, start: int, end: int, tokens: list[tuple[str, str, int, int]]) -> None:
+    piece = text[start:end]
+    value = piece.strip()
+    if value:
+        first = start + len(piece) - len(piece.lstrip())
+        tokens.append(("SEGMENT", value, first, first + len(value)))
+
+
 def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     """What the grammar and transformer make of a comma-separated line without parentheses,
     from the grammar's own tokens (:class:`TokenRunner`) but without Lark's parse and the
@@ -454,7 +495,7 @@ def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     run-together codes is left to the grammar. tests/test_fields.py checks it against the grammar on every corpus TAGS line
     and on generated ones.
     """
-    tokens = _runner().tokens(text)
+    tokens = _plain_tokens(text) or _runner().tokens(text)
     if tokens is None:
         return None  # pragma: no cover - every character of a line lexes
     label: _Label | None = None
