@@ -91,18 +91,23 @@ class BodyBuilder:
         if self.banner_index is not None and self.banner_index > 0:
             first = self.blocks[0]
             self.defects.add("text-before-banner", "lines before the classification line", first.line, first.column)
+        # Locals for what every block reads (a csv row has ~15 blocks).
+        banner_index = -1 if self.banner_index is None else self.banner_index
+        front_end = self.front_end
+        rules = _BLOCK_RULES
         for index, block in enumerate(self.blocks):
             if block.markers:
                 self.markers.extend(block.markers)
-            if self.banner_index is not None and index < self.banner_index:
-                self._before_banner(block)
-                continue
-            if index == self.banner_index:
-                self._classification_line(block)
+            if index <= banner_index:
+                if index < banner_index:
+                    self._before_banner(block)
+                else:
+                    self._classification_line(block)
                 continue
             self._index = index
-            _BLOCK_RULES[block.kind](self, block, index <= self.front_end)
-            self._previous_kind = block.kind
+            kind = block.kind
+            rules[kind](self, block, index <= front_end)
+            self._previous_kind = kind
         drafted = [Paragraph(number=d.number, classification=d.portion, text="\n\n".join(d.pieces)) for d in self.drafts]
         paragraphs, signers = take_signers(drafted)
         self._drafted, self._kept = drafted, paragraphs
