@@ -403,3 +403,79 @@ def test_classified_by_from_tokens_agrees_with_the_grammar_on_the_corpus() -> No
     assert texts
     for text in texts:
         assert classified_by_module._parse(text) == classified_by_module._parse_with_grammar(text), text
+
+
+# --- TokenRunner's lexers by first character (cableparse/grammar.py) ---------------------------
+
+
+def _runners() -> dict[str, Any]:
+    from cableparse.fields.classified_by import _runner as classified_by_runner
+    from cableparse.fields.refs import _runner as refs_runner
+    from cableparse.fields.tags import _runner as tags_runner
+    from cableparse.transform import _body_runner
+
+    return {"body": _body_runner(), "tags": tags_runner(), "refs": refs_runner(), "classified_by": classified_by_runner()}
+
+
+@functools.lru_cache(maxsize=1)
+def _first_character_lexers() -> list[tuple[re.Pattern[str], list[Callable[..., Any]]]]:
+    """Each distinct state lexer of the runners: the whole alternation and its lexers by first character."""
+    seen: dict[str, tuple[re.Pattern[str], list[Callable[..., Any]]]] = {}
+    for runner in _runners().values():
+        for state, pattern in runner._patterns.items():
+            seen.setdefault(pattern.pattern, (pattern, runner._by_first[state]))
+    return list(seen.values())
+
+
+def _same_token(text: str) -> None:
+    if not text or ord(text[0]) >= 128:
+        return
+    for whole, by_first in _first_character_lexers():
+        expected = whole.match(text)
+        found = by_first[ord(text[0])](text)
+        assert (expected is None) == (found is None), (text, whole.pattern[:80])
+        if expected is not None and found is not None:
+            assert (found.lastgroup, found.end()) == (expected.lastgroup, expected.end()), text
+
+
+def test_first_characters_of_regex_pieces() -> None:
+    from cableparse.grammar import _first_characters
+
+    def chars(regex: str) -> str | None:
+        found = _first_characters(regex)
+        return None if found is None else "".join(sorted(map(chr, found)))
+
+    assert chars("(?i:e)x") == "Ee"
+    assert chars("(?i:\u017f)") == "Ss"  # the long s folds to s, as the engine folds it
+    assert chars("a*b|[0-2]") == "012ab"
+    assert chars("(?=x)y") == "y"  # a look-ahead consumes nothing
+    assert chars("(?:ab)?c") == "ac"
+    assert chars("a*") is None  # can match the empty string: tried at every character
+    assert chars("\u00e9") == ""  # starts with no ASCII character
+    assert len(chars("[^a]") or "") == 127
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="1.¶ ()ACDEFINOPRSTUabcdefilnorstuy:,;-/\t\n0234", max_size=40))
+def test_lexers_by_first_character_give_the_whole_alternation_s_token_on_generated_text(text: str) -> None:
+    _same_token(text)
+
+
+@given(st.text(max_size=20))
+def test_lexers_by_first_character_give_the_whole_alternation_s_token_on_any_text(text: str) -> None:
+    _same_token(text)
+
+
+def test_lexers_by_first_character_give_the_whole_alternation_s_token_on_every_character() -> None:
+    for code in range(128):
+        for after in ("", " x\n", "LASSIFIED BY: X\n", ". (C) TEXT\n", "AGS: PREL\n", "1234\n"):
+            _same_token(chr(code) + after)
+
+
+@needs_corpus
+def test_lexers_by_first_character_give_the_whole_alternation_s_token_on_corpus_lines() -> None:
+    lines = {line for path in CORPUS.iterdir() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()}
+    for line in lines:
+        _same_token(line + "\n")
+        if line[:1].isspace():
+            _same_token(line.lstrip() + "\n")
