@@ -303,6 +303,7 @@ class TokenRunner:
         self._ignore = frozenset(reference.ignore_tokens)
         self._patterns: dict[int, re.Pattern[str]] = {}
         self._by_first: dict[int, list[Callable[..., Any]]] = {}
+        shared: dict[str, list[Callable[..., Any]]] = {}
         self._steps = 0
         """How many steps the nodes keep (at most ``_MAX_STEPS``)."""
         for state, lexer in frontend.lexer.lexers.items():
@@ -310,7 +311,12 @@ class TokenRunner:
                 raise ValueError(f"grammar {name!r}: lexer callbacks are not run here")
             terminals = [(str(t.name), t.pattern.to_regexp()) for t in lexer.terminals]
             self._patterns[state] = re.compile("|".join(f"(?P<{name}>{regex})" for name, regex in terminals))
-            self._by_first[state] = _by_first_character(terminals, self._patterns[state])
+            # States with the same terminals share one table (the body's 25 states have 2).
+            pattern = self._patterns[state]
+            table = shared.get(pattern.pattern)
+            if table is None:
+                table = shared[pattern.pattern] = _by_first_character(terminals, pattern)
+            self._by_first[state] = table
         self._root: _Node = self._node((self._start,))
 
     def _node(self, stack: tuple[int, ...]) -> _Node:
