@@ -483,6 +483,27 @@ def test_ids_that_no_noise_rule_matches_skip_the_rules_unchanged(value: str) -> 
             assert pattern.sub(replacement, value) == value
 
 
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789SECTIONOFGZFRDKTOUNCLASIFEMBYRMXW", max_size=40),
+        st.text(alphabet="0123456789STATEOFZFR-_./\"'()abc ", max_size=30),
+        st.text(max_size=30),
+    )
+)
+def test_noise_is_found_in_ids_of_capitals_and_digits_as_the_union_search_finds_it(value: str) -> None:
+    # An id of capitals and digits is tried only against the rules that can match one.
+    assert normalize._has_id_noise(value) == (normalize._any_id_noise().search(value) is not None)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2009STATE12345", "09SECTION01OF03SANJOSE525", "06EFTOBAKU1165", "06MADRID002583ZFR2585", "09STATE1TOSEC5", "0000", "08STATE145633",
+     "09state1", "09abc", "08STATE145633x"],
+)
+def test_noise_in_ids_of_capitals_and_digits(value: str) -> None:
+    assert normalize._has_id_noise(value) == (normalize._any_id_noise().search(value) is not None)
+
+
 @given(st.text(max_size=60))
 def test_canonical_id_never_raises(value: str) -> None:
     assert isinstance(cableparse.canonical_id(value), str)
