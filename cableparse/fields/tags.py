@@ -392,7 +392,7 @@ def _fast_label() -> re.Pattern[str]:
 # only (no group, no stray parenthesis, no punctuation a SEGMENT would carry). One character
 # class per position: linear, no backtracking.
 _FAST_REST = re.compile(r"(?:[A-Za-z0-9,;]|[^\S\n])*")
-_FAST_WORD = re.compile(r"[A-Za-z0-9]+|[,;]")
+_FAST_CODE = re.compile(r"[A-Za-z0-9]+")
 class _Label(NamedTuple):
     """The label as the fast paths give it: what the reader takes of a LABEL token (a Token
     costs more to make than the rest of a short line)."""
@@ -421,20 +421,18 @@ def _fast_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     if match["label"] is not None:
         label = _Label(match["label"], match.start("label") + 1)
     entries: list[_Entry] = []
-    offset = match.end()
-    last = ""
     kinds = _table_kinds()
-    for word in _FAST_WORD.finditer(text, offset):
-        last = word.group()
-        if last in ",;":
-            continue
-        code = last.upper()
+    new = tuple.__new__  # the NamedTuple without its own __new__ (a Python call per entry)
+    for word in _FAST_CODE.finditer(text, match.end()):
+        code = word.group().upper()
         # _known and _is_noise, the table looked up here first (most codes are in it), and
         # a word of letters and digits is noise only as a stopword.
         if code in _STOPWORDS or (code not in kinds and not _known(code)):
             return None  # free text, a run-together code, a stopword: the grammar decides
-        entries.append(_Entry(code, "tag", word.start() + 1))
-    ends = last in (",", ";")
+        entries.append(new(_Entry, (code, "tag", word.start() + 1)))
+    # The rest is codes, separators and blanks: it ends with a separator when its last
+    # visible character is one (the label's end is neither).
+    ends = text.rstrip()[-1:] in (",", ";")
     return label, _Line(tuple(entries), ends, bool(entries))
 
 
