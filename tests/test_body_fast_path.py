@@ -90,3 +90,32 @@ def test_generated_and_damaged_cables_give_the_blocks_of_the_grammar(text: str) 
 @given(body_grammar_texts())
 def test_texts_drawn_from_the_grammar_give_its_blocks(text: str) -> None:
     _assert_same(text)
+
+
+# --- clean_text: a paragraph's text as the models keep it ---------------------------------------
+
+
+def _cleaned_line_by_line(text: str) -> str:
+    """clean_text's definition, one step at a time: each line without its trailing white space,
+    the blank lines at either end dropped, a run of blank lines inside made one."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    joined = "\n".join(lines).strip()
+    while "\n\n\n" in joined:
+        joined = joined.replace("\n\n\n", "\n\n")
+    return joined
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["", " ", "\t", "\u00a0", "\x0b", "\x1c", "\r", "\n", "a", "1. (C) B", "x \n", " \n \n"]), max_size=14))
+def test_clean_text_is_its_definition(pieces: list[str]) -> None:
+    from cableparse.transform import clean_text
+
+    text = "".join(pieces)
+    assert clean_text(text) == _cleaned_line_by_line(text)
+
+
+@given(st.text(max_size=40))
+def test_clean_text_is_its_definition_on_any_text(text: str) -> None:
+    from cableparse.transform import clean_text
+
+    assert clean_text(text) == _cleaned_line_by_line(text)

@@ -171,6 +171,70 @@ def test_headless_guard_changes_no_match_on_corpus_lines() -> None:
         assert bool(guarded.match(line + "\n")) == bool(unguarded.match(line + "\n")), line
 
 
+# --- HEADLESS's blanks and page marker read possessively (grammars/terminals.lark) -----------
+
+_MARKER_POSSESSIVE = "[A-Z](?:[A-Z .'\\-]{0,11}+\t|[A-Z .'\\-]{0,12}+(?<= ))\\d{8}"
+_MARKER_PLAIN = "[A-Z][A-Z .'\\-]{0,11}[ \t]\\d{8}"  # PAGE_MARKER_LINE's opening
+_BLANKS_POSSESSIVE = "(?![ \t]*+"
+
+
+def _headless_markers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """HEADLESS as the grammar has it, and with what it reads possessively read with
+    backtracking: the page marker's origin as PAGE_MARKER_LINE writes it, the blanks before a
+    head greedily."""
+    headless = terminal_regex("terminals", "HEADLESS")
+    assert headless.count(_MARKER_POSSESSIVE) == 1
+    assert headless.startswith(_BLANKS_POSSESSIVE)
+    assert terminal_regex("terminals", "PAGE_MARKER_LINE").startswith(_MARKER_PLAIN)
+    plain = "(?![ \t]*" + headless[len(_BLANKS_POSSESSIVE) :]
+    return re.compile(headless), re.compile(plain.replace(_MARKER_POSSESSIVE, _MARKER_PLAIN, 1))
+
+
+@settings(max_examples=500)
+@given(
+    st.sampled_from(["", " ", "\t"]),
+    st.text(alphabet="AZ .'-\t1a", max_size=15),
+    st.sampled_from(["", " ", "\t", "  ", " \t"]),
+    st.sampled_from(["00000023 002 OF 003", "00000023 002.1 OF 003", "0000002 002 OF 003", "00000023 002 OF 003 x", "1"]),
+)
+def test_headless_page_marker_reads_as_page_marker_line_on_generated_lines(lead: str, origin: str, blank: str, serial: str) -> None:
+    possessive, plain = _headless_markers()
+    for line in (f"{lead}M{origin}{blank}{serial}\n", f"{lead}{origin}{blank}{serial}\n"):
+        assert bool(possessive.match(line)) == bool(plain.match(line)), line
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(["", " ", "\t", "  \t", "\t \t "]), st.lists(st.sampled_from(_HEADS), max_size=3), st.sampled_from(["", " ", ":", " x"]))
+def test_headless_possessive_blanks_change_no_match_before_heads(lead: str, heads: list[str], end: str) -> None:
+    possessive, plain = _headless_markers()
+    line = lead + " ".join(heads) + end + "\n"
+    assert bool(possessive.match(line)) == bool(plain.match(line)), line
+
+
+@given(st.text(max_size=30))
+def test_headless_page_marker_reads_as_page_marker_line_on_any_text(text: str) -> None:
+    possessive, plain = _headless_markers()
+    assert bool(possessive.match(text + "\n")) == bool(plain.match(text + "\n"))
+
+
+def test_headless_page_marker_reads_as_page_marker_line_at_every_origin_length() -> None:
+    # The bounds: an origin of 0 to 13 characters before a space or a tab, of letters and blanks.
+    possessive, plain = _headless_markers()
+    for length in range(14):
+        for filler in ("A", " ", "-", "\t"):
+            for blank in (" ", "\t", "  ", "\t ", " \t"):
+                line = f"M{filler * length}{blank}00000023 002 OF 003\n"
+                assert bool(possessive.match(line)) == bool(plain.match(line)), line
+
+
+@needs_corpus
+def test_headless_page_marker_reads_as_page_marker_line_on_corpus_lines() -> None:
+    possessive, plain = _headless_markers()
+    lines = {line for path in CORPUS.iterdir() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()}
+    for line in lines:
+        assert bool(possessive.match(line + "\n")) == bool(plain.match(line + "\n")), line
+
+
 # --- Classified By: typos of long titles (fields/classified_by.py) ----------------------------
 
 
@@ -339,3 +403,79 @@ def test_classified_by_from_tokens_agrees_with_the_grammar_on_the_corpus() -> No
     assert texts
     for text in texts:
         assert classified_by_module._parse(text) == classified_by_module._parse_with_grammar(text), text
+
+
+# --- TokenRunner's lexers by first character (cableparse/grammar.py) ---------------------------
+
+
+def _runners() -> dict[str, Any]:
+    from cableparse.fields.classified_by import _runner as classified_by_runner
+    from cableparse.fields.refs import _runner as refs_runner
+    from cableparse.fields.tags import _runner as tags_runner
+    from cableparse.transform import _body_runner
+
+    return {"body": _body_runner(), "tags": tags_runner(), "refs": refs_runner(), "classified_by": classified_by_runner()}
+
+
+@functools.lru_cache(maxsize=1)
+def _first_character_lexers() -> list[tuple[re.Pattern[str], list[Callable[..., Any]]]]:
+    """Each distinct state lexer of the runners: the whole alternation and its lexers by first character."""
+    seen: dict[str, tuple[re.Pattern[str], list[Callable[..., Any]]]] = {}
+    for runner in _runners().values():
+        for state, pattern in runner._patterns.items():
+            seen.setdefault(pattern.pattern, (pattern, runner._by_first[state]))
+    return list(seen.values())
+
+
+def _same_token(text: str) -> None:
+    if not text or ord(text[0]) >= 128:
+        return
+    for whole, by_first in _first_character_lexers():
+        expected = whole.match(text)
+        found = by_first[ord(text[0])](text)
+        assert (expected is None) == (found is None), (text, whole.pattern[:80])
+        if expected is not None and found is not None:
+            assert (found.lastgroup, found.end()) == (expected.lastgroup, expected.end()), text
+
+
+def test_first_characters_of_regex_pieces() -> None:
+    from cableparse.grammar import _first_characters
+
+    def chars(regex: str) -> str | None:
+        found = _first_characters(regex)
+        return None if found is None else "".join(sorted(map(chr, found)))
+
+    assert chars("(?i:e)x") == "Ee"
+    assert chars("(?i:\u017f)") == "Ss"  # the long s folds to s, as the engine folds it
+    assert chars("a*b|[0-2]") == "012ab"
+    assert chars("(?=x)y") == "y"  # a look-ahead consumes nothing
+    assert chars("(?:ab)?c") == "ac"
+    assert chars("a*") is None  # can match the empty string: tried at every character
+    assert chars("\u00e9") == ""  # starts with no ASCII character
+    assert len(chars("[^a]") or "") == 127
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="1.¶ ()ACDEFINOPRSTUabcdefilnorstuy:,;-/\t\n0234", max_size=40))
+def test_lexers_by_first_character_give_the_whole_alternation_s_token_on_generated_text(text: str) -> None:
+    _same_token(text)
+
+
+@given(st.text(max_size=20))
+def test_lexers_by_first_character_give_the_whole_alternation_s_token_on_any_text(text: str) -> None:
+    _same_token(text)
+
+
+def test_lexers_by_first_character_give_the_whole_alternation_s_token_on_every_character() -> None:
+    for code in range(128):
+        for after in ("", " x\n", "LASSIFIED BY: X\n", ". (C) TEXT\n", "AGS: PREL\n", "1234\n"):
+            _same_token(chr(code) + after)
+
+
+@needs_corpus
+def test_lexers_by_first_character_give_the_whole_alternation_s_token_on_corpus_lines() -> None:
+    lines = {line for path in CORPUS.iterdir() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()}
+    for line in lines:
+        _same_token(line + "\n")
+        if line[:1].isspace():
+            _same_token(line.lstrip() + "\n")

@@ -603,6 +603,43 @@ def test_fast_path_agrees_with_the_grammar_on_generated_lines(words: list[tuple[
         assert fast == _grammar_line(line)
 
 
+def _plain_tokens_agree(line: str) -> bool:
+    """Whether the tokens of a plain TAGS line, cut at its separators, are the grammar's
+    lexer's; whether the line was plain."""
+    from cableparse.fields import tags as tags_module
+
+    plain = tags_module._plain_tokens(line)
+    if plain is None:
+        return False
+    assert plain == tags_module._runner().tokens(line), line
+    return True
+
+
+@pytest.mark.skipif(not _FAST_CORPUS.is_dir(), reason="../shared/corpus is not available here")
+def test_plain_tags_lines_cut_at_separators_give_the_lexer_s_tokens_on_the_corpus() -> None:
+    lines = set()
+    for path in _FAST_CORPUS.iterdir():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.lstrip()[:4].upper() in ("TAGS", "TAG:", "AGS:", "TAGE"):
+                lines.add(line.rstrip("\r"))
+    assert sum(_plain_tokens_agree(line) for line in lines) >= len(lines) // 3
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["PREL", "Cross", "Strait", "of", "X1", "OVIP", ":", ":PREL", "tags", "TAGS", "AGS", "\u00a0", ""]),
+            st.sampled_from([" ", ", ", ",", " ; ", "  ", ",\t", ";", " :", ":", "\u2003"]),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["", "TAGS: ", "  TAGS ", "Tags:", "   ", "TAGS:", "TAGS :", "AGS:", "TAGE", "TAGS  :  "]),
+)
+@settings(max_examples=300)
+def test_plain_tags_lines_cut_at_separators_give_the_lexer_s_tokens_on_generated_lines(words: list[tuple[str, str]], head: str) -> None:
+    _plain_tokens_agree(head + "".join(word + separator for word, separator in words))
+
+
 def _runner_line(line: str) -> tuple[str | None, int | None, object] | None:
     from cableparse.fields import tags as tags_module
 

@@ -389,6 +389,45 @@ def test_items_from_the_grammars_tokens_are_lark_s_on_generated_blocks(block: st
     _tokens_agree(block)
 
 
+def _plain_agrees(block: str) -> bool:
+    """Whether the references of a block of plain lines, read line by line, are those of the
+    general walk over bullets and parts (for a citing year and without one); whether the
+    line-by-line reading took the block."""
+    items = refs_module._plain_items(block)
+    if items is None:
+        return False
+    taken = False
+    for year in (None, 9):
+        plain = refs_module._plain_references(block, list(items), year)
+        if plain is not None:
+            taken = True
+            assert plain == refs_module._references(block, list(items), year), block
+    return taken
+
+
+def test_plain_blocks_read_line_by_line_give_the_general_walk_s_references() -> None:
+    blocks = _ref_blocks()
+    assert sum(_plain_agrees(block) for block in blocks) >= 5
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "A. ", "B. ", "C) ", "(A) ", "1. ", "2. ", "A ", "¶B. "]),
+            st.sampled_from(["", "07 ", "(07) "]),
+            st.sampled_from(["STATE ", "BRASILIA ", "SECSTATE ", "YOUR ", "CA-", "10-OTTAWA-", "RIO DE JANEIRO "]),
+            st.sampled_from(["145633", "2799", "0057", "1"]),
+            st.sampled_from(["", " ", ".", " AND"]),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["\n", "\n\n", " \n"]),
+)
+def test_plain_blocks_read_line_by_line_on_generated_blocks(lines: list[tuple[str, str, str, str, str]], between: str) -> None:
+    _plain_agrees(between.join("".join(parts) for parts in lines) + "\n")
+
+
 # --- canonical ids --------------------------------------------------------------------------
 
 
@@ -442,6 +481,27 @@ def test_ids_that_no_noise_rule_matches_skip_the_rules_unchanged(value: str) -> 
     if normalize._any_id_noise().search(value) is None:
         for pattern, replacement in normalize._id_noise():
             assert pattern.sub(replacement, value) == value
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789SECTIONOFGZFRDKTOUNCLASIFEMBYRMXW", max_size=40),
+        st.text(alphabet="0123456789STATEOFZFR-_./\"'()abc ", max_size=30),
+        st.text(max_size=30),
+    )
+)
+def test_noise_is_found_in_ids_of_capitals_and_digits_as_the_union_search_finds_it(value: str) -> None:
+    # An id of capitals and digits is tried only against the rules that can match one.
+    assert normalize._has_id_noise(value) == (normalize._any_id_noise().search(value) is not None)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2009STATE12345", "09SECTION01OF03SANJOSE525", "06EFTOBAKU1165", "06MADRID002583ZFR2585", "09STATE1TOSEC5", "0000", "08STATE145633",
+     "09state1", "09abc", "08STATE145633x"],
+)
+def test_noise_in_ids_of_capitals_and_digits(value: str) -> None:
+    assert normalize._has_id_noise(value) == (normalize._any_id_noise().search(value) is not None)
 
 
 @given(st.text(max_size=60))

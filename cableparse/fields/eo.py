@@ -27,30 +27,38 @@ class _Line(NamedTuple):
     """The first date token, as written."""
 
 
+_Tok = tuple[str, str, int, int]
+"""A token as :func:`_line_of` reads it: type, text, start and end offsets."""
+
+
+def _line_of(tokens: list[_Tok]) -> _Line:
+    """The order, the span of the instruction and the date, from the line's tokens."""
+    order = None
+    decl_start: int | None = None
+    decl_end = 0
+    following: int | None = None
+    date = None
+    for kind, value, start, end in tokens:
+        if kind == "ORDER":
+            order = value.strip(" \t()")
+        elif kind == "FOLLOWING":
+            following = start
+        elif kind in ("DATE", "WORD_DATE", "DECL", "WORD"):
+            if decl_start is None:
+                decl_start = start
+            if any(c.isalnum() for c in value):
+                # Up to the last word: not a page's stray backslash (06BERN1971.html).
+                decl_end = end or decl_end
+            if date is None and kind in ("DATE", "WORD_DATE"):
+                date = value
+    return _Line(order, decl_start, decl_end, following, date)
+
+
 class _EoTransformer(Transformer[Token, Any]):
     """Reduces an E.O. line to its order, the span of its instruction and its date."""
 
     def start(self, tokens: list[Token]) -> _Line:
-        order = None
-        decl_start: int | None = None
-        decl_end = 0
-        following: int | None = None
-        date = None
-        for token in tokens:
-            kind = token.type
-            if kind == "ORDER":
-                order = str(token).strip(" \t()")
-            elif kind == "FOLLOWING":
-                following = token.start_pos
-            elif kind in ("DATE", "WORD_DATE", "DECL", "WORD"):
-                if decl_start is None:
-                    decl_start = token.start_pos
-                if any(c.isalnum() for c in str(token)):
-                    # Up to the last word: not a page's stray backslash (06BERN1971.html).
-                    decl_end = token.end_pos or decl_end
-                if date is None and kind in ("DATE", "WORD_DATE"):
-                    date = str(token)
-        return _Line(order, decl_start, decl_end, following, date)
+        return _line_of([(token.type, str(token), token.start_pos or 0, token.end_pos or 0) for token in tokens])
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,11 +117,11 @@ def _state_patterns() -> dict[str, re.Pattern[str]]:
 def _scan(head: str) -> _Line | None:
     """:func:`_line_with_grammar` without Lark's per-call cost (~10 µs of the ~14 µs per line):
     the state's lexer regex run left to right, white space skipped, the transformer's ``start``
-    given the same tokens. ``tests/test_field_fast_paths.py`` proves the two equal."""
+    given the same tokens (:func:`_line_of`). ``tests/test_field_fast_paths.py`` proves the two equal."""
     patterns = _state_patterns()
     state = "start"
     position = 0
-    tokens: list[Token] = []
+    tokens: list[_Tok] = []
     while position < len(head):
         match = patterns[state].match(head, position)
         if match is None:
@@ -123,17 +131,13 @@ def _scan(head: str) -> _Line | None:
             position = match.end()
             continue
         if not kind.startswith("_"):
-            tokens.append(Token(kind, match.group(), start_pos=position, end_pos=match.end()))
+            # Plain tuples: a lark Token costs more to make than the rest of the step.
+            tokens.append((kind, match.group(), position, match.end()))
         state = _NEXT.get(kind, "items")
         position = match.end()
     if state not in _ACCEPTING:
         return None
-    return _transformer().start(tokens)
-
-
-@functools.lru_cache(maxsize=1)
-def _transformer() -> _EoTransformer:
-    return _EoTransformer()
+    return _line_of(tokens)
 
 
 @bounded_cache(1 << 12, key_chars=2048)

@@ -392,7 +392,7 @@ def _fast_label() -> re.Pattern[str]:
 # only (no group, no stray parenthesis, no punctuation a SEGMENT would carry). One character
 # class per position: linear, no backtracking.
 _FAST_REST = re.compile(r"(?:[A-Za-z0-9,;]|[^\S\n])*")
-_FAST_WORD = re.compile(r"[A-Za-z0-9]+|[,;]")
+_FAST_CODE = re.compile(r"[A-Za-z0-9]+")
 class _Label(NamedTuple):
     """The label as the fast paths give it: what the reader takes of a LABEL token (a Token
     costs more to make than the rest of a short line)."""
@@ -421,26 +421,65 @@ def _fast_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     if match["label"] is not None:
         label = _Label(match["label"], match.start("label") + 1)
     entries: list[_Entry] = []
-    offset = match.end()
-    last = ""
     kinds = _table_kinds()
-    for word in _FAST_WORD.finditer(text, offset):
-        last = word.group()
-        if last in ",;":
-            continue
-        code = last.upper()
+    new = tuple.__new__  # the NamedTuple without its own __new__ (a Python call per entry)
+    for word in _FAST_CODE.finditer(text, match.end()):
+        code = word.group().upper()
         # _known and _is_noise, the table looked up here first (most codes are in it), and
         # a word of letters and digits is noise only as a stopword.
         if code in _STOPWORDS or (code not in kinds and not _known(code)):
             return None  # free text, a run-together code, a stopword: the grammar decides
-        entries.append(_Entry(code, "tag", word.start() + 1))
-    ends = last in (",", ";")
+        entries.append(new(_Entry, (code, "tag", word.start() + 1)))
+    # The rest is codes, separators and blanks: it ends with a separator when its last
+    # visible character is one (the label's end is neither).
+    ends = text.rstrip()[-1:] in (",", ";")
     return label, _Line(tuple(entries), ends, bool(entries))
 
 
 @functools.lru_cache(maxsize=1)
 def _runner() -> TokenRunner:
     return TokenRunner("tags")
+
+
+_SEPARATORS = re.compile(r"[,;]")
+
+
+def _plain_tokens(text: str) -> list[tuple[str, str, int, int]] | None:
+    """The grammar's tokens of a line of letters, digits, separators and blanks after its label
+    (what :func:`_fast_line` takes, free text included), without the lexer: the label, a colon
+    after blanks, then between separators the text from its first to its last visible
+    character, as SEGMENT reads it (a colon glued to the label opens the first segment, as
+    the lexer takes it: "TAGS: PREL" gives ": PREL"). ``None`` for any other line.
+    tests/test_fields.py checks them against the grammar's lexer (:class:`TokenRunner`)."""
+    match = _fast_label().match(text)
+    if match is None or _FAST_REST.fullmatch(text, match.end()) is None:
+        return None
+    tokens: list[tuple[str, str, int, int]] = []
+    position = match.end()
+    if match["label"] is not None:
+        if text[position : position + 1].isalnum():
+            return None  # "Tags:PREL": one segment ":PREL"
+        label_start, label_end = match.span("label")
+        tokens.append(("LABEL", match["label"], label_start, label_end))
+        colon = text.find(":", label_end, position)
+        if colon == label_end:
+            position = colon  # SEGMENT takes a colon that no blank separates from the label
+        elif colon > label_end:
+            tokens.append(("COLON", text[label_end : colon + 1], label_end, colon + 1))
+    for separator in _SEPARATORS.finditer(text, position):
+        _plain_segment(text, position, separator.start(), tokens)
+        tokens.append(("SEPARATOR", separator.group(), separator.start(), separator.end()))
+        position = separator.end()
+    _plain_segment(text, position, len(text), tokens)
+    return tokens
+
+
+def _plain_segment(text: str, start: int, end: int, tokens: list[tuple[str, str, int, int]]) -> None:
+    piece = text[start:end]
+    value = piece.strip()
+    if value:
+        first = start + len(piece) - len(piece.lstrip())
+        tokens.append(("SEGMENT", value, first, first + len(value)))
 
 
 def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
@@ -454,7 +493,7 @@ def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
     run-together codes is left to the grammar. tests/test_fields.py checks it against the grammar on every corpus TAGS line
     and on generated ones.
     """
-    tokens = _runner().tokens(text)
+    tokens = _plain_tokens(text) or _runner().tokens(text)
     if tokens is None:
         return None  # pragma: no cover - every character of a line lexes
     label: _Label | None = None
