@@ -462,13 +462,16 @@ def _shift_map(raw: str, text: str, start: int) -> ShiftMap | None:
     # (map and a bound method: the check runs in C, no generator frame per piece.)
     if all(map(_ESCAPED.__contains__, map(_FIRST_CHARACTER, parts[1:]))):  # '' at '\\\\'
         decoded = "".join(parts) if len(parts) > 1 else parts[0]
-        # The parser's text ends with a line end that the field may not have (core._prepare).
-        size = length if decoded.startswith(text) else length - 1
+        # The parser's text ends with a line end that the field may not have (core._prepare):
+        # compared once, without it where the field has none there.
+        size = length - 1 if text[-1:] == "\n" and decoded[length - 1 : length] != "\n" else length
+        if size < length and not decoded.startswith(text[:-1]):
+            size = -1
         # After the text comes the field's closing quote, then a comma, a line end or nothing;
         # a quote before that may be half of a doubled quote ('""' for '"'), which the
         # comparison cannot tell from a quote and the closing one: the general path reads it.
         if (
-            (size == length or (text[-1:] == "\n" and decoded.startswith(text[:-1])))
+            (size == length - 1 or (size == length and decoded.startswith(text)))
             and decoded[size : size + 1] == '"'
             and decoded[size + 1 : size + 2] in ("", ",", "\n", "\r")
             and decoded[size - 1 : size] != '"'
@@ -1268,8 +1271,9 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
                 start = cursor
             # Where the last block's text ends, its closing white space off (a block is its
             # token: text[block.start:block.end] is block.text).
-            last_block = blocks[-1]
-            end = last_block.start + len(last_block.text.rstrip())
+            end = blocks[-1].end
+            while end > start and text[end - 1].isspace():  # as rstrip() would, without a copy
+                end -= 1
             if not intact[index]:
                 end = finder.signed_end(start, paragraph.text, end)
             if end > start and not text[start].isspace():
