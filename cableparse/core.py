@@ -396,7 +396,8 @@ def _spans(
     if body is not None and body_provenance:
         text, builder = body_provenance[0]
         text_map = spans.align(source, text, raw_end, envelope.container, line=max(1, envelope.body_line - before))
-        cuts = [cut for block in builder.blocks for cut in block.cuts]
+        # A block cut by page markers keeps them (transform._split_at_markers): none, no cuts.
+        cuts = [cut for block in builder.blocks for cut in block.cuts] if body.page_markers else []
         text_map.all_ranges(spans.body_ranges(spans.Finder(text, cuts), body, builder), found)
     return spans.SpanMap(found)
 
