@@ -1165,9 +1165,8 @@ def body_ranges(finder: Finder, body: Body, builder: BodyBuilder) -> dict[str, l
     the :class:`~cableparse.assemble.BodyBuilder` read each of them from."""
     sources = builder.sources
     found = _front_matter_ranges(finder, body, sources)
-    # A code of letters and digits is its own one word (most are): no regex.
-    _list_ranges(finder, found, "body.tags", [[code] if (code := tag.code).isalnum() else words_of(code) for tag in body.tags], sources.get("tags"))
-    _list_ranges(finder, found, "body.refs", [words_of(ref.text) for ref in body.refs], sources.get("refs"))
+    _list_ranges(finder, found, "body.tags", [tag.code for tag in body.tags], sources.get("tags"))
+    _list_ranges(finder, found, "body.refs", [ref.text for ref in body.refs], sources.get("refs"))
     _text_ranges(finder, found, body, builder)
     return found
 
@@ -1193,28 +1192,26 @@ def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Seque
 
 
 def _list_ranges(
-    finder: Finder, found: dict[str, list[Range]], name: str, items: Sequence[Sequence[str]], blocks: Sequence[Block] | None
+    finder: Finder, found: dict[str, list[Range]], name: str, values: Sequence[str], blocks: Sequence[Block] | None
 ) -> None:
-    """Entries of a TAGS or REF block, each looked for after the one before."""
+    """Entries of a TAGS or REF block (their codes, their texts), each looked for after the one
+    before: as words, in any case (see :meth:`Finder.find_words`)."""
     if not blocks:
         return
     cursor, limit = _region(blocks)
-    paths = _paths(name, len(items))
-    upper, base = finder.upper_region(cursor, limit)
-    for index, words in enumerate(items):
-        if len(words) == 1:
-            # One word (most tags): find_words inlined, for its call costs as much as its work.
-            word = words[0].upper()
-            at = upper.find(word, cursor - base, limit - base)
-            # A lone code may be run into the letters of the one before it (PRELPGOV), not into
-            # a digit.
-            while at > cursor - base and upper[at - 1].isalnum() and not upper[at - 1].isalpha():
-                at = upper.find(word, at + 1, limit - base)
-            if at >= 0:
-                cursor = at + base + len(word)
-                found[paths[index]] = [(at + base, cursor)]
-            continue
-        pieces = finder.find_words(words, cursor, limit)
+    paths = _paths(name, len(values))
+    text = finder.text
+    for index, value in enumerate(values):
+        if value.isalnum():
+            # One word (most tags), as the TAGS line writes it: find_words inlined, for its
+            # call costs as much as its work. A lone code may be run into the letters of the
+            # one before it (PRELPGOV), not into a digit.
+            at = text.find(value, cursor, limit)
+            if at >= 0 and not (at > cursor and text[at - 1].isalnum() and not text[at - 1].isalpha()):
+                cursor = at + len(value)
+                found[paths[index]] = [(at, cursor)]
+                continue
+        pieces = finder.find_words(words_of(value), cursor, limit)
         if pieces:
             found[paths[index]] = pieces
             cursor = pieces[-1][1]
