@@ -720,7 +720,8 @@ class Finder:
         end = self.written_end(at, value, limit)
         if end >= 0:
             return end  # written as it is kept, trailing blanks aside
-        last = value.rsplit(None, 1)[-1] if value.strip() else ""
+        words = value[-64:].rsplit(None, 1)  # (a suffix of the last word will do)
+        last = words[-1] if words else ""
         end = self.end_at_word(at, _solid_length(value), limit, last) if last else -1
         return end if end > at and self.text.startswith(last, end - len(last)) else -1
 
@@ -818,8 +819,17 @@ class Finder:
         if not lead:
             return None
         text, first = self.text, lead[0]
-        last = value.rsplit(None, 1)[-1]
+        last = value[-64:].rsplit(None, 1)[-1]  # (a suffix of the last word will do)
         squeezed = _squeezed(value)
+        # Its first words as one line writes them (the usual case): one search.
+        phrase = " ".join(lead)
+        for low, high in ranges:
+            at = text.find(phrase, low, high)
+            if at >= 0:
+                end = self._squeezed_end(at, high, len(value), last, squeezed)
+                if end >= 0:
+                    return [(at, end)]  # from a word to a word: tight
+                break
         later: list[tuple[int, int]] = []
         tries = 0
         for index, (low, high) in enumerate(ranges):
@@ -829,19 +839,9 @@ class Finder:
                 if text[at : at + 96].split()[: len(lead)] != lead:
                     later.append((index, at))
                 else:
-                    # The value all in this range (a summary inside its paragraph, the usual
-                    # case): it ends with its last word, no sooner than its own length allows
-                    # (white space only grows); the stretch is then compared squeezed, in C.
-                    end = text.find(last, at + len(value) - len(last), high)
-                    for _ in range(4):
-                        if end < 0:
-                            break
-                        stretch = _squeezed(text[at : end + len(last)])
-                        if stretch == squeezed:
-                            return [(at, end + len(last))]  # from a word to a word: tight
-                        if len(stretch) > len(squeezed):
-                            break
-                        end = text.find(last, end + 1, high)
+                    end = self._squeezed_end(at, high, len(value), last, squeezed)
+                    if end >= 0:
+                        return [(at, end)]  # from a word to a word: tight
                     later.append((index, at))
                 at = text.find(first, at + 1, high)
         for index, at in later:
@@ -849,6 +849,24 @@ class Finder:
             if pieces is not None:
                 return pieces
         return None
+
+    def _squeezed_end(self, at: int, limit: int, length: int, last: str, squeezed: bytes) -> int:
+        """Where a value of ``length`` characters that squeezes to ``squeezed`` ends, when it is
+        written from ``at`` on before ``limit``; -1 when it is not. It ends with its last word
+        (``last``, or a suffix of it), no sooner than its own length allows (white space only
+        grows); the stretch is then compared squeezed, in C."""
+        text = self.text
+        end = text.find(last, at + length - len(last), limit)
+        for _ in range(4):
+            if end < 0:
+                return -1
+            stretch = _squeezed(text[at : end + len(last)])
+            if stretch == squeezed:
+                return end + len(last)
+            if len(stretch) > len(squeezed):
+                return -1
+            end = text.find(last, end + 1, limit)
+        return -1
 
     def _stretch_in(self, ranges: Sequence[Range], index: int, at: int, last: str, squeezed: bytes) -> list[Range] | None:
         """The stretch of ``ranges`` from ``at`` (in ``ranges[index]``) that squeezes to
@@ -905,6 +923,13 @@ class Finder:
         case."""
         if not words:
             return None
+        # Written as the words with one blank between (a REF entry, a signer, a code): one
+        # search, no capitals made.
+        written = " ".join(words) if len(words) > 1 else words[0]
+        text = self.text
+        at = text.find(written, start, limit)
+        if at >= 0 and (at == start or not text[at - 1].isalnum() or (len(words) == 1 and text[at - 1].isalpha())):
+            return [(at, at + len(written))]
         upper, base = self.upper_region(start, limit)
         # Offsets in ``upper`` are those of the text less ``base``.
         start, limit = start - base, limit - base
@@ -916,11 +941,6 @@ class Finder:
             while at > start and upper[at - 1].isalnum() and not upper[at - 1].isalpha():
                 at = upper.find(word, at + 1, limit)
             return [(at + base, at + base + len(word))] if at >= 0 else None
-        # Written as the words with one blank between (a REF entry, a signer): one search.
-        written = " ".join(words)
-        at = self.text.find(written, start + base, limit + base)
-        if at >= 0 and (at == start + base or not self.text[at - 1].isalnum()):
-            return [(at, at + len(written))]
         wanted = [word.upper() for word in words]
         first, last = wanted[0], wanted[-1]
         before_last = sum(map(len, wanted[:-1]))
@@ -1311,7 +1331,7 @@ def _summary_and_signers(finder: Finder, found: dict[str, list[Range]], body: Bo
             found["body.summary"] = pieces
     for index, signer in enumerate(body.signers):
         # As words: "KEEGAN, JR." is the signer KEEGAN JR.
-        pieces = finder.find_words(words_of(signer), cursor, len(finder.text))
+        pieces = finder.find_words([signer] if signer.isalnum() else words_of(signer), cursor, len(finder.text))
         if pieces:
             found[f"body.signers[{index}]"] = pieces
             cursor = pieces[-1][1]
