@@ -377,7 +377,7 @@ class ShiftMap:
         self._base = base
         self._codes = codes
         """Text offsets of the characters written as two, in order."""
-        self.raw_end = base + length + len(codes)
+        self.raw_end = base + length + bisect.bisect_left(codes, length)
         """Where in the input the mapped text ends."""
 
     def ranges(self, start: int, end: int) -> list[Range]:
@@ -407,7 +407,7 @@ class ShiftMap:
 
 
 _FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
-_ESCAPED = frozenset("'\"\n")
+_ESCAPED_CHARACTERS = "'\"\n"
 """What a single backslash escapes in a cables.csv field (``\\0`` writes nothing)."""
 
 
@@ -459,8 +459,11 @@ def _shift_map(raw: str, text: str, start: int) -> ShiftMap | None:
     # (its closing quote, the next field): only its start is compared with the text, and a
     # doubled quote in the field ('""' for '"') fails that comparison.
     parts = raw[start:limit].split("\\")
-    # (map and a bound method: the check runs in C, no generator frame per piece.)
-    if all(map(_ESCAPED.__contains__, map(_FIRST_CHARACTER, parts[1:]))):  # '' at '\\\\'
+    # Every piece after the first starts with an escaped character: their first characters
+    # joined and stripped of those leave nothing (all in C; an empty piece, at '\\\\', adds
+    # no character, so it is counted apart).
+    firsts = "".join(map(_FIRST_CHARACTER, parts[1:]))
+    if len(firsts) == len(parts) - 1 and not firsts.strip(_ESCAPED_CHARACTERS):
         decoded = "".join(parts) if len(parts) > 1 else parts[0]
         # The parser's text ends with a line end that the field may not have (core._prepare):
         # compared once, without it where the field has none there.
@@ -476,8 +479,8 @@ def _shift_map(raw: str, text: str, start: int) -> ShiftMap | None:
             and decoded[size + 1 : size + 2] in ("", ",", "\n", "\r")
             and decoded[size - 1 : size] != '"'
         ):
+            # Codes past the text's end change no offset in it; raw_end counts those before.
             codes = list(itertools.accumulate(map(len, parts[:-1])))
-            del codes[bisect.bisect_left(codes, length) :]
             return ShiftMap(start, codes, length)
     drops = _dropped(raw, start, limit)
     if drops is None:
