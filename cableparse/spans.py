@@ -647,7 +647,10 @@ class Finder:
     def trim(self, start: int, end: int) -> Range | None:
         """``[start, end)`` without the white space at either end (``None`` if nothing is
         left): ``str.strip`` on a copy, in C (a stretch is at most a few paragraphs long)."""
-        stretch = self.text[start:end]
+        text = self.text
+        if start < end and not text[start].isspace() and not text[end - 1].isspace():
+            return (start, end)  # tight already (a line of front matter ends at its newline: no)
+        stretch = text[start:end]
         left = stretch.lstrip()
         if not left:
             return None
@@ -674,6 +677,8 @@ class Finder:
         first, last = head[0], value.rsplit(None, 1)[-1]
         text = self.text
         first_at = at = text.find(first, start, limit)
+        while at >= 0 and _inside_word(text, at, at + len(first)):
+            first_at = at = text.find(first, at + 1, limit)  # a word, not a piece of one
         if at >= 0 and not self.cuts and (written_end := self.written_end(at, value, limit)) >= 0:
             return [(at, written_end)]  # written as it is (a paragraph of a block of several)
         if at >= 0 and len(head) > 1 and limit - at < 2 * len(value) + 64:
@@ -989,6 +994,14 @@ class Finder:
         return region, start
 
 
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a word) is a piece of a longer word there: the "SUBJ" of
+    the label "SUBJECT:"."""
+    return (start > 0 and text[start - 1].isalnum() and text[start].isalnum()) or (
+        end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
+    )
+
+
 def _skip_spaces(text: str, position: int) -> int:
     spaces = _SPACES.match(text, position)
     return spaces.end() if spaces is not None else position
@@ -1197,19 +1210,29 @@ def body_ranges(finder: Finder, body: Body, builder: BodyBuilder) -> dict[str, l
 def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Sequence[Block]]) -> dict[str, list[Range]]:
     """The classification line, E.O. line, subject and Classified By."""
     found: dict[str, list[Range]] = {}
+    text, cut = finder.text, bool(finder.cuts)
     banner = sources.get("banner")
     if banner and body.banner is not None:
-        line_end = finder.text.find("\n", banner[0].start, banner[0].end)
-        found["body.banner"] = finder.pieces(banner[0].start, line_end if line_end >= 0 else banner[0].end)
+        block = banner[0]
+        line_end = text.find("\n", block.start, block.end)
+        found["body.banner"] = finder.pieces(block.start, line_end if line_end >= 0 else block.end)
     eo = sources.get("eo")
     if eo and body.executive_order is not None:
-        found["body.executive_order"] = finder.pieces(*_region(eo))
+        found["body.executive_order"] = finder.pieces(eo[0].start, eo[0].end) if len(eo) == 1 else finder.pieces(*_region(eo))
     for path, value, key in (
         ("body.subject", body.subject, "subject"),
         ("body.classified_by", body.classified_by.text if body.classified_by else None, "classified_by"),
     ):
         blocks = sources.get(key)
-        if blocks and value and (pieces := finder.find(value, *_region(blocks))):
+        if not blocks or not value:
+            continue
+        start, limit = (blocks[0].start, blocks[0].end) if len(blocks) == 1 else _region(blocks)
+        # Written on one line as it is (most subjects): one search.
+        at = -1 if cut else text.find(value, start, limit)
+        end = at + len(value)
+        if at >= 0 and not _inside_word(text, at, end):  # not the "SUBJ" of "SUBJECT:"
+            found[path] = [(at, at + len(value))]
+        elif pieces := finder.find(value, start, limit):
             found[path] = pieces
     return found
 

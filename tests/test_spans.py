@@ -283,3 +283,14 @@ def test_doubled_quote_at_a_csv_fields_end_maps_as_the_general_alignment(text: s
     assert shifted is not None
     assert shifted.ranges(0, 1) == general.ranges(0, 1)
     assert spans.span_text(row, shifted.ranges(0, 1), "csv") == text[0]
+
+
+def test_a_value_that_is_a_piece_of_its_label_points_at_the_value() -> None:
+    """The subject "SUBJ" is the word after the label, not the "SUBJ" of "SUBJECT:" (the
+    span law alone cannot tell: both read "SUBJ")."""
+    source = "UNCLAS MEXICO 000023\n\nE.O. 12958: N/A\nTAGS: PREL, MX\nSUBJECT: SUBJ\n\n1. (U) Text of the cable.\n"
+    cable = cableparse.parse(source, spans=True)
+    assert cable.body is not None and cable.body.subject == "SUBJ"
+    assert cable.spans is not None
+    ((start, end),) = cable.spans["body.subject"]
+    assert source[start:end] == "SUBJ" and source[start - 9 : start] == "SUBJECT: "
