@@ -90,8 +90,9 @@ class BodyBuilder:
     def paragraph_intact(self) -> list[bool]:
         """For each paragraph, whether it is its draft as drafted (the signature not cut off)."""
         if self._paragraph_intact is None:
-            drafted = self._drafted
-            self._paragraph_intact = [drafted[i] is p for i, p in zip(self.paragraph_drafts, self._kept)]
+            # (map over bound methods: no Python frame per paragraph.)
+            drafts = map(self._drafted.__getitem__, self.paragraph_drafts)
+            self._paragraph_intact = list(map(operator.is_, drafts, self._kept))
         return self._paragraph_intact
 
     # --- the walk ---------------------------------------------------------------------------
