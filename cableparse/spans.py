@@ -1304,17 +1304,20 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
         draft = drafts[draft_of[index]]
         blocks = draft.blocks
         block = blocks[0]
+        kind, _, _, block_text, _, start, end, cuts = block  # one unpacking, not a lookup each
         pieces: list[Range] | None
-        if draft.whole and (not block.cuts if len(blocks) == 1 else _one_stretch(blocks)):
+        if draft.whole and (not cuts if len(blocks) == 1 else _one_stretch(blocks)):
             # The paragraph is its blocks' text from its first word on, white space aside
             # (split_paragraph and clean_text change nothing else), and nothing lies between
             # the blocks: no check needed.
-            start = block.start + (_prefix_length(block.text, paragraph.text) if block.kind == "paragraph" else 0)
+            if kind == "paragraph":
+                start += _prefix_length(block_text, paragraph.text)
             if start < cursor:
                 start = cursor
             # Where the last block's text ends, its closing white space off (a block is its
             # token: text[block.start:block.end] is block.text).
-            end = blocks[-1].end
+            if len(blocks) > 1:
+                end = blocks[-1].end
             while end > start and text[end - 1].isspace():  # as rstrip() would, without a copy
                 end -= 1
             if not intact[index]:
