@@ -1058,7 +1058,8 @@ def words_of(*values: str | None) -> list[str]:
 
 def recipient_words(recipient: Recipient) -> list[str]:
     """An addressee's words in the order an entry line writes them (spec 1.10)."""
-    return words_of(recipient.routing_indicator, recipient.address, recipient.office, recipient.precedence, recipient.serial)
+    values = (recipient.routing_indicator, recipient.address, recipient.office, recipient.precedence, recipient.serial)
+    return _WORD.findall(" ".join([value for value in values if value]))  # one pass
 
 
 # --- the span law -----------------------------------------------------------------------------
@@ -1392,7 +1393,15 @@ def header_ranges(finder: Finder, header: Header, parts: Sequence[Any]) -> dict[
                 path = f"header.{name}[{index}]"
                 if path in found:
                     continue
-                pieces = finder.find_words(recipient_words(recipient), cursor, limit)
+                words = recipient_words(recipient)
+                pieces = None
+                if recipient.routing_indicator and len(words) > 1:
+                    # As an entry line writes it: "RUEHC/SECSTATE WASHDC IMMEDIATE 8580".
+                    written = f"{words[0]}/{' '.join(words[1:])}"
+                    at = finder.text.find(written, cursor, limit)
+                    if at >= 0 and not _inside_word(finder.text, at, at + len(written)):
+                        pieces = [(at, at + len(written))]
+                pieces = pieces or finder.find_words(words, cursor, limit)
                 if not pieces:
                     break  # the next entries are in the next part of this kind
                 found[path] = pieces
