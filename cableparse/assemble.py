@@ -80,6 +80,11 @@ class BodyBuilder:
     # --- for field spans (worked out only when they are asked for) --------------------------
 
     @property
+    def drafted_paragraphs(self) -> Sequence[Paragraph]:
+        """The paragraphs as drafted, one per draft, before ``take_signers`` (for field spans)."""
+        return self._drafted
+
+    @property
     def paragraph_drafts(self) -> list[int]:
         """For each paragraph of the body, the index of the draft it was built from."""
         if self._paragraph_drafts is None:

@@ -1298,11 +1298,23 @@ _PATHS: dict[str, list[str]] = {}
 def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, builder: BodyBuilder) -> None:
     """Paragraphs (each after the one before), the summary inside them, the signers after."""
     cursor = 0
-    drafts, intact, draft_of = builder.drafts, builder.paragraph_intact, builder.paragraph_drafts
+    drafts, drafted = builder.drafts, builder.drafted_paragraphs
+    draft_of: list[int] | None = None
+    intact: list[bool] = []
     paths = _paths("body.paragraphs", len(body.paragraphs))
     text = finder.text
     for index, paragraph in enumerate(body.paragraphs):
-        draft = drafts[draft_of[index]]
+        # Its draft: the one at its own index while the paragraphs are the drafts (every one
+        # but a signed last one, which is its draft cut short), else as the builder works out.
+        candidate = drafted[index] if draft_of is None and index < len(drafted) else None
+        if candidate is paragraph:
+            draft, is_intact = drafts[index], True
+        elif candidate is not None and candidate.number == paragraph.number and candidate.text.startswith(paragraph.text):
+            draft, is_intact = drafts[index], False
+        else:
+            if draft_of is None:
+                draft_of, intact = builder.paragraph_drafts, builder.paragraph_intact
+            draft, is_intact = drafts[draft_of[index]], intact[index]
         blocks = draft.blocks
         block = blocks[0]
         kind, _, _, block_text, _, start, end, cuts = block  # one unpacking, not a lookup each
@@ -1321,7 +1333,7 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
                 end = blocks[-1].end
             while end > start and text[end - 1].isspace():  # as rstrip() would, without a copy
                 end -= 1
-            if not intact[index]:
+            if not is_intact:
                 end = finder.signed_end(start, paragraph.text, end)
             if end > start and not text[start].isspace():
                 pieces = [(start, end)]  # starts at a word (the prefix takes the white space)
@@ -1330,24 +1342,32 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
                 pieces = [trimmed] if trimmed else None
             else:
                 pieces = finder.blocks_value(paragraph.text, blocks, cursor)
-        elif draft.whole and intact[index] and block.start >= cursor:
-            # Blocks with something between them that the paragraph leaves out (02TEGUCIGALPA3479:
-            # a SIPDIS line inside paragraph 5), or page markers inside: the paragraph is all
-            # of its blocks' text, so their own ranges, without the markers, are its pieces.
-            pieces = []
-            for number, part in enumerate(blocks):
-                start = part.start + (paragraph_prefix_length(part.text) if number == 0 and part.kind == "paragraph" else 0)
-                pieces.extend(finder.pieces(start, part.end))
-        elif draft.whole:
-            # A signature cut off its end as well: the blocks' ranges, cut where the value ends.
-            pieces = finder.blocks_value(paragraph.text, blocks, cursor)
         else:
-            start, limit = _region(blocks)
-            pieces = finder.find(paragraph.text, max(start, cursor), limit)
+            pieces = _scattered_paragraph(finder, paragraph.text, draft.whole and is_intact, draft.whole, blocks, cursor)
         if pieces:
             found[paths[index]] = pieces
             cursor = pieces[-1][1]
     _summary_and_signers(finder, found, body, paths, cursor)
+
+
+def _scattered_paragraph(
+    finder: Finder, value: str, all_of_blocks: bool, whole: bool, blocks: Sequence[Block], cursor: int
+) -> list[Range] | None:
+    """The pieces of a paragraph that is not one stretch of whole blocks."""
+    if all_of_blocks and blocks[0].start >= cursor:
+        # Blocks with something between them that the paragraph leaves out (02TEGUCIGALPA3479:
+        # a SIPDIS line inside paragraph 5), or page markers inside: the paragraph is all of
+        # its blocks' text, so their own ranges, without the markers, are its pieces.
+        pieces: list[Range] = []
+        for number, part in enumerate(blocks):
+            start = part.start + (paragraph_prefix_length(part.text) if number == 0 and part.kind == "paragraph" else 0)
+            pieces.extend(finder.pieces(start, part.end))
+        return pieces
+    if whole:
+        # A signature cut off its end as well: the blocks' ranges, cut where the value ends.
+        return finder.blocks_value(value, blocks, cursor)
+    start, limit = _region(blocks)
+    return finder.find(value, max(start, cursor), limit)
 
 
 def _summary_and_signers(finder: Finder, found: dict[str, list[Range]], body: Body, paths: list[str], cursor: int) -> None:
