@@ -618,13 +618,24 @@ _NOT_SPACE = re.compile(r"\S")
 class Finder:
     """Finds field values in the text a grammar read, inside ranges its tokens gave."""
 
-    def __init__(self, text: str, cuts: Iterable[Range] = ()) -> None:
+    def __init__(self, text: str, cuts: Sequence[Range] = ()) -> None:
         self.text = text
-        self.cuts = sorted(cuts)
-        self._cut_starts = [cut[0] for cut in self.cuts]
+        self.cuts = sorted(cuts) if cuts else []
+        self._cut_starts = [cut[0] for cut in self.cuts] if cuts else []
         self._upper: str | None = None
-        # Most texts hold no tab or form feed (CR is gone): two counts instead of five.
+
+    _spaces_in: Callable[[str, int, int], int]
+    """How white space is counted in this text (see :meth:`__getattr__`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        # Worked out on first use, which few texts need: most hold no tab or form feed (CR is
+        # gone), so two counts instead of five. (Called only for a missing attribute; a
+        # functools.cached_property takes a lock.)
+        if name != "_spaces_in":
+            raise AttributeError(name)
+        text = self.text
         self._spaces_in = _spaces_in if ("\t" in text or "\f" in text or "\r" in text) else _line_spaces_in
+        return self._spaces_in
 
     def pieces(self, start: int, end: int) -> list[Range]:
         """``[start, end)`` without the page-marker lines inside it, each piece trimmed."""
