@@ -682,11 +682,16 @@ class Finder:
         law, tested on every corpus cable, holds this to the full comparison). Counting runs
         in C; comparing word lists cost a third of the spans' time.
         """
+        text = self.text
+        if not self.cuts and value and not value[0].isspace() and not value[-1].isspace():
+            # Written as it is (a one-line subject, a DTG, a sender): one search.
+            at = text.find(value, start, limit)
+            if at >= 0 and not _inside_word(text, at, at + len(value)):
+                return [(at, at + len(value))]
         head = value.split(None, 1)
         if not head:
             return None
         first, last = head[0], value.rsplit(None, 1)[-1]
-        text = self.text
         first_at = at = text.find(first, start, limit)
         while at >= 0 and _inside_word(text, at, at + len(first)):
             first_at = at = text.find(first, at + 1, limit)  # a word, not a piece of one
@@ -1222,7 +1227,7 @@ def body_ranges(finder: Finder, body: Body, builder: BodyBuilder) -> dict[str, l
 def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Sequence[Block]]) -> dict[str, list[Range]]:
     """The classification line, E.O. line, subject and Classified By."""
     found: dict[str, list[Range]] = {}
-    text, cut = finder.text, bool(finder.cuts)
+    text = finder.text
     banner = sources.get("banner")
     if banner and body.banner is not None:
         block = banner[0]
@@ -1239,12 +1244,7 @@ def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Seque
         if not blocks or not value:
             continue
         start, limit = (blocks[0].start, blocks[0].end) if len(blocks) == 1 else _region(blocks)
-        # Written on one line as it is (most subjects): one search.
-        at = -1 if cut else text.find(value, start, limit)
-        end = at + len(value)
-        if at >= 0 and not _inside_word(text, at, end):  # not the "SUBJ" of "SUBJECT:"
-            found[path] = [(at, at + len(value))]
-        elif pieces := finder.find(value, start, limit):
+        if pieces := finder.find(value, start, limit):  # (not the "SUBJ" of "SUBJECT:")
             found[path] = pieces
     return found
 
