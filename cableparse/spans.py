@@ -1341,9 +1341,14 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             # Where the last block's text ends, its closing white space off (a block is its
             # token: text[block.start:block.end] is block.text).
             if len(blocks) > 1:
-                end = blocks[-1].end
-            while end > start and text[end - 1].isspace():  # as rstrip() would, without a copy
-                end -= 1
+                _, _, _, block_text, _, _, end, _ = blocks[-1]
+            # Its closing white space off, as rstrip() takes it (a block ends with its blank
+            # lines): from a short tail, a step at a time cost seventy bytecodes a paragraph.
+            tail = block_text[-32:]
+            kept = len(tail.rstrip())
+            end = end - len(tail) + kept if kept else end - len(block_text) + len(block_text.rstrip())
+            if end < start:
+                end = start
             if not is_intact:
                 end = finder.signed_end(start, paragraph.text, end)
             if end > start and not text[start].isspace():
