@@ -43,8 +43,8 @@ from typing import TYPE_CHECKING, Any
 from .transform import Block, paragraph_prefix_length
 
 if TYPE_CHECKING:
-    from .assemble import BodyBuilder
-    from .models import Body, Cable, Header, Recipient
+    from .assemble import BodyBuilder, _Draft
+    from .models import Body, Cable, Header, Paragraph, Recipient
 
 __all__ = [
     "Range",
@@ -395,14 +395,15 @@ class ShiftMap:
         codes, base, left = self._codes, self._base, bisect.bisect_left
         found: dict[str, tuple[Range, ...]] = {} if into is None else into
         for path, pieces in pieces_by_path.items():
-            if len(pieces) == 1:
-                a, b = pieces[0]
-                if b > a:
-                    found[path] = ((base + a + left(codes, a), base + b + left(codes, b)),)
-            else:
+            try:
+                (a, b), = pieces  # one piece, the usual case (a try costs nothing in 3.11)
+            except ValueError:
                 ranges = tuple([(base + a + left(codes, a), base + b + left(codes, b)) for a, b in pieces if b > a])
                 if ranges:
                     found[path] = ranges
+                continue
+            if b > a:
+                found[path] = ((base + a + left(codes, a), base + b + left(codes, b)),)
         return found
 
 
@@ -1308,62 +1309,93 @@ _PATHS: dict[str, list[str]] = {}
 
 def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, builder: BodyBuilder) -> None:
     """Paragraphs (each after the one before), the summary inside them, the signers after."""
-    cursor = 0
-    drafts, drafted = builder.drafts, builder.drafted_paragraphs
-    draft_of: list[int] | None = None
-    intact: list[bool] = []
-    paths = _paths("body.paragraphs", len(body.paragraphs))
+    paragraphs = body.paragraphs
+    paths = _paths("body.paragraphs", len(paragraphs))
     text = finder.text
-    for index, paragraph in enumerate(body.paragraphs):
-        # Its draft: the one at its own index while the paragraphs are the drafts (every one
-        # but a signed last one, which is its draft cut short), else as the builder works out.
-        candidate = drafted[index] if draft_of is None and index < len(drafted) else None
-        if candidate is paragraph:
-            draft, is_intact = drafts[index], True
-        elif candidate is not None and candidate.number == paragraph.number and candidate.text.startswith(paragraph.text):
-            draft, is_intact = drafts[index], False
-        else:
-            if draft_of is None:
-                draft_of, intact = builder.paragraph_drafts, builder.paragraph_intact
-            draft, is_intact = drafts[draft_of[index]], intact[index]
+    cursor = index = 0
+    drafts, drafted = builder.drafts, builder.drafted_paragraphs
+    # The paragraphs that are their drafts, one for one from the first (all but a signed last
+    # one, which is its draft cut short, in most cables); the usual shape inlined: one block,
+    # all of it, no page marker in it.
+    for paragraph, candidate, draft in zip(paragraphs, drafted, drafts):
+        if candidate is not paragraph:
+            break
         blocks = draft.blocks
-        block = blocks[0]
-        kind, _, _, block_text, _, start, end, cuts = block  # one unpacking, not a lookup each
-        pieces: list[Range] | None
-        if draft.whole and (not cuts if len(blocks) == 1 else _one_stretch(blocks)):
-            # The paragraph is its blocks' text from its first word on, white space aside
-            # (split_paragraph and clean_text change nothing else), and nothing lies between
-            # the blocks: no check needed.
+        kind, _, _, block_text, _, start, end, cuts = blocks[0]  # one unpacking, not a lookup each
+        if len(blocks) == 1 and not cuts and draft.whole:
+            # Its text from its first word (found by the value's first characters, near the
+            # start; the prefix regex cost three times as much), to its end without the
+            # closing white space, as rstrip() takes it: no check needed.
             if kind == "paragraph":
-                start += _prefix_length(block_text, paragraph.text)
+                head = paragraph.text[:12]
+                at = block_text.find(head, 0, 48) if head and "\n" not in head else -1
+                start += at if at >= 0 else paragraph_prefix_length(block_text)
             if start < cursor:
                 start = cursor
-            # Where the last block's text ends, its closing white space off (a block is its
-            # token: text[block.start:block.end] is block.text).
-            if len(blocks) > 1:
-                _, _, _, block_text, _, _, end, _ = blocks[-1]
-            # Its closing white space off, as rstrip() takes it (a block ends with its blank
-            # lines): from a short tail, a step at a time cost seventy bytecodes a paragraph.
             tail = block_text[-32:]
             kept = len(tail.rstrip())
             end = end - len(tail) + kept if kept else end - len(block_text) + len(block_text.rstrip())
-            if end < start:
-                end = start
-            if not is_intact:
-                end = finder.signed_end(start, paragraph.text, end)
             if end > start and not text[start].isspace():
-                pieces = [(start, end)]  # starts at a word (the prefix takes the white space)
-            elif end >= 0:
-                trimmed = finder.trim(start, end)
-                pieces = [trimmed] if trimmed else None
-            else:
-                pieces = finder.blocks_value(paragraph.text, blocks, cursor)
-        else:
-            pieces = _scattered_paragraph(finder, paragraph.text, draft.whole and is_intact, draft.whole, blocks, cursor)
+                found[paths[index]] = [(start, end)]
+                cursor = end
+                index += 1
+                continue
+        pieces = _paragraph_pieces(finder, paragraph, draft, True, cursor)
         if pieces:
             found[paths[index]] = pieces
             cursor = pieces[-1][1]
+        index += 1
+    if index < len(paragraphs):
+        draft_of: list[int] | None = None
+        intact: list[bool] = []
+        for rest in range(index, len(paragraphs)):
+            paragraph = paragraphs[rest]
+            drafted_as = drafted[rest] if draft_of is None and rest < len(drafted) else None
+            if drafted_as is not None and drafted_as.number == paragraph.number and drafted_as.text.startswith(paragraph.text):
+                draft, is_intact = drafts[rest], drafted_as is paragraph  # signed: cut short
+            else:
+                if draft_of is None:
+                    draft_of, intact = builder.paragraph_drafts, builder.paragraph_intact
+                draft, is_intact = drafts[draft_of[rest]], intact[rest]
+            pieces = _paragraph_pieces(finder, paragraph, draft, is_intact, cursor)
+            if pieces:
+                found[paths[rest]] = pieces
+                cursor = pieces[-1][1]
     _summary_and_signers(finder, found, body, paths, cursor)
+
+
+def _paragraph_pieces(finder: Finder, paragraph: Paragraph, draft: _Draft, is_intact: bool, cursor: int) -> list[Range] | None:
+    """The pieces of one paragraph, built from ``draft`` (``is_intact``: not cut short by a
+    signature), from ``cursor`` on."""
+    text = finder.text
+    blocks = draft.blocks
+    kind, _, _, block_text, _, start, end, cuts = blocks[0]
+    if not (draft.whole and (not cuts if len(blocks) == 1 else _one_stretch(blocks))):
+        return _scattered_paragraph(finder, paragraph.text, draft.whole and is_intact, draft.whole, blocks, cursor)
+    # The paragraph is its blocks' text from its first word on, white space aside
+    # (split_paragraph and clean_text change nothing else), and nothing lies between the
+    # blocks: no check needed.
+    if kind == "paragraph":
+        start += _prefix_length(block_text, paragraph.text)
+    if start < cursor:
+        start = cursor
+    if len(blocks) > 1:
+        _, _, _, block_text, _, _, end, _ = blocks[-1]
+    # Its closing white space off, as rstrip() takes it (a block ends with its blank lines):
+    # from a short tail (a step at a time cost seventy bytecodes a paragraph).
+    tail = block_text[-32:]
+    kept = len(tail.rstrip())
+    end = end - len(tail) + kept if kept else end - len(block_text) + len(block_text.rstrip())
+    if end < start:
+        end = start
+    if not is_intact:
+        end = finder.signed_end(start, paragraph.text, end)
+    if end > start and not text[start].isspace():
+        return [(start, end)]  # starts at a word (the prefix takes the white space)
+    if end >= 0:
+        trimmed = finder.trim(start, end)
+        return [trimmed] if trimmed else None
+    return finder.blocks_value(paragraph.text, blocks, cursor)
 
 
 def _scattered_paragraph(
