@@ -395,10 +395,13 @@ def _spans(
         raw_end = text_map.raw_end
     if body is not None and body_provenance:
         text, builder = body_provenance[0]
-        text_map = spans.align(source, text, raw_end, envelope.container, line=max(1, envelope.body_line - before))
+        pieces = envelope.escape_pieces[1]
+        # A cables.csv body: the reader kept the pieces between its escapes.
+        shifted = spans.field_map(source, text, envelope.body_text, pieces, raw_end) if pieces is not None and envelope.body_text else None
+        body_map = shifted or spans.align(source, text, raw_end, envelope.container, line=max(1, envelope.body_line - before))
         # A block cut by page markers keeps them (transform._split_at_markers): none, no cuts.
         cuts = [cut for block in builder.blocks for cut in block.cuts] if body.page_markers else []
-        text_map.all_ranges(spans.body_ranges(spans.Finder(text, cuts), body, builder), found)
+        body_map.all_ranges(spans.body_ranges(spans.Finder(text, cuts), body, builder), found)
     return spans.SpanMap(found)
 
 

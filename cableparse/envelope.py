@@ -55,3 +55,11 @@ class Envelope:
     """1-based line of the record in ``source``."""
     defects: tuple[Defect, ...] = ()
     """Container-level defects (positions in the input as given)."""
+    escape_pieces: tuple[list[str] | str | None, list[str] | str | None] = attrs.field(
+        default=(None, None), eq=False, repr=False
+    )
+    """For field spans: how a cables.csv row wrote ``header_text`` and ``body_text``: each as
+    the pieces between its backslash escapes (each piece after the first starts with the
+    escaped character), the text itself for a field without one, ``None`` where the reader
+    decoded it otherwise (CR, NUL, doubled quotes, invalid UTF-8). The reader splits the
+    field so anyway; keeping the pieces spares field spans another pass over the row."""

@@ -498,6 +498,39 @@ def _shift_map(raw: str, text: str, start: int) -> ShiftMap | None:
     return ShiftMap(start, codes, length)
 
 
+def field_map(raw: str, text: str, field: str, pieces: list[str] | str, start: int) -> ShiftMap | None:
+    """A :class:`ShiftMap` of ``text`` (what the grammar read of a cables.csv ``field``) onto
+    ``raw`` from ``start`` on, from the pieces between the field's backslash escapes that the
+    row reader kept (:attr:`~cableparse.envelope.Envelope.escape_pieces`): no pass over the row.
+    ``None`` where the text is not the field as :func:`~cableparse.core._prepare` leaves it or
+    the row does not hold it where its first line is."""
+    # _prepare drops blank lines before the text and ends it with a line end.
+    added = 0 if field.endswith("\n") else 1
+    dropped = len(field) + added - len(text)
+    if dropped < 0 or not (text.startswith(field) if dropped == 0 else text.startswith(field[dropped:])):
+        return None
+    probe = text[:24].split("\n", 1)[0]
+    found = raw.find(probe, start) if probe else -1
+    if found < 0:
+        return None  # its first line holds an escape: the general alignment
+    base = found - dropped  # where the field starts: after its opening quote
+    if raw[base - 1 : base] != '"' if base > 0 else True:
+        return None
+    if isinstance(pieces, str):
+        return ShiftMap(found, [], len(text)) if raw.startswith(text[: len(text) - added], found) else None
+    codes = list(itertools.accumulate(map(len, pieces[:-1])))
+    # The k-th escape's backslash is at the field's start, plus its character's offset, plus k:
+    # the first and the last checked where the row has them.
+    if codes[0] < dropped or raw[base + codes[0] : base + codes[0] + 1] != "\\":
+        return None
+    last = base + codes[-1] + len(codes) - 1
+    if raw[last : last + 1] != "\\":
+        return None
+    if dropped:
+        codes = [code - dropped for code in codes]
+    return ShiftMap(found, codes, len(text))
+
+
 def align(raw: str, text: str, start: int = 0, container: str = "text", *, line: int | None = None) -> ComposedMap | ShiftMap:
     """Map ``text`` (what a grammar read) onto ``raw`` (the input), from ``raw[start:]`` on.
 

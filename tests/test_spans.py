@@ -294,3 +294,45 @@ def test_a_value_that_is_a_piece_of_its_label_points_at_the_value() -> None:
     assert cable.spans is not None
     ((start, end),) = cable.spans["body.subject"]
     assert source[start:end] == "SUBJ" and source[start - 9 : start] == "SUBJECT: "
+
+
+@st.composite
+def _escaped_bodies(draw: st.DrawFn) -> tuple[str, str, str]:
+    """A body as Cablegate's cables.csv writes it: every quote and some apostrophes escaped
+    with a backslash (the reader's fast path), as :func:`_csv_fields` gives fields."""
+    text = draw(st.text(alphabet=st.sampled_from(list("AB ci.\n'\"")), min_size=1, max_size=60))
+    codes = {"'": ["'", "\\'"], '"': ['\\"']}
+    written = "".join(draw(st.sampled_from(codes[char])) if char in codes else char for char in text)
+    return text, '"1","08MEXICO23","' + written, draw(st.sampled_from(['"\n', '"']))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_escaped_bodies(), _csv_fields()), st.data())
+def test_a_csv_body_mapped_from_the_readers_pieces_maps_as_the_general_alignment(field: tuple[str, str, str], data: st.DataObject) -> None:
+    """The row reader keeps the pieces between a body's escapes (Envelope.escape_pieces);
+    the map made from them (``field_map``, no pass over the row) gives the ranges the general
+    decoding and alignment give, or is not made."""
+    from cableparse.containers import extract
+    from cableparse.core import _prepare
+
+    _, head, after = field
+    written = head[len('"1","08MEXICO23","') :]
+    row = '"1","12/28/1966 18:48","08MEXICO23","Embassy Mexico","UNCLASSIFIED","","HEADER","' + written + after
+    envelope = extract(row, "csv")
+    pieces = envelope.escape_pieces[1]
+    if not envelope.body_text or pieces is None:
+        return
+    prepared = _prepare(envelope.body_text)[0]
+    if not prepared.strip() or prepared[0].isspace():
+        return
+    # From where the header field ends, as core._spans looks (after the header's own map).
+    mapped = spans.field_map(row, prepared, envelope.body_text, pieces, row.index('"HEADER"') + len('"HEADER"'))
+    if mapped is None:
+        return
+    start = row.index('"HEADER","') + len('"HEADER","')
+    decoded, decoding = spans.decode_window(row, start, len(row), "csv")
+    general = spans.ComposedMap(spans.align_text(decoded, prepared), decoding)
+    words = [index for index, char in enumerate(prepared) if not char.isspace()]
+    low = data.draw(st.sampled_from(words))
+    high = data.draw(st.sampled_from([index + 1 for index in words if index >= low]))
+    assert mapped.ranges(low, high) == general.ranges(low, high)

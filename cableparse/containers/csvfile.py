@@ -151,13 +151,15 @@ def split_references(value: str) -> tuple[str, ...]:
 class _Record:
     """Turns one scanned record into an :class:`Envelope` (or the reason it cannot be one)."""
 
-    __slots__ = ("buf", "defects", "line", "pos")
+    __slots__ = ("buf", "defects", "escape_pieces", "line", "pos")
 
     def __init__(self, buf: Bytes, pos: int, line: int) -> None:
         self.buf = buf
         self.pos = pos
         self.line = line
         self.defects: list[Defect] = []
+        self.escape_pieces: list[str] | None = None
+        """The last field's pieces between its backslash escapes (see Envelope.escape_pieces)."""
 
     def where(self, at: int) -> tuple[int, int]:
         """File line and column (in characters) of buffer index ``at``."""
@@ -195,12 +197,14 @@ class _Record:
                 # Many escapes: counting beats a Python loop over the pieces. Equal counts mean
                 # every backslash is followed by a quote character.
                 if len(parts) - 1 == value.count("\\'") + value.count('\\"'):
+                    self.escape_pieces = parts
                     return "".join(parts)
             else:
                 for part in parts[1:]:
                     if not part or (part[0] != "'" and part[0] != '"'):
                         break
                 else:
+                    self.escape_pieces = parts
                     return "".join(parts)
         return self._unescape_slow(value, a, quoted)
 
@@ -263,12 +267,16 @@ class _Record:
         has_cr = buf.find(b"\r", first, stop) >= 0
         has_nul = buf.find(b"\x00", first, stop) >= 0
         values: list[str] = []
-        for a, b, quoted in spans[:N_COLUMNS]:
+        # The header's and body's pieces between escapes, for field spans (Envelope.escape_pieces).
+        pieces: list[list[str] | str | None] = [None, None]
+        one_for_one = not has_cr and not has_nul  # the text's characters are the row's
+        for index, (a, b, quoted) in enumerate(spans[:N_COLUMNS]):
             raw = buf[a:b]
             try:
                 value = raw.decode("utf-8")
             except UnicodeDecodeError:
                 value = self.decode_bad(raw, a)
+                one_for_one = False  # replacement characters
             if has_cr and "\r" in value:
                 value = value.replace("\r\n", "\n")
             if has_nul and "\x00" in value:
@@ -276,9 +284,14 @@ class _Record:
                 self.add("csv-nul-byte", "NUL character removed from a quoted field", a + raw.index(b"\x00"))
                 value = value.replace("\x00", "")
             if "\\" in value:
+                self.escape_pieces = None
                 value = self.unescape(value, a, quoted, doubled)
+                if index >= 6 and one_for_one:
+                    pieces[index - 6] = self.escape_pieces
             elif doubled and quoted and '""' in value:
                 value = self._unescape_slow(value, a, quoted)
+            elif index >= 6 and one_for_one:
+                pieces[index - 6] = value  # no escape: the text is the field as written
             values.append(value)
         values += [""] * (N_COLUMNS - len(values))
         row_text = values[0].strip()
@@ -322,6 +335,7 @@ class _Record:
             offset=offset,
             line=self.line,
             defects=tuple(self.defects),
+            escape_pieces=(pieces[0], pieces[1]),
         )
 
 

@@ -89,8 +89,9 @@ def _value(value: Any) -> Any:
 
 
 def envelope_fields(envelope: Envelope) -> dict[str, Any]:
-    """Every field of the envelope, as compact JSON-ready data."""
-    return {field.name: _value(getattr(envelope, field.name)) for field in attrs.fields(Envelope)}
+    """Every field of the envelope that is part of its value (``eq``; not the csv reader's
+    escape pieces, kept for field spans), as compact JSON-ready data."""
+    return {field.name: _value(getattr(envelope, field.name)) for field in attrs.fields(Envelope) if field.eq}
 
 
 def _corpus_pages() -> list[Path]:
