@@ -1359,15 +1359,13 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             # Its text from its first word (found by the value's first characters, near the
             # start; the prefix regex cost three times as much), to its end without the
             # closing white space, as rstrip() takes it: no check needed.
+            end -= len(block_text) - len(block_text.rstrip())  # a copy costs less than bytecodes
             if kind == "paragraph":
                 head = paragraph.text[:12]
-                at = block_text.find(head, 0, 48) if head and "\n" not in head else -1
+                at = block_text.find(head, 0, 48) if head else -1
                 start += at if at >= 0 else paragraph_prefix_length(block_text)
             if start < cursor:
                 start = cursor
-            tail = block_text[-32:]
-            kept = len(tail.rstrip())
-            end = end - len(tail) + kept if kept else end - len(block_text) + len(block_text.rstrip())
             if end > start and not text[start].isspace():
                 found[paths[index]] = [(start, end)]
                 cursor = end
