@@ -388,16 +388,24 @@ def _spans(
     # The part lines count in the envelope's source; ``source`` may start further down (a batch
     # gives a cables.csv record's own text).
     before = source_line - 1
+    header_text = None
     if header is not None and header_provenance:
-        text, parts = header_provenance[0]
-        text_map = spans.align(source, text, 0, envelope.container, line=max(1, envelope.header_line - before))
-        text_map.all_ranges(spans.header_ranges(spans.Finder(text), header, parts), found)
-        raw_end = text_map.raw_end
+        header_text, parts = header_provenance[0]
+        header_found = spans.header_ranges(spans.Finder(header_text), header, parts)
+        if header_found:
+            text_map = spans.align(source, header_text, 0, envelope.container, line=max(1, envelope.header_line - before))
+            text_map.all_ranges(header_found, found)
+            raw_end = text_map.raw_end
+            header_text = None
+        # else aligned only if the body needs where it ends (most cables.csv headers, "This
+        # record is a partial extract ...", have no field to point at).
     if body is not None and body_provenance:
         text, builder = body_provenance[0]
         pieces = envelope.escape_pieces[1]
         # A cables.csv body: the reader kept the pieces between its escapes.
         shifted = spans.field_map(source, text, envelope.body_text, pieces, raw_end) if pieces is not None and envelope.body_text else None
+        if shifted is None and header_text is not None:
+            raw_end = spans.align(source, header_text, 0, envelope.container, line=max(1, envelope.header_line - before)).raw_end
         body_map = shifted or spans.align(source, text, raw_end, envelope.container, line=max(1, envelope.body_line - before))
         # A block cut by page markers keeps them (transform._split_at_markers): none, no cuts.
         cuts = [cut for block in builder.blocks for cut in block.cuts] if body.page_markers else []

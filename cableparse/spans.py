@@ -520,11 +520,16 @@ def field_map(raw: str, text: str, field: str, pieces: list[str] | str, start: i
         return ShiftMap(found, [], len(text)) if raw.startswith(text[: len(text) - added], found) else None
     codes = list(itertools.accumulate(map(len, pieces[:-1])))
     # The k-th escape's backslash is at the field's start, plus its character's offset, plus k:
-    # the first and the last checked where the row has them.
-    if codes[0] < dropped or raw[base + codes[0] : base + codes[0] + 1] != "\\":
-        return None
-    last = base + codes[-1] + len(codes) - 1
-    if raw[last : last + 1] != "\\":
+    # the first and the last checked where the row has them, with the text before the first
+    # and after the last (the field's other pieces are the reader's own split of it).
+    first, last = base + codes[0], base + codes[-1] + len(codes) - 1
+    if (
+        codes[0] < dropped
+        or raw[first : first + 1] != "\\"
+        or raw[last : last + 1] != "\\"
+        or not raw.startswith(pieces[0], base)
+        or not raw.startswith(pieces[-1], last + 1)
+    ):
         return None
     if dropped:
         codes = [code - dropped for code in codes]
