@@ -323,7 +323,7 @@ def _summary_as_before(texts: list[str]) -> str | None:
 _SUMMARY_PIECES = [
     "1. (C) SUMMARY:", "Summary", "-----", "\n", " ", "End Summary.", "END OF SUMMARY", "(END SUMMARY)", "begin summary:",
     "İstanbul", "ΣΟΦΙΑΣ", "Σ", "KELVIN \u212a", "text", "(C)", "CONFIDENTIAL\n", "executive summary and comment:",
-    "SUMMARY CONTINUED:", "Summary cont'd:",
+    "SUMMARY CONTINUED:", "Summary cont'd:", "end sumary", "END OF EXECUTIVE SUMARY.", "sum",
 ]
 
 
