@@ -234,7 +234,9 @@ class FieldTransformer(Transformer[Token, Any]):
 
 @bounded_cache(1 << 8, key_chars=2048)
 def _parsed_whole(text: str) -> tuple[Header, tuple[Pending, ...], dict[str, int | None], tuple[HeaderPart, ...]]:
-    result: Any = Lark.parse(cached_parser("header"), text)  # Lark's own parse, no recovery
+    result: Any = _header_of_tokens(text)
+    if result is None:
+        result = Lark.parse(cached_parser("header"), text)  # Lark's own parse, no recovery: raises
     header: Header
     pending: list[Pending]
     lines: dict[str, int | None]
@@ -393,7 +395,7 @@ def _fields_of_tokens(text: str) -> list[Any] | None:
     The tree's shape follows from the token types: each mark opens its rule, which takes the
     tokens up to the next mark; an address list's entries (``entry``, or ``page_line`` where
     one holds PAGE_LINE) are separated by ``_NL`` and ``_ENTRY_BREAK``; the other tokens whose
-    names start with an underscore are Lark's to filter out. tests/test_header_fields.py
+    names start with an underscore are Lark's to filter out. tests/test_header.py
     proves the values equal Lark's on every corpus header and on generated ones.
     """
     tokens = _fields_runner().tokens(text)
@@ -576,3 +578,97 @@ def _with_fields(parts: list[HeaderPart]) -> list[HeaderPart]:
                 message = f"FL3 {str(first).strip()!r} {message}"
             part_defects.append((code, message, first.line, first.column))
     return [part._replace(values=values[i], defects=defects[i]) for i, part in enumerate(parts)]
+
+
+# --- the header grammar without Lark's parse -----------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _header_runner() -> TokenRunner:
+    return TokenRunner("header")
+
+
+@functools.lru_cache(maxsize=1)
+def _header_transformer() -> HeaderTransformer:
+    return HeaderTransformer()
+
+
+_ROUTING_LINES = frozenset({"FL1", "FL2", "RI_LINE", "FL3", "FL4"})
+_PREAMBLE_LINES = frozenset({"PARTIAL", "LINE"})
+_ADDRESS_RULES = {"TO": "action", "INFO": "info", "XMT": "exempt"}
+
+
+def _lark_tokens(text: str, found: list[tuple[str, str, int, int]]) -> list[Token]:
+    """The tokens Lark's lexer gives for ``found`` (TokenRunner's, which the parse keeps): those
+    whose names start with an underscore left out, positions counted as Lark counts them."""
+    tokens: list[Token] = []
+    line = 1
+    counted = 0  # text[:counted] has line - 1 line ends
+    for kind, value, start, end in found:
+        if kind[0] == "_":
+            continue
+        line += text.count("\n", counted, start)
+        counted = start
+        column = start - text.rfind("\n", 0, start)
+        newlines = value.count("\n")
+        if newlines:
+            end_line, end_column = line + newlines, end - start - value.rindex("\n")
+        else:
+            end_line, end_column = line, column + len(value)
+        tokens.append(Token(kind, value, start, line, column, end_line, end_column, end))
+    return tokens
+
+
+def _header_of_tokens(text: str) -> Any:
+    """What header.lark and :class:`HeaderTransformer` make of ``text``, from the grammar's own
+    tokens (:class:`~cableparse.grammar.TokenRunner`: its lexers and parse table) and without
+    Lark's parse; ``None`` where the grammar does not take the text (Lark then reports where).
+
+    The tree follows from the token types, in the order ``start`` takes its parts: a run of
+    PARTIAL and LINE lines is a ``preamble`` (before the format lines, or after the DTG); a run
+    of FL1-FL4 lines is ``routing``, FL2 with the RI_LINE lines after it its ``fl2``; FL5 is
+    ``dtg``, FM ``sender``; TO, INFO and XMT take the LINE lines after them (XMT further XMT
+    lines too). The callbacks are :class:`HeaderTransformer`'s, given the tokens Lark would
+    give them. tests/test_header.py proves the result equal to Lark's, positions included.
+    """
+    found = _header_runner().tokens(text)
+    if found is None:
+        return None
+    tokens = _lark_tokens(text, found)
+    transformer = _header_transformer()
+    parts: list[HeaderPart] = []
+    count = len(tokens)
+    index = 0
+    while index < count:
+        kind = tokens[index].type
+        end = index + 1
+        if kind in _PREAMBLE_LINES:
+            while end < count and tokens[end].type in _PREAMBLE_LINES:
+                end += 1
+            parts.append(transformer.preamble(tokens[index:end]))
+        elif kind in _ROUTING_LINES:
+            children: list[Any] = []
+            end = index
+            while end < count and tokens[end].type in _ROUTING_LINES:
+                if tokens[end].type == "FL2":
+                    stop = end + 1
+                    while stop < count and tokens[stop].type == "RI_LINE":
+                        stop += 1
+                    children.append(transformer.fl2(tokens[end:stop]))
+                    end = stop
+                else:
+                    children.append(tokens[end])
+                    end += 1
+            parts.append(transformer.routing(children))
+        elif kind == "FL5":
+            parts.append(transformer.dtg(tokens[index:end]))
+        elif kind == "FM":
+            parts.append(transformer.sender(tokens[index:end]))
+        elif kind in _ADDRESS_RULES:
+            while end < count and (tokens[end].type == "LINE" or (kind == "XMT" and tokens[end].type == "XMT")):
+                end += 1
+            parts.append(getattr(transformer, _ADDRESS_RULES[kind])(tokens[index:end]))
+        else:  # pragma: no cover - every token of header.lark's start is one of the above
+            return None
+        index = end
+    return transformer.start(parts)

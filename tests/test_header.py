@@ -21,7 +21,7 @@ from cableparse.containers import text as text_container
 from cableparse.grammar import build_parser, cached_parser, terminal_regex
 from cableparse.header import FIELD_STARTS, dtg_of, parse_dtg, parse_recipient
 from cableparse.models import Recipient
-from cableparse.strategies import cable_texts
+from cableparse.strategies import cable_texts, mutated_texts
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 FORMATS = {".csv-row": "csv", ".html": "html", ".txt": "auto"}
@@ -566,3 +566,95 @@ def test_combined_fields_without_lark_are_larks_on_generated_headers(text: str) 
 def test_combined_fields_without_lark_are_larks_on_generated_cables(text: str) -> None:
     for combined in _combined_field_texts([(text, "text")]):
         _assert_fields_as_lark(combined)
+
+
+# --- the header grammar without Lark's parse (header._header_of_tokens) -----------------------------
+
+
+def _comparable(result: object) -> object:
+    """A header parse's result with each part's tokens as their types, text and positions (a
+    lark Token compares as its text only)."""
+    if result is None:
+        return None
+    header, pending, lines, parts = result  # type: ignore[misc]
+    return header, pending, lines, [
+        (part.name, part.values, part.defects, part.line,
+         [(t.type, str(t), t.start_pos, t.end_pos, t.line, t.column, t.end_line, t.end_column) for t in part.tokens])
+        for part in parts
+    ]
+
+
+def _header_by_lark(text: str, fast: bool) -> object:
+    from lark.exceptions import UnexpectedInput
+
+    from cableparse.header import HeaderTransformer
+
+    parser = _HEADER_PARSERS.get(fast) or _HEADER_PARSERS.setdefault(fast, build_parser("header", HeaderTransformer(), fast=fast))
+    try:
+        return parser.parse(text)  # type: ignore[attr-defined]
+    except UnexpectedInput:
+        return None
+
+
+_HEADER_PARSERS: dict[bool, object] = {}
+
+
+def _assert_header_as_lark(text: str) -> None:
+    from cableparse.header import _header_of_tokens
+
+    found = _comparable(_header_of_tokens(text))
+    assert found == _comparable(_header_by_lark(text, fast=False)), text
+    assert found == _comparable(_header_by_lark(text, fast=True)), text
+
+
+def _header_texts(sources: list[tuple[bytes | str, str]]) -> list[str]:
+    """The header texts the header grammar reads while ``sources`` are parsed."""
+    from cableparse import core
+
+    seen: list[str] = []
+    original = core._run
+
+    def spy(name: str, text: str, defects: object) -> object:
+        if name == "header":
+            seen.append(text)
+        return original(name, text, defects)  # type: ignore[arg-type]
+
+    core._run = spy  # type: ignore[assignment]
+    try:
+        for data, fmt in sources:
+            cableparse.parse(data, format=fmt)  # type: ignore[arg-type]
+    finally:
+        core._run = original
+    return seen
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_headers_without_lark_are_larks_on_every_corpus_and_fixture_header() -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    sources = [(p.read_bytes(), FORMATS[p.suffix]) for p in sorted(CORPUS.iterdir()) if p.suffix in FORMATS]
+    sources += [(p.read_bytes(), FORMATS[p.suffix]) for p in sorted(fixtures.iterdir()) if p.suffix in FORMATS]
+    texts = set(_header_texts(sources))
+    assert len(texts) > 50 and any("\nINFO " in t for t in texts)
+    for text in texts:
+        _assert_header_as_lark(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(cable_texts(), cable_texts().flatmap(mutated_texts)))
+def test_headers_without_lark_are_larks_on_generated_and_damaged_cables(text: str) -> None:
+    for header in _header_texts([(text, "text")]):
+        _assert_header_as_lark(header)
+
+
+_HEADER_LINES = [
+    "This record is a partial extract of the original cable.\n", "291359Z Nov 00\n", "VZCZCXRO5183\n", "RR RUEHC RUEHAM\n",
+    "RUEHBO RUEHCV\n", "DE RUEHME #0023/01 0042201\n", "ZNR UUUUU ZZH\n", "R 042201Z JAN 08\n", "FM AMEMBASSY MEXICO\n",
+    "TO RUEHC/SECSTATE WASHDC IMMEDIATE 0049\n", "INFO RUEHFR/AMEMBASSY PARIS 4567\n", "XMT AMCONSUL JUBA\n", "XMT\n",
+    "RUEHBO/AMEMBASSY BOGOTA\n", "INFO  LOG-00   NP-00\n", "BT\n", "\n", "  \n", "Some printout line\n", "To: SECSTATE WASHDC\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_HEADER_LINES), min_size=1, max_size=10))
+def test_headers_without_lark_are_larks_on_generated_line_orders(lines: list[str]) -> None:
+    _assert_header_as_lark("".join(lines))
