@@ -9,8 +9,8 @@ process with ``CABLEPARSE_PURE_PYTHON=1``):
 
 - the floor: Python's ``csv`` module reading that cables.csv;
 - the CPU time per cable of each stage, each timed by calling the stage's own function on every
-  cable (see :func:`stage_calls`): container, lexing (``Lark.lex()`` on the header, the body
-  grammar's own lexers as ``read_blocks`` runs them on the body),
+  cable (see :func:`stage_calls`): container, lexing (the header and body grammars' own lexers
+  as the parse runs them, through ``TokenRunner``),
   parsing (the grammar run with its transformer, minus the lexing), assembly (the body's
   blocks given their roles), normalization (ids, classification, REF entries), and
   serialization (``to_dict`` and the JSON Lines line);
@@ -27,7 +27,6 @@ real ones; this one is what the README's table shows.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import gc
 import json
@@ -53,16 +52,13 @@ def stage_calls(raw: bytes, format: str) -> dict[str, Callable[[], object]]:
     LALR parser and transformer callbacks); ``parsing`` in the table is that minus
     ``lexing``. Adapt this function, and only this one, when the parse core changes.
     """
-    from lark.exceptions import UnexpectedCharacters
-    from lark.lexer import LexerThread
-
     from cableparse import parse
     from cableparse.assemble import BodyBuilder
     from cableparse.containers import extract
     from cableparse.core import _prepare, _run, _unreflow, parse_envelope
     from cableparse.errors import Defects
     from cableparse.fields import read_refs
-    from cableparse.grammar import cached_parser
+    from cableparse.header import _header_runner
     from cableparse.normalize import canonical_id, parse_classification
     from cableparse.serialize import to_dict
     from cableparse.sinks.jsonl import dumps
@@ -71,11 +67,9 @@ def stage_calls(raw: bytes, format: str) -> dict[str, Callable[[], object]]:
     envelope = extract(raw, format)
     header_text = _prepare(envelope.header_text or "")[0]
     body_text, _ = _unreflow(_prepare(envelope.body_text or "")[0], Defects())
-    # The header: what Lark.lex() runs, built once (lex() itself builds a new lexer, and
-    # compiles its regular expressions, on every call when the parser is LALR): Lark's basic
-    # lexer (every terminal at each position), in Python even where lark-cython is installed.
-    # The body: the grammar's own lexers as the parse runs them (read_blocks), without Lark.
-    lexers = [(cached_parser("header")._build_lexer(), header_text)]
+    # Both grammars' own lexers as the parse runs them (header.parse_whole, read_blocks): their
+    # TokenRunners, without Lark.
+    header_runner = _header_runner()
     body_runner = _body_runner()
     blocks = _run("body", body_text, Defects()) if body_text.strip() else []
     built = BodyBuilder(blocks, Defects()).build() if blocks else None
@@ -86,10 +80,8 @@ def stage_calls(raw: bytes, format: str) -> dict[str, Callable[[], object]]:
 
     def lex() -> object:
         tokens = 0
-        for lexer, text in lexers:
-            if text.strip():
-                with contextlib.suppress(UnexpectedCharacters):  # a line the contextual lexer takes and the basic one does not
-                    tokens += sum(1 for _ in LexerThread.from_text(lexer, text).lex(None))
+        if header_text.strip():
+            tokens += len(header_runner.tokens(header_text) or ())
         if body_text.strip():
             tokens += len(body_runner.tokens(body_text) or ())
         return tokens
@@ -223,7 +215,7 @@ def _table(fast: dict[str, Any], pure: dict[str, Any]) -> str:
         else:
             key = "container stream" if stage == "container" else stage
             values = [figs[f"csv {key}"] if k == "csv" else figs[f"html {stage}"] for figs in (fast, pure) for k in ("csv", "html")]
-        label = {"lexing": "lexing (header `Lark.lex`, body `read_blocks` lexers)", "parsing": "parsing (LALR + transformer)",
+        label = {"lexing": "lexing (the grammars' own lexers, `TokenRunner`)", "parsing": "parsing (LALR + transformer)",
                  "container": "container (csv: streaming reader)", "json line": "JSON Lines line (`dumps`)"}.get(stage, stage)
         lines.append(f"| {label} | {us(values[0])} | {values[0] / floor:.1f} | {us(values[1])} | {us(values[2])} | {us(values[3])} |")
     rest = [figs[f"{k} parse_envelope"] - sum(figs[f"{k} {stage}"] for stage in ("lex+parse", "assembly", "normalization"))

@@ -293,7 +293,7 @@ class TokenRunner:
     def __init__(self, name: str, start: str = "start") -> None:
         from lark.parsers.lalr_analysis import Shift
 
-        reference = build_parser(name, fast=False)
+        reference = build_parser(name, fast=False, start=start)
         frontend: Any = reference.parser
         table = frontend.parser.parser.parse_table
         self._shift = Shift

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Transformer
@@ -22,7 +23,7 @@ from lark.exceptions import UnexpectedInput
 
 from ._cache import bounded_cache
 from .defects import DefectCode
-from .grammar import build_parser, cached_parser
+from .grammar import TokenRunner, build_parser, cached_parser
 from .models import Header, HeaderKind, Recipient
 from .normalize import MONTHS, UTC, collapse, full_year
 
@@ -71,15 +72,27 @@ class _PageLine(NamedTuple):
     line: int
 
 
-def _joined(tokens: list[Token]) -> str:
+_Tok = tuple[str, str, int, int]
+"""A field token as the readers below take it: type, text, start and end offsets (what
+:meth:`TokenRunner.tokens <cableparse.grammar.TokenRunner.tokens>` gives; a lark Token costs
+more to make than the rest of a token's work)."""
+
+_Values = tuple[dict[str, Any], list[tuple[DefectCode, str]]]
+
+
+def _tok(token: Token) -> _Tok:
+    return (token.type, str(token), token.start_pos or 0, token.end_pos or 0)
+
+
+def _joined(tokens: list[_Tok]) -> str:
     """Tokens as written, one space where white space (or a wrapped line end) separated them."""
     parts: list[str] = []
     end = -1
-    for token in tokens:
-        if parts and token.start_pos != end:
+    for _, value, start, stop in tokens:
+        if parts and start != end:
             parts.append(" ")
-        parts.append(str(token))
-        end = token.end_pos if token.end_pos is not None else -1
+        parts.append(value)
+        end = stop
     return collapse("".join(parts))
 
 
@@ -92,107 +105,124 @@ def _number(digits: str) -> int | None:
         return None
 
 
+def _fl2(tokens: list[_Tok]) -> _Values:
+    indicators: list[str] = []
+    for token in tokens[1:]:
+        indicators.extend(token[1].split())
+    return {"precedence": tokens[0][1], "routing_indicators": tuple(indicators)}, []
+
+
+def _fl3(tokens: list[_Tok]) -> _Values:
+    values: dict[str, Any] = {"station": tokens[1][1], "station_serial": None, "section": None, "filed": None}
+    defects: list[tuple[DefectCode, str]] = []
+    serial = False
+    for kind, value, _, _ in tokens[2:]:
+        if kind == "SERIAL":
+            serial = True
+            values["station_serial"] = number = _number(value.lstrip("# \t"))
+            if number is None:
+                # A damaged line can hold thousands of digits; int() would refuse them.
+                defects.append(("fl3-number-too-long", "FL3 serial is too long to be a number"))
+        elif kind == "SECTION_NUMBER":
+            digits = value[1:]
+            values["section"] = number = _number(digits)
+            if number is None and digits:
+                defects.append(("fl3-number-too-long", "FL3 section is too long to be a number"))
+        elif kind in ("DIGITS", "FILED_WORD"):
+            values["filed"] = value
+    if not serial:
+        defects.append(("fl3-irregular", "lacks a station serial"))
+    return values, defects
+
+
+def _fl5(tokens: list[_Tok]) -> _Values:
+    letters = tokens[0][1].split() if tokens[0][0] == "PRECEDENCE_LETTERS" else []
+    group = next(value for kind, value, _, _ in tokens if kind == "DTG_GROUP")
+    signals = tuple(value for kind, value, _, _ in tokens if kind in ("SIGNAL", "SIGNAL_GROUP"))
+    # DTG_GROUP is "DDHHMM[Z] MON[TH] YY[YY]": the terminal fixed the pieces' shapes.
+    time_part, month_word, year = group.split()
+    month = month_word[:3]
+    values: dict[str, Any] = {
+        "precedences": tuple(letters),
+        "dtg_text": collapse(group),
+        "operating_signals": signals,
+    }
+    defects: list[tuple[DefectCode, str]] = []
+    irregular = [letter for letter in letters if letter not in _REGULAR_PRECEDENCES]
+    if irregular:
+        defects.append(("fl5-irregular-precedence", f"precedence letters {' '.join(irregular)!r} are irregular"))
+    month_number = MONTHS.get(month.upper())
+    try:
+        if month_number is None:
+            raise ValueError(month)
+        values["dtg"] = _dt.datetime(
+            full_year(int(year)), month_number, int(time_part[0:2]), int(time_part[2:4]), int(time_part[4:6]),
+            tzinfo=UTC,
+        )
+    except ValueError:
+        defects.append(("dtg-invalid", f"date-time group {values['dtg_text']!r} is not a real date"))
+    if month != month.upper() and letters:
+        # Partial extracts write a bare "291359Z Nov 00" (00HARARE6677): normal for them,
+        # odd on a real FL5 line.
+        defects.append(("dtg-mixed-case-month", f"month {month!r} is not upper case"))
+    return values, defects
+
+
+def _entry(tokens: list[_Tok]) -> Recipient | None:
+    routing_indicator = office = precedence = serial = None
+    words: list[_Tok] = []
+    for token in tokens:
+        kind, value = token[0], token[1]
+        if kind == "KEYWORD":
+            if len(tokens) == 1:
+                return None  # "XMT" alone: its entries follow on the next lines
+        elif kind == "ADDRESS_RI_SLASH":
+            routing_indicator = value.rstrip(" \t/")
+        elif kind == "OFFICE":
+            office = collapse(value[2:-2])
+        elif kind == "TAIL_PRECEDENCE":
+            precedence = collapse(value)
+        elif kind == "TAIL_SERIAL":
+            serial = value
+        else:  # ADDRESS, SLASHES
+            words.append(token)
+    return Recipient(
+        routing_indicator=routing_indicator,
+        address=_joined(words),
+        precedence=precedence,
+        serial=serial,
+        office=office,
+    )
+
+
 class FieldTransformer(Transformer[Token, Any]):
     """Builds field values from ``header_fields.lark`` reductions.
 
     ``fl2``..``fl5`` give ``(values, defects)``, defects without position (the caller knows
-    the line); ``addressees`` gives recipients and the page lines found among them.
+    the line); ``addressees`` gives recipients and the page lines found among them. Each rule
+    is read by a function of the tokens as plain tuples, which :func:`_fields_of_tokens` calls
+    too, on the tokens of :class:`~cableparse.grammar.TokenRunner`.
     """
 
     def fields(self, children: list[Any]) -> list[Any]:
         return children
 
-    def fl2(self, tokens: list[Token]) -> tuple[dict[str, Any], list[tuple[DefectCode, str]]]:
-        indicators: list[str] = []
-        for token in tokens[1:]:
-            indicators.extend(str(token).split())
-        return {"precedence": str(tokens[0]), "routing_indicators": tuple(indicators)}, []
+    def fl2(self, tokens: list[Token]) -> _Values:
+        return _fl2([_tok(token) for token in tokens])
 
-    def fl3(self, tokens: list[Token]) -> tuple[dict[str, Any], list[tuple[DefectCode, str]]]:
-        values: dict[str, Any] = {"station": str(tokens[1]), "station_serial": None, "section": None, "filed": None}
-        defects: list[tuple[DefectCode, str]] = []
-        serial = False
-        for token in tokens[2:]:
-            kind = token.type
-            if kind == "SERIAL":
-                serial = True
-                values["station_serial"] = number = _number(str(token).lstrip("# \t"))
-                if number is None:
-                    # A damaged line can hold thousands of digits; int() would refuse them.
-                    defects.append(("fl3-number-too-long", "FL3 serial is too long to be a number"))
-            elif kind == "SECTION_NUMBER":
-                digits = str(token)[1:]
-                values["section"] = number = _number(digits)
-                if number is None and digits:
-                    defects.append(("fl3-number-too-long", "FL3 section is too long to be a number"))
-            elif kind in ("DIGITS", "FILED_WORD"):
-                values["filed"] = str(token)
-        if not serial:
-            defects.append(("fl3-irregular", "lacks a station serial"))
-        return values, defects
+    def fl3(self, tokens: list[Token]) -> _Values:
+        return _fl3([_tok(token) for token in tokens])
 
-    def fl4(self, tokens: list[Token]) -> tuple[dict[str, Any], list[tuple[DefectCode, str]]]:
+    def fl4(self, tokens: list[Token]) -> _Values:
         return {}, []
 
-    def fl5(self, tokens: list[Token]) -> tuple[dict[str, Any], list[tuple[DefectCode, str]]]:
-        letters = str(tokens[0]).split() if tokens[0].type == "PRECEDENCE_LETTERS" else []
-        group = next(t for t in tokens if t.type == "DTG_GROUP")
-        signals = tuple(str(t) for t in tokens if t.type in ("SIGNAL", "SIGNAL_GROUP"))
-        # DTG_GROUP is "DDHHMM[Z] MON[TH] YY[YY]": the terminal fixed the pieces' shapes.
-        time_part, month_word, year = str(group).split()
-        month = month_word[:3]
-        values: dict[str, Any] = {
-            "precedences": tuple(letters),
-            "dtg_text": collapse(str(group)),
-            "operating_signals": signals,
-        }
-        defects: list[tuple[DefectCode, str]] = []
-        irregular = [letter for letter in letters if letter not in _REGULAR_PRECEDENCES]
-        if irregular:
-            defects.append(("fl5-irregular-precedence", f"precedence letters {' '.join(irregular)!r} are irregular"))
-        month_number = MONTHS.get(month.upper())
-        try:
-            if month_number is None:
-                raise ValueError(month)
-            values["dtg"] = _dt.datetime(
-                full_year(int(year)), month_number, int(time_part[0:2]), int(time_part[2:4]), int(time_part[4:6]),
-                tzinfo=UTC,
-            )
-        except ValueError:
-            defects.append(("dtg-invalid", f"date-time group {values['dtg_text']!r} is not a real date"))
-        if month != month.upper() and letters:
-            # Partial extracts write a bare "291359Z Nov 00" (00HARARE6677): normal for them,
-            # odd on a real FL5 line.
-            defects.append(("dtg-mixed-case-month", f"month {month!r} is not upper case"))
-        return values, defects
+    def fl5(self, tokens: list[Token]) -> _Values:
+        return _fl5([_tok(token) for token in tokens])
 
     # --- addressees ---
 
     def entry(self, tokens: list[Token]) -> Recipient | None:
-        routing_indicator = office = precedence = serial = None
-        words: list[Token] = []
-        for token in tokens:
-            kind = token.type
-            if kind == "KEYWORD":
-                if len(tokens) == 1:
-                    return None  # "XMT" alone: its entries follow on the next lines
-            elif kind == "ADDRESS_RI_SLASH":
-                routing_indicator = str(token).rstrip(" \t/")
-            elif kind == "OFFICE":
-                office = collapse(str(token)[2:-2])
-            elif kind == "TAIL_PRECEDENCE":
-                precedence = collapse(str(token))
-            elif kind == "TAIL_SERIAL":
-                serial = str(token)
-            else:  # ADDRESS, SLASHES
-                words.append(token)
-        return Recipient(
-            routing_indicator=routing_indicator,
-            address=_joined(words),
-            precedence=precedence,
-            serial=serial,
-            office=office,
-        )
+        return _entry([_tok(token) for token in tokens])
 
     def addressees(self, children: list[Any]) -> list[Recipient | _PageLine]:
         return [child for child in children if child is not None]
@@ -204,7 +234,9 @@ class FieldTransformer(Transformer[Token, Any]):
 
 @bounded_cache(1 << 8, key_chars=2048)
 def _parsed_whole(text: str) -> tuple[Header, tuple[Pending, ...], dict[str, int | None], tuple[HeaderPart, ...]]:
-    result: Any = Lark.parse(cached_parser("header"), text)  # Lark's own parse, no recovery
+    result: Any = _header_of_tokens(text)
+    if result is None:
+        result = Lark.parse(cached_parser("header"), text)  # Lark's own parse, no recovery: raises
     header: Header
     pending: list[Pending]
     lines: dict[str, int | None]
@@ -334,11 +366,78 @@ class _Segment(NamedTuple):
     mark: str
 
 
+@functools.lru_cache(maxsize=1)
+def _fields_runner() -> TokenRunner:
+    return TokenRunner("header_fields", start="fields")
+
+
+# The rule each mark of the combined text opens (header_fields.lark's ``fields``), read from
+# the rule's tokens; ``None`` for an address list (``addressees``).
+_MARKED_RULES: dict[str, Callable[[list[_Tok]], _Values] | None] = {
+    "_MARK_FL2": _fl2,
+    "_MARK_FL3": _fl3,
+    "_MARK_FL4": lambda tokens: ({}, []),  # FieldTransformer.fl4
+    "_MARK_FL5": _fl5,
+    "_MARK_TO": None,
+    "_MARK_INFO": None,
+    "_MARK_XMT": None,
+}
+# What separates the entries of an address list (its one-line page headers too).
+_ENTRY_SEPARATORS = frozenset({"_NL", "_ENTRY_BREAK"})
+
+
+def _fields_of_tokens(text: str) -> list[Any] | None:
+    """What ``fields`` and :class:`FieldTransformer` make of ``text``, from the grammar's own
+    tokens (:class:`~cableparse.grammar.TokenRunner`: its lexers and parse table) and without
+    Lark's parse, ``None`` where the grammar does not take the text (~50 µs a header with
+    Lark, most of it a Token and a callback per token).
+
+    The tree's shape follows from the token types: each mark opens its rule, which takes the
+    tokens up to the next mark; an address list's entries (``entry``, or ``page_line`` where
+    one holds PAGE_LINE) are separated by ``_NL`` and ``_ENTRY_BREAK``; the other tokens whose
+    names start with an underscore are Lark's to filter out. tests/test_header.py
+    proves the values equal Lark's on every corpus header and on generated ones.
+    """
+    tokens = _fields_runner().tokens(text)
+    if not tokens or tokens[0][0] not in _MARKED_RULES:
+        return None if tokens is None else []  # the grammar opens every part with its mark
+    found: list[Any] = []
+    first = 0
+    for index in range(1, len(tokens) + 1):
+        if index == len(tokens) or tokens[index][0] in _MARKED_RULES:
+            rule = _MARKED_RULES[tokens[first][0]]
+            part = tokens[first + 1 : index]
+            found.append(_addressees(part, text) if rule is None else rule([t for t in part if t[0][0] != "_"]))
+            first = index
+    return found
+
+
+def _addressees(tokens: list[_Tok], text: str) -> list[Recipient | _PageLine]:
+    """The ``addressees`` rule of an address list's tokens: its entries and page lines."""
+    found: list[Recipient | _PageLine] = []
+    kept: list[_Tok] = []
+    for token in (*tokens, ("_NL", "", 0, 0)):
+        kind = token[0]
+        if kind not in _ENTRY_SEPARATORS:
+            if kind[0] != "_":
+                kept.append(token)
+            continue
+        if not kept:
+            continue
+        if any(kind == "PAGE_LINE" for kind, _, _, _ in kept):
+            _, value, start, _ = kept[-1]
+            found.append(_PageLine(value.strip(), text.count("\n", 0, start) + 1))
+        elif (recipient := _entry(kept)) is not None:
+            found.append(recipient)
+        kept = []
+    return found
+
+
 def _read_fields(segments: list[_Segment]) -> list[tuple[Any, int]]:
     """The field values of every segment and the line of the parsed text it started on: all
     in one parse, or segment by segment where that fails."""
     text = "".join(segment.mark + _text(segment.tokens) for segment in segments)
-    combined = _field("fields", text)
+    combined = _fields_of_tokens(text)
     if combined is not None and len(combined) == len(segments):
         lines: list[int] = []
         line = 1
@@ -479,3 +578,97 @@ def _with_fields(parts: list[HeaderPart]) -> list[HeaderPart]:
                 message = f"FL3 {str(first).strip()!r} {message}"
             part_defects.append((code, message, first.line, first.column))
     return [part._replace(values=values[i], defects=defects[i]) for i, part in enumerate(parts)]
+
+
+# --- the header grammar without Lark's parse -----------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _header_runner() -> TokenRunner:
+    return TokenRunner("header")
+
+
+@functools.lru_cache(maxsize=1)
+def _header_transformer() -> HeaderTransformer:
+    return HeaderTransformer()
+
+
+_ROUTING_LINES = frozenset({"FL1", "FL2", "RI_LINE", "FL3", "FL4"})
+_PREAMBLE_LINES = frozenset({"PARTIAL", "LINE"})
+_ADDRESS_RULES = {"TO": "action", "INFO": "info", "XMT": "exempt"}
+
+
+def _lark_tokens(text: str, found: list[tuple[str, str, int, int]]) -> list[Token]:
+    """The tokens Lark's lexer gives for ``found`` (TokenRunner's, which the parse keeps): those
+    whose names start with an underscore left out, positions counted as Lark counts them."""
+    tokens: list[Token] = []
+    line = 1
+    counted = 0  # text[:counted] has line - 1 line ends
+    for kind, value, start, end in found:
+        if kind[0] == "_":
+            continue
+        line += text.count("\n", counted, start)
+        counted = start
+        column = start - text.rfind("\n", 0, start)
+        newlines = value.count("\n")
+        if newlines:
+            end_line, end_column = line + newlines, end - start - value.rindex("\n")
+        else:
+            end_line, end_column = line, column + len(value)
+        tokens.append(Token(kind, value, start, line, column, end_line, end_column, end))
+    return tokens
+
+
+def _header_of_tokens(text: str) -> Any:
+    """What header.lark and :class:`HeaderTransformer` make of ``text``, from the grammar's own
+    tokens (:class:`~cableparse.grammar.TokenRunner`: its lexers and parse table) and without
+    Lark's parse; ``None`` where the grammar does not take the text (Lark then reports where).
+
+    The tree follows from the token types, in the order ``start`` takes its parts: a run of
+    PARTIAL and LINE lines is a ``preamble`` (before the format lines, or after the DTG); a run
+    of FL1-FL4 lines is ``routing``, FL2 with the RI_LINE lines after it its ``fl2``; FL5 is
+    ``dtg``, FM ``sender``; TO, INFO and XMT take the LINE lines after them (XMT further XMT
+    lines too). The callbacks are :class:`HeaderTransformer`'s, given the tokens Lark would
+    give them. tests/test_header.py proves the result equal to Lark's, positions included.
+    """
+    found = _header_runner().tokens(text)
+    if found is None:
+        return None
+    tokens = _lark_tokens(text, found)
+    transformer = _header_transformer()
+    parts: list[HeaderPart] = []
+    count = len(tokens)
+    index = 0
+    while index < count:
+        kind = tokens[index].type
+        end = index + 1
+        if kind in _PREAMBLE_LINES:
+            while end < count and tokens[end].type in _PREAMBLE_LINES:
+                end += 1
+            parts.append(transformer.preamble(tokens[index:end]))
+        elif kind in _ROUTING_LINES:
+            children: list[Any] = []
+            end = index
+            while end < count and tokens[end].type in _ROUTING_LINES:
+                if tokens[end].type == "FL2":
+                    stop = end + 1
+                    while stop < count and tokens[stop].type == "RI_LINE":
+                        stop += 1
+                    children.append(transformer.fl2(tokens[end:stop]))
+                    end = stop
+                else:
+                    children.append(tokens[end])
+                    end += 1
+            parts.append(transformer.routing(children))
+        elif kind == "FL5":
+            parts.append(transformer.dtg(tokens[index:end]))
+        elif kind == "FM":
+            parts.append(transformer.sender(tokens[index:end]))
+        elif kind in _ADDRESS_RULES:
+            while end < count and (tokens[end].type == "LINE" or (kind == "XMT" and tokens[end].type == "XMT")):
+                end += 1
+            parts.append(getattr(transformer, _ADDRESS_RULES[kind])(tokens[index:end]))
+        else:  # pragma: no cover - every token of header.lark's start is one of the above
+            return None
+        index = end
+    return transformer.start(parts)

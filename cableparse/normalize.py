@@ -106,10 +106,13 @@ _KEY_DROPS = str.maketrans("", "", " \t\n\r'-.")
 
 
 def _station_key(origin: str) -> str:
-    key = origin.upper().translate(_KEY_DROPS)
-    for prefix in _OFFICE_PREFIXES:
-        if key.startswith(prefix) and len(key) > len(prefix) + 1:
-            return key[len(prefix) :]
+    key = origin.upper()
+    if not key.isalnum():  # letters and digits only (most origins): nothing to drop
+        key = key.translate(_KEY_DROPS)
+    if key.startswith(_OFFICE_PREFIXES):  # one test in C for the usual origin without an office
+        for prefix in _OFFICE_PREFIXES:
+            if key.startswith(prefix) and len(key) > len(prefix) + 1:
+                return key[len(prefix) :]
     return key
 
 

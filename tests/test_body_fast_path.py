@@ -21,7 +21,7 @@ from lark.exceptions import UnexpectedCharacters
 from cableparse.containers import extract
 from cableparse.core import _prepare, _unreflow
 from cableparse.errors import Defects
-from cableparse.grammar import build_parser, cached_parser
+from cableparse.grammar import build_parser, cached_parser, grammar_dir, grammar_text
 from cableparse.strategies import body_grammar_texts, cable_texts, mutated_texts
 from cableparse.transform import Block, BodyTransformer, read_blocks
 
@@ -42,11 +42,37 @@ def _by_lark(text: str, fast: bool) -> list[Block] | None:
     return blocks
 
 
+@functools.lru_cache(maxsize=1)
+def _greedy_lark() -> Lark:
+    """body.lark with HEADLESS* where it reads HEADLESS_LINES, the possessive run of the same
+    lines (pure Python, so that nothing but the repeat differs)."""
+    text = grammar_text("body")
+    assert text.count(" HEADLESS_LINES\n") == 2  # PARA and TEXT: the substitution is not vacuous
+    return Lark(
+        text.replace(" HEADLESS_LINES\n", " HEADLESS*\n"),
+        parser="lalr",
+        lexer="contextual",
+        transformer=BodyTransformer(),
+        import_paths=[str(grammar_dir())],
+        maybe_placeholders=False,
+    )
+
+
+def _by_greedy_lark(text: str) -> list[Block] | None:
+    try:
+        blocks: list[Block] = _greedy_lark().parse(text)
+    except UnexpectedCharacters:
+        return None
+    return blocks
+
+
 def _assert_same(text: str) -> None:
     prepared = _prepare(text)[0]
     fast = read_blocks(prepared)
     assert fast == _by_lark(prepared, fast=False)
     assert fast == _by_lark(prepared, fast=True)
+    # HEADLESS_LINES reads HEADLESS* possessively: the same blocks as the greedy repeat.
+    assert fast == _by_greedy_lark(prepared)
 
 
 def _corpus_bodies() -> list[str]:

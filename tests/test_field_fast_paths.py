@@ -323,7 +323,7 @@ def _summary_as_before(texts: list[str]) -> str | None:
 _SUMMARY_PIECES = [
     "1. (C) SUMMARY:", "Summary", "-----", "\n", " ", "End Summary.", "END OF SUMMARY", "(END SUMMARY)", "begin summary:",
     "İstanbul", "ΣΟΦΙΑΣ", "Σ", "KELVIN \u212a", "text", "(C)", "CONFIDENTIAL\n", "executive summary and comment:",
-    "SUMMARY CONTINUED:", "Summary cont'd:",
+    "SUMMARY CONTINUED:", "Summary cont'd:", "end sumary", "END OF EXECUTIVE SUMARY.", "sum",
 ]
 
 
@@ -479,3 +479,27 @@ def test_lexers_by_first_character_give_the_whole_alternation_s_token_on_corpus_
         _same_token(line + "\n")
         if line[:1].isspace():
             _same_token(line.lstrip() + "\n")
+
+
+# --- station keys (normalize.py _station_key) -------------------------------------------------
+
+
+def _station_key_as_defined(origin: str) -> str:
+    """_station_key without its shortcuts: upper case, blanks and punctuation dropped, an
+    office's prefix cut off."""
+    key = origin.upper().translate(str.maketrans("", "", " \t\n\r'-."))
+    for prefix in ("AMEMBASSY", "EMBASSY", "USMISSION", "AMCONSULATE", "AMCONSUL", "CONSULATE"):
+        if key.startswith(prefix) and len(key) > len(prefix) + 1:
+            return key[len(prefix) :]
+    return key
+
+
+@settings(max_examples=500)
+@given(
+    st.sampled_from(["", "AMEMBASSY", "Embassy ", "US MISSION ", "AMCONSUL", "AMCONSULATE", "CONSULATE", "EMBASSY-", "amconsul"]),
+    st.text(alphabet="ABJUXabß. -'\t\n\r1éİ", max_size=10),
+)
+def test_station_key_is_its_definition(office: str, rest: str) -> None:
+    from cableparse.normalize import _station_key
+
+    assert _station_key(office + rest) == _station_key_as_defined(office + rest)

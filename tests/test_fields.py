@@ -604,14 +604,16 @@ def test_fast_path_agrees_with_the_grammar_on_generated_lines(words: list[tuple[
 
 
 def _plain_tokens_agree(line: str) -> bool:
-    """Whether the tokens of a plain TAGS line, cut at its separators, are the grammar's
-    lexer's; whether the line was plain."""
+    """Whether the segments of a plain TAGS line, cut at its separators, are those the
+    grammar's lexer's tokens give; whether the line was plain."""
     from cableparse.fields import tags as tags_module
 
-    plain = tags_module._plain_tokens(line)
+    plain = tags_module._plain_segments(line)
     if plain is None:
         return False
-    assert plain == tags_module._runner().tokens(line), line
+    tokens = tags_module._runner().tokens(line)
+    assert tokens is not None
+    assert plain == tags_module._token_segments(tokens), line
     return True
 
 

@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lark import logger as lark_logger
 
 import cableparse
@@ -19,6 +21,7 @@ from cableparse.containers import text as text_container
 from cableparse.grammar import build_parser, cached_parser, terminal_regex
 from cableparse.header import FIELD_STARTS, dtg_of, parse_dtg, parse_recipient
 from cableparse.models import Recipient
+from cableparse.strategies import cable_texts, mutated_texts
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 FORMATS = {".csv-row": "csv", ".html": "html", ".txt": "auto"}
@@ -460,3 +463,198 @@ def test_dtg_helpers() -> None:
     assert values["operating_signals"] == ("ZDK", "(CCY ADC1AECC MSI3311-632)")
     assert defects == []
     assert parse_dtg("no date here", 1, 1)[1][0][0] == "dtg-unreadable"
+
+
+# --- the combined field parse without Lark (header._fields_of_tokens) ------------------------------
+
+
+def _fields_by_lark(text: str, fast: bool) -> object:
+    from lark.exceptions import UnexpectedInput
+
+    from cableparse.header import FieldTransformer
+
+    parser = _FIELD_PARSERS.get(fast) or _FIELD_PARSERS.setdefault(
+        fast, build_parser("header_fields", FieldTransformer(), start=list(FIELD_STARTS), fast=fast)
+    )
+    try:
+        return parser.parse(text, start="fields")
+    except UnexpectedInput:
+        return None
+
+
+_FIELD_PARSERS: dict[bool, object] = {}
+
+
+def _assert_fields_as_lark(text: str) -> None:
+    from cableparse.header import _fields_of_tokens
+
+    found = _fields_of_tokens(text)
+    assert found == _fields_by_lark(text, fast=False), text
+    assert found == _fields_by_lark(text, fast=True), text
+
+
+def _combined_field_texts(sources: list[tuple[bytes | str, str]]) -> list[str]:
+    """The combined field texts (every part after its mark) that parsing ``sources`` reads."""
+    from cableparse import header as header_module
+    from cableparse._cache import clear_caches
+
+    seen: list[str] = []
+    original = header_module._fields_of_tokens
+
+    def spy(text: str) -> object:
+        seen.append(text)
+        return original(text)
+
+    clear_caches()  # a header parsed before would not reach the spy
+    header_module._fields_of_tokens = spy  # type: ignore[assignment]
+    try:
+        for data, fmt in sources:
+            cableparse.parse(data, format=fmt)  # type: ignore[arg-type]
+    finally:
+        header_module._fields_of_tokens = original  # type: ignore[assignment]
+    return seen
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_combined_fields_without_lark_are_larks_on_every_corpus_and_fixture_header() -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    sources = [(p.read_bytes(), FORMATS[p.suffix]) for p in sorted(CORPUS.iterdir()) if p.suffix in FORMATS]
+    sources += [(p.read_bytes(), FORMATS[p.suffix]) for p in sorted(fixtures.iterdir()) if p.suffix in FORMATS]
+    texts = _combined_field_texts(sources)
+    assert len(texts) > 50 and any("\x1eT" in t for t in texts) and any("\x1eI" in t for t in texts)
+    for text in texts:
+        _assert_fields_as_lark(text)
+
+
+_FIELD_LINES = {
+    "\x1e2": ["RR RUEHC RUEHAM\n", "RUEHBO RUEHCV\n", "OO RUEHWEB\n", "PP\n", "RR RUEH1\n"],
+    "\x1e3": ["DE RUEHME #0023/01 0042201\n", "DE RUEHME 0023 0042201\n", "DE RUEHME ABC\n", "DE RUEHME #0023/ 0042201 X\n", "DE RUEHME\n"],
+    "\x1e4": ["ZNR UUUUU ZZH\n", "ZNY CCCCC\n"],
+    "\x1e5": ["R 042201Z JAN 08\n", "O P 042201Z JAN 08 ZDK (CCY ADC1AECC)\n", "291359Z Nov 00\n", "RR 311299Z FEB 08\n", "X 042201Z JAN 08 ZDK\n"],
+}
+_ADDRESS_LINES = [
+    "TO RUEHC/SECSTATE WASHDC IMMEDIATE 0049\n", "INFO RUEHFR/AMEMBASSY PARIS 4567 RUEHLO/AMEMBASSY LONDON 1234\n",
+    "RUEHBO/AMEMBASSY BOGOTA PRIORITY\n", "AMEMBASSY PANAMA\n", "RUEAIIA/CIA WASHINGTON DC//\n", "DIA WASHINGTON DC//DHI-1B/CLM//DP//\n",
+    "XMT AMCONSUL JUBA\n", "XMT\n", "XMT/AMEMBASSY SOFIA\n", "Info: RUEHC/SECSTATE WASHDC\n", "ALL US CONSULATES IN\n", "MEXICO COLLECTIVE\n",
+    "COLLECTIVE\n", "//J-3/J-5//\n", "IMMEDIATE 0050\n", "0051\n", "RUEHFR/AMEMBASSY\n", "  PARIS 4567\n", "PAGE 02        STATE   037566  161435Z\n",
+    "INFO PAGE 02 STATE 037566 161435Z\n", "UNCLASSIFIED\n\nPAGE 03 STATE 037566 161435Z\n", "ZEN/AMEMBASSY PARIS\n", "RUEHC/SECSTATE WASHDC 0049 ZEN/USMISSION GENEVA\n",
+    "\n", "HI/CC A/S\n",
+]
+
+
+@st.composite
+def _combined_texts(draw: st.DrawFn) -> str:
+    """Marked parts in the grammar's order or not, of lines of each field's shapes."""
+    marks = draw(st.lists(st.sampled_from(["\x1e2", "\x1e3", "\x1e4", "\x1e5", "\x1eT", "\x1eI", "\x1eX"]), max_size=5))
+    if draw(st.booleans()):
+        marks = sorted(set(marks), key="\x1e2\x1e3\x1e4\x1e5\x1eT\x1eI\x1eX".index)
+    parts = []
+    for mark in marks:
+        lines = _FIELD_LINES.get(mark, _ADDRESS_LINES)
+        parts.append(mark + "".join(draw(st.lists(st.sampled_from(lines), min_size=1, max_size=4))))
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_combined_texts())
+def test_combined_fields_without_lark_are_larks_on_generated_headers(text: str) -> None:
+    _assert_fields_as_lark(text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cable_texts())
+def test_combined_fields_without_lark_are_larks_on_generated_cables(text: str) -> None:
+    for combined in _combined_field_texts([(text, "text")]):
+        _assert_fields_as_lark(combined)
+
+
+# --- the header grammar without Lark's parse (header._header_of_tokens) -----------------------------
+
+
+def _comparable(result: object) -> object:
+    """A header parse's result with each part's tokens as their types, text and positions (a
+    lark Token compares as its text only)."""
+    if result is None:
+        return None
+    header, pending, lines, parts = result  # type: ignore[misc]
+    return header, pending, lines, [
+        (part.name, part.values, part.defects, part.line,
+         [(t.type, str(t), t.start_pos, t.end_pos, t.line, t.column, t.end_line, t.end_column) for t in part.tokens])
+        for part in parts
+    ]
+
+
+def _header_by_lark(text: str, fast: bool) -> object:
+    from lark.exceptions import UnexpectedInput
+
+    from cableparse.header import HeaderTransformer
+
+    parser = _HEADER_PARSERS.get(fast) or _HEADER_PARSERS.setdefault(fast, build_parser("header", HeaderTransformer(), fast=fast))
+    try:
+        return parser.parse(text)  # type: ignore[attr-defined]
+    except UnexpectedInput:
+        return None
+
+
+_HEADER_PARSERS: dict[bool, object] = {}
+
+
+def _assert_header_as_lark(text: str) -> None:
+    from cableparse.header import _header_of_tokens
+
+    found = _comparable(_header_of_tokens(text))
+    assert found == _comparable(_header_by_lark(text, fast=False)), text
+    assert found == _comparable(_header_by_lark(text, fast=True)), text
+
+
+def _header_texts(sources: list[tuple[bytes | str, str]]) -> list[str]:
+    """The header texts the header grammar reads while ``sources`` are parsed."""
+    from cableparse import core
+
+    seen: list[str] = []
+    original = core._run
+
+    def spy(name: str, text: str, defects: object) -> object:
+        if name == "header":
+            seen.append(text)
+        return original(name, text, defects)  # type: ignore[arg-type]
+
+    core._run = spy  # type: ignore[assignment]
+    try:
+        for data, fmt in sources:
+            cableparse.parse(data, format=fmt)  # type: ignore[arg-type]
+    finally:
+        core._run = original
+    return seen
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_headers_without_lark_are_larks_on_every_corpus_and_fixture_header() -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    sources = [(p.read_bytes(), FORMATS[p.suffix]) for p in sorted(CORPUS.iterdir()) if p.suffix in FORMATS]
+    sources += [(p.read_bytes(), FORMATS[p.suffix]) for p in sorted(fixtures.iterdir()) if p.suffix in FORMATS]
+    texts = set(_header_texts(sources))
+    assert len(texts) > 50 and any("\nINFO " in t for t in texts)
+    for text in texts:
+        _assert_header_as_lark(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(cable_texts(), cable_texts().flatmap(mutated_texts)))
+def test_headers_without_lark_are_larks_on_generated_and_damaged_cables(text: str) -> None:
+    for header in _header_texts([(text, "text")]):
+        _assert_header_as_lark(header)
+
+
+_HEADER_LINES = [
+    "This record is a partial extract of the original cable.\n", "291359Z Nov 00\n", "VZCZCXRO5183\n", "RR RUEHC RUEHAM\n",
+    "RUEHBO RUEHCV\n", "DE RUEHME #0023/01 0042201\n", "ZNR UUUUU ZZH\n", "R 042201Z JAN 08\n", "FM AMEMBASSY MEXICO\n",
+    "TO RUEHC/SECSTATE WASHDC IMMEDIATE 0049\n", "INFO RUEHFR/AMEMBASSY PARIS 4567\n", "XMT AMCONSUL JUBA\n", "XMT\n",
+    "RUEHBO/AMEMBASSY BOGOTA\n", "INFO  LOG-00   NP-00\n", "BT\n", "\n", "  \n", "Some printout line\n", "To: SECSTATE WASHDC\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_HEADER_LINES), min_size=1, max_size=10))
+def test_headers_without_lark_are_larks_on_generated_line_orders(lines: list[str]) -> None:
+    _assert_header_as_lark("".join(lines))

@@ -407,14 +407,25 @@ class _Label(NamedTuple):
 _AnyLabel = Token | _Label
 
 
-def _fast_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
-    """What the grammar and transformer make of a line of known codes, without running Lark
-    (a Lark parse costs tens of microseconds, most TAGS lines are this shape); ``None`` for any
-    other line. tests/test_fields.py checks it gives the same as the grammar on every corpus
-    TAGS line and on generated ones."""
+def _plain_match(text: str) -> re.Match[str] | None:
+    """The label's match of a line of letters, digits, separators and blanks after its label
+    (what the fast paths take, free text included), ``None`` for any other line."""
     match = _fast_label().match(text)
     if match is None or _FAST_REST.fullmatch(text, match.end()) is None:
         return None
+    return match
+
+
+def _fast_line(text: str, match: re.Match[str] | None = None) -> tuple[_AnyLabel | None, _Line] | None:
+    """What the grammar and transformer make of a line of known codes, without running Lark
+    (a Lark parse costs tens of microseconds, most TAGS lines are this shape); ``None`` for any
+    other line (``match``: :func:`_plain_match` of the line, where the caller has it).
+    tests/test_fields.py checks it gives the same as the grammar on every corpus TAGS line and
+    on generated ones."""
+    if match is None:
+        match = _plain_match(text)
+        if match is None:
+            return None
     if match["label"] is not None and text[match.end() : match.end() + 1].isalnum():
         return None  # "Tags:PREL": the grammar reads ":PREL" as one segment; let it
     label: _Label | None = None
@@ -443,61 +454,59 @@ def _runner() -> TokenRunner:
 
 _SEPARATORS = re.compile(r"[,;]")
 
+_Words = list[tuple[str, int]]
+"""A segment's words and their columns."""
 
-def _plain_tokens(text: str) -> list[tuple[str, str, int, int]] | None:
-    """The grammar's tokens of a line of letters, digits, separators and blanks after its label
-    (what :func:`_fast_line` takes, free text included), without the lexer: the label, a colon
-    after blanks, then between separators the text from its first to its last visible
-    character, as SEGMENT reads it (a colon glued to the label opens the first segment, as
-    the lexer takes it: "TAGS: PREL" gives ": PREL"). ``None`` for any other line.
-    tests/test_fields.py checks them against the grammar's lexer (:class:`TokenRunner`)."""
-    match = _fast_label().match(text)
-    if match is None or _FAST_REST.fullmatch(text, match.end()) is None:
-        return None
-    tokens: list[tuple[str, str, int, int]] = []
+
+def _plain_segments(text: str, match: re.Match[str] | None = None) -> tuple[_Label | None, list[_Words], bool] | None:
+    """The label, the segments' words and whether the line ends with a separator, as
+    :func:`_token_segments` reads them from the grammar's tokens, for a line that
+    :func:`_plain_match` takes, without the lexer; ``None`` for any other line.
+
+    The lexer's tokens of such a line are: the label, a colon after blanks, then between
+    separators the text from its first to its last visible character (SEGMENT); a colon glued
+    to the label opens the first segment, as the lexer takes it ("TAGS: PREL" gives ": PREL").
+    A SEGMENT's words are its pieces between white space, which are the piece's between the
+    separators. tests/test_fields.py checks the result against the lexer's tokens on every
+    corpus TAGS line and on generated ones.
+    """
+    if match is None:
+        match = _plain_match(text)
+        if match is None:
+            return None
     position = match.end()
+    label: _Label | None = None
     if match["label"] is not None:
         if text[position : position + 1].isalnum():
-            return None  # "Tags:PREL": one segment ":PREL"
+            return None  # "Tags:PREL": one segment ":PREL", which the lexer reads
         label_start, label_end = match.span("label")
-        tokens.append(("LABEL", match["label"], label_start, label_end))
-        colon = text.find(":", label_end, position)
-        if colon == label_end:
-            position = colon  # SEGMENT takes a colon that no blank separates from the label
-        elif colon > label_end:
-            tokens.append(("COLON", text[label_end : colon + 1], label_end, colon + 1))
+        label = _Label(match["label"], label_start + 1)
+        if text.find(":", label_end, position) == label_end:
+            position = label_end  # SEGMENT takes a colon that no blank separates from the label
+    segments: list[_Words] = []
     for separator in _SEPARATORS.finditer(text, position):
-        _plain_segment(text, position, separator.start(), tokens)
-        tokens.append(("SEPARATOR", separator.group(), separator.start(), separator.end()))
+        segments.append(_words_between(text, position, separator.start()))
         position = separator.end()
-    _plain_segment(text, position, len(text), tokens)
-    return tokens
+    segments.append(_words_between(text, position, len(text)))
+    return label, segments, len(segments) > 1 and not segments[-1]
 
 
-def _plain_segment(text: str, start: int, end: int, tokens: list[tuple[str, str, int, int]]) -> None:
+def _words_between(text: str, start: int, end: int) -> _Words:
     piece = text[start:end]
-    value = piece.strip()
-    if value:
-        first = start + len(piece) - len(piece.lstrip())
-        tokens.append(("SEGMENT", value, first, first + len(value)))
+    words: _Words = []
+    at = 0
+    for word in piece.split():
+        at = piece.index(word, at)
+        words.append((word, start + at + 1))
+        at += len(word)
+    return words
 
 
-def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
-    """What the grammar and transformer make of a comma-separated line without parentheses,
-    from the grammar's own tokens (:class:`TokenRunner`) but without Lark's parse and the
-    transformer's general rules; ``None`` for any other line, where the grammar decides.
-
-    Such a line is LABEL, SEGMENT and SEPARATOR tokens only. A segment of known codes gives its
-    codes and a segment of free text one term (``Cross Strait Politics``), as :func:`_words`
-    reads them; a segment that starts with OVIP/OREP, follows a lone OVIP/OREP or holds
-    run-together codes is left to the grammar. tests/test_fields.py checks it against the grammar on every corpus TAGS line
-    and on generated ones.
-    """
-    tokens = _plain_tokens(text) or _runner().tokens(text)
-    if tokens is None:
-        return None  # pragma: no cover - every character of a line lexes
+def _token_segments(tokens: list[tuple[str, str, int, int]]) -> tuple[_Label | None, list[_Words], bool] | None:
+    """The label, the segments' words with their columns and whether the line ends with a
+    separator, from the grammar's tokens; ``None`` for a line with a parenthesis."""
     label: _Label | None = None
-    segments: list[list[tuple[str, int]]] = [[]]
+    segments: list[_Words] = [[]]
     last = ""
     for kind, value, start, _ in tokens:
         last = kind
@@ -514,19 +523,53 @@ def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
             label = _Label(value, start + 1)
         elif kind != "COLON":
             return None  # a parenthesis: a group or a stray mark
+    return label, segments, last == "SEPARATOR"
+
+
+def _segments_line(text: str, match: re.Match[str] | None = None) -> tuple[_AnyLabel | None, _Line] | None:
+    """What the grammar and transformer make of a comma-separated line without parentheses,
+    from the grammar's own tokens (:class:`TokenRunner`, or :func:`_plain_segments` where the
+    line is plain) but without Lark's parse and the transformer's general rules; ``None`` for
+    any other line, where the grammar decides (``match``: :func:`_plain_match` of the line).
+
+    Such a line is LABEL, SEGMENT and SEPARATOR tokens only. A segment of known codes gives its
+    codes and a segment of free text one term (``Cross Strait Politics``), as :func:`_words`
+    reads them; a segment that starts with OVIP/OREP, follows a lone OVIP/OREP or holds
+    run-together codes is left to the grammar. tests/test_fields.py checks it against the grammar on every corpus TAGS line
+    and on generated ones.
+    """
+    found = _plain_segments(text, match)
+    return _segment_entries(found) if found is not None else _runner_segments_line(text)
+
+
+def _runner_segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
+    """:func:`_segments_line` of a line that is not plain, from the lexer's tokens."""
+    tokens = _runner().tokens(text)
+    if tokens is None:
+        return None  # pragma: no cover - every character of a line lexes
+    found = _token_segments(tokens)
+    return _segment_entries(found) if found is not None else None
+
+
+def _segment_entries(found: tuple[_Label | None, list[_Words], bool]) -> tuple[_AnyLabel | None, _Line] | None:
+    """The entries of a comma-separated line's segments (see :func:`_segments_line`)."""
+    label, segments, ends_with_separator = found
     if len(segments) == 1:
         return None  # a space-separated line: the grammar's rules for codes and runs of words
     entries: list[_Entry] = []
     kinds = _table_kinds()
+    new = tuple.__new__  # the NamedTuple without its own __new__ (a Python call per entry)
     for words in segments:
         meaningful: list[tuple[str, int]] = []
+        known = True
         for word, column in words:
             code = word.upper().strip(_EDGE)  # _clean
             if code and not _is_noise(code):
                 meaningful.append((code, column))
-        if all(code in kinds or _known(code) for code, _ in meaningful):
+                known = known and (code in kinds or _known(code))
+        if known:
             # _codes of a comma segment of known codes: each one a tag, stopwords left out.
-            entries.extend(_Entry(code, "tag", column) for code, column in meaningful)
+            entries.extend(new(_Entry, (code, "tag", column)) for code, column in meaningful)
             continue
         # As _words decides, and in its order: all known or run together (codes, which the
         # grammar reads), a person, else free text, one term.
@@ -541,7 +584,7 @@ def _segments_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
         if term:
             entries.append(_Entry(term, "term", words[0][1]))
     all_known = any(entry.kind == "tag" for entry in entries) and all(entry.kind == "tag" for entry in entries)
-    return label, _Line(tuple(entries), last == "SEPARATOR", all_known)
+    return label, _Line(tuple(entries), ends_with_separator, all_known)
 
 
 @functools.lru_cache(maxsize=1)
@@ -584,7 +627,11 @@ def _runner_line(text: str) -> tuple[_AnyLabel | None, _Line] | None:
 
 
 def _parse_line(text: str) -> tuple[_AnyLabel | None, _Line]:
-    fast = _fast_line(text) or _segments_line(text) or _runner_line(text)
+    match = _plain_match(text)
+    if match is not None:
+        fast = _fast_line(text, match) or _segments_line(text, match) or _runner_line(text)
+    else:
+        fast = _runner_segments_line(text) or _runner_line(text)
     if fast is not None:
         return fast
     try:
