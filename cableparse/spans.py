@@ -734,7 +734,8 @@ class Finder:
         first_at = at = text.find(first, start, limit)
         while at >= 0 and _inside_word(text, at, at + len(first)):
             first_at = at = text.find(first, at + 1, limit)  # a word, not a piece of one
-        if at >= 0 and not self.cuts and (written_end := self.written_end(at, value, limit)) >= 0:
+        # (A value of one line was looked for as it is above.)
+        if at >= 0 and not self.cuts and "\n" in value and (written_end := self.written_end(at, value, limit)) >= 0:
             return [(at, written_end)]  # written as it is (a paragraph of a block of several)
         if at >= 0 and len(head) > 1 and limit - at < 2 * len(value) + 64:
             # The value runs to the end of its region (a subject, a DTG, a sender): one check
@@ -1274,7 +1275,12 @@ def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Seque
         found["body.banner"] = finder.pieces(block.start, line_end if line_end >= 0 else block.end)
     eo = sources.get("eo")
     if eo and body.executive_order is not None:
-        found["body.executive_order"] = finder.pieces(eo[0].start, eo[0].end) if len(eo) == 1 else finder.pieces(*_region(eo))
+        _, _, _, eo_text, _, start, _, cuts = eo[0]
+        end = start + len(eo_text.rstrip())  # its block, closing white space off
+        if len(eo) == 1 and not cuts and end > start and not text[start].isspace():
+            found["body.executive_order"] = [(start, end)]
+        else:
+            found["body.executive_order"] = finder.pieces(*_region(eo))
     for path, value, key in (
         ("body.subject", body.subject, "subject"),
         ("body.classified_by", body.classified_by.text if body.classified_by else None, "classified_by"),
