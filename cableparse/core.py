@@ -409,7 +409,8 @@ def _spans(
         body_map = shifted or spans.align(source, text, raw_end, envelope.container, line=max(1, envelope.body_line - before))
         # A block cut by page markers keeps them (transform._split_at_markers): none, no cuts.
         cuts = [cut for block in builder.blocks for cut in block.cuts] if body.page_markers else []
-        body_map.all_ranges(spans.body_ranges(spans.Finder(text, cuts), body, builder), found)
+        direct = (found, body_map) if isinstance(body_map, spans.ShiftMap) else None
+        body_map.all_ranges(spans.body_ranges(spans.Finder(text, cuts), body, builder, direct), found)
     return spans.SpanMap(found)
 
 

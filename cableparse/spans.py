@@ -374,8 +374,9 @@ class ShiftMap:
     the number of codes before it (one bisection), with no runs to walk."""
 
     def __init__(self, base: int, codes: list[int], length: int) -> None:
-        self._base = base
-        self._codes = codes
+        self.base = base
+        """Where the text starts in the input."""
+        self.codes = codes
         """Text offsets of the characters written as two, in order."""
         self.raw_end = base + length + bisect.bisect_left(codes, length)
         """Where in the input the mapped text ends."""
@@ -384,7 +385,7 @@ class ShiftMap:
         """The input range of ``text[start:end]`` (one: the text is one stretch of the input)."""
         if end <= start:
             return []
-        codes, base = self._codes, self._base
+        codes, base = self.codes, self.base
         return [(base + start + bisect.bisect_left(codes, start), base + end + bisect.bisect_left(codes, end))]
 
     def all_ranges(
@@ -392,7 +393,7 @@ class ShiftMap:
     ) -> dict[str, tuple[Range, ...]]:
         """:meth:`ranges` of every piece of every path, as ``Cable.spans`` holds them (added
         to ``into`` when given; a path without ranges left out)."""
-        codes, base, left = self._codes, self._base, bisect.bisect_left
+        codes, base, left = self.codes, self.base, bisect.bisect_left
         found: dict[str, tuple[Range, ...]] = {} if into is None else into
         for path, pieces in pieces_by_path.items():
             try:
@@ -1253,14 +1254,20 @@ def _region(blocks: Sequence[Block]) -> Range:
     return blocks[0].start, max(block.end for block in blocks)
 
 
-def body_ranges(finder: Finder, body: Body, builder: BodyBuilder) -> dict[str, list[Range]]:
+def body_ranges(
+    finder: Finder, body: Body, builder: BodyBuilder, direct: tuple[dict[str, tuple[Range, ...]], ShiftMap] | None = None
+) -> dict[str, list[Range]]:
     """The ranges, in the text the body grammar read, of the body's fields, from the blocks
-    the :class:`~cableparse.assemble.BodyBuilder` read each of them from."""
+    the :class:`~cableparse.assemble.BodyBuilder` read each of them from.
+
+    With ``direct`` (the spans being filled and a :class:`ShiftMap` of the text), the usual
+    paragraphs and codes, one range each, go straight into the spans, mapped: a second pass
+    over them cost as much as finding them. The rest is returned, to be mapped."""
     sources = builder.sources
     found = _front_matter_ranges(finder, body, sources)
-    _list_ranges(finder, found, "body.tags", [tag.code for tag in body.tags], sources.get("tags"))
+    _list_ranges(finder, found, "body.tags", [tag.code for tag in body.tags], sources.get("tags"), direct)
     _list_ranges(finder, found, "body.refs", [ref.text for ref in body.refs], sources.get("refs"))
-    _text_ranges(finder, found, body, builder)
+    _text_ranges(finder, found, body, builder, direct)
     return found
 
 
@@ -1295,7 +1302,12 @@ def _front_matter_ranges(finder: Finder, body: Body, sources: Mapping[str, Seque
 
 
 def _list_ranges(
-    finder: Finder, found: dict[str, list[Range]], name: str, values: Sequence[str], blocks: Sequence[Block] | None
+    finder: Finder,
+    found: dict[str, list[Range]],
+    name: str,
+    values: Sequence[str],
+    blocks: Sequence[Block] | None,
+    direct: tuple[dict[str, tuple[Range, ...]], ShiftMap] | None = None,
 ) -> None:
     """Entries of a TAGS or REF block (their codes, their texts), each looked for after the one
     before: as words, in any case (see :meth:`Finder.find_words`)."""
@@ -1304,6 +1316,8 @@ def _list_ranges(
     cursor, limit = _region(blocks)
     paths = _paths(name, len(values))
     text = finder.text
+    spans, base, codes = (direct[0], direct[1].base, direct[1].codes) if direct is not None else ({}, 0, [])
+    left = bisect.bisect_left
     for index, value in enumerate(values):
         if value.isalnum():
             # One word (most tags), as the TAGS line writes it: find_words inlined, for its
@@ -1312,7 +1326,10 @@ def _list_ranges(
             at = text.find(value, cursor, limit)
             if at >= 0 and not (at > cursor and text[at - 1].isalnum() and not text[at - 1].isalpha()):
                 cursor = at + len(value)
-                found[paths[index]] = [(at, cursor)]
+                if direct is not None:
+                    spans[paths[index]] = ((base + at + left(codes, at), base + cursor + left(codes, cursor)),)
+                else:
+                    found[paths[index]] = [(at, cursor)]
                 continue
         pieces = finder.find_words(words_of(value), cursor, limit)
         if pieces:
@@ -1351,13 +1368,23 @@ def _paths(name: str, count: int) -> list[str]:
 _PATHS: dict[str, list[str]] = {}
 
 
-def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, builder: BodyBuilder) -> None:
+def _text_ranges(
+    finder: Finder,
+    found: dict[str, list[Range]],
+    body: Body,
+    builder: BodyBuilder,
+    direct: tuple[dict[str, tuple[Range, ...]], ShiftMap] | None = None,
+) -> None:
     """Paragraphs (each after the one before), the summary inside them, the signers after."""
     paragraphs = body.paragraphs
     paths = _paths("body.paragraphs", len(paragraphs))
     text = finder.text
     cursor = index = 0
     drafts, drafted = builder.drafts, builder.drafted_paragraphs
+    spans, base, codes = (direct[0], direct[1].base, direct[1].codes) if direct is not None else ({}, 0, [])
+    left = bisect.bisect_left
+    first: list[Range] = []
+    """The ranges of the first paragraphs, where the summary is looked for."""
     # The paragraphs that are their drafts, one for one from the first (all but a signed last
     # one, which is its draft cut short, in most cables); the usual shape inlined: one block,
     # all of it, no page marker in it.
@@ -1378,7 +1405,12 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
             if start < cursor:
                 start = cursor
             if end > start and not text[start].isspace():
-                found[paths[index]] = [(start, end)]
+                if direct is not None:
+                    spans[paths[index]] = ((base + start + left(codes, start), base + end + left(codes, end)),)
+                else:
+                    found[paths[index]] = [(start, end)]
+                if index < _SUMMARY_PARAGRAPHS:
+                    first.append((start, end))
                 cursor = end
                 index += 1
                 continue
@@ -1386,24 +1418,39 @@ def _text_ranges(finder: Finder, found: dict[str, list[Range]], body: Body, buil
         if pieces:
             found[paths[index]] = pieces
             cursor = pieces[-1][1]
+            if index < _SUMMARY_PARAGRAPHS:
+                first.extend(pieces)
         index += 1
     if index < len(paragraphs):
-        draft_of: list[int] | None = None
-        intact: list[bool] = []
-        for rest in range(index, len(paragraphs)):
-            paragraph = paragraphs[rest]
-            drafted_as = drafted[rest] if draft_of is None and rest < len(drafted) else None
-            if drafted_as is not None and drafted_as.number == paragraph.number and drafted_as.text.startswith(paragraph.text):
-                draft, is_intact = drafts[rest], drafted_as is paragraph  # signed: cut short
-            else:
-                if draft_of is None:
-                    draft_of, intact = builder.paragraph_drafts, builder.paragraph_intact
-                draft, is_intact = drafts[draft_of[rest]], intact[rest]
-            pieces = _paragraph_pieces(finder, paragraph, draft, is_intact, cursor)
-            if pieces:
-                found[paths[rest]] = pieces
-                cursor = pieces[-1][1]
-    _summary_and_signers(finder, found, body, paths, cursor)
+        cursor = _other_paragraphs(finder, found, body, builder, index, cursor, first)
+    _summary_and_signers(finder, found, body, first, cursor)
+
+
+def _other_paragraphs(
+    finder: Finder, found: dict[str, list[Range]], body: Body, builder: BodyBuilder, index: int, cursor: int, first: list[Range]
+) -> int:
+    """The paragraphs from ``index`` on, which are not their drafts as drafted (a signed last
+    one, cut short) or whose drafts the builder works out; the cursor after them."""
+    paragraphs, paths = body.paragraphs, _paths("body.paragraphs", len(body.paragraphs))
+    drafts, drafted = builder.drafts, builder.drafted_paragraphs
+    draft_of: list[int] | None = None
+    intact: list[bool] = []
+    for rest in range(index, len(paragraphs)):
+        paragraph = paragraphs[rest]
+        drafted_as = drafted[rest] if draft_of is None and rest < len(drafted) else None
+        if drafted_as is not None and drafted_as.number == paragraph.number and drafted_as.text.startswith(paragraph.text):
+            draft, is_intact = drafts[rest], drafted_as is paragraph  # signed: cut short
+        else:
+            if draft_of is None:
+                draft_of, intact = builder.paragraph_drafts, builder.paragraph_intact
+            draft, is_intact = drafts[draft_of[rest]], intact[rest]
+        pieces = _paragraph_pieces(finder, paragraph, draft, is_intact, cursor)
+        if pieces:
+            found[paths[rest]] = pieces
+            cursor = pieces[-1][1]
+            if rest < _SUMMARY_PARAGRAPHS:
+                first.extend(pieces)
+    return cursor
 
 
 def _paragraph_pieces(finder: Finder, paragraph: Paragraph, draft: _Draft, is_intact: bool, cursor: int) -> list[Range] | None:
@@ -1460,13 +1507,13 @@ def _scattered_paragraph(
     return finder.find(value, max(start, cursor), limit)
 
 
-def _summary_and_signers(finder: Finder, found: dict[str, list[Range]], body: Body, paths: list[str], cursor: int) -> None:
-    """The summary inside the first paragraphs, the signers after the last one."""
+def _summary_and_signers(finder: Finder, found: dict[str, list[Range]], body: Body, first: list[Range], cursor: int) -> None:
+    """The summary inside the first paragraphs (``first``: their ranges), the signers after the
+    last one."""
     if body.summary:
         # The summary is read from the first paragraphs (assemble.find_summary), across their
         # numbers and portion marks when it runs over several: look in their ranges.
-        ranges = [piece for path in paths[:_SUMMARY_PARAGRAPHS] for piece in found.get(path, ())]
-        pieces = finder.value_in(body.summary, ranges)
+        pieces = finder.value_in(body.summary, first)
         if pieces:
             found["body.summary"] = pieces
     for index, signer in enumerate(body.signers):
