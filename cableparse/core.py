@@ -388,17 +388,16 @@ def _spans(
     # The part lines count in the envelope's source; ``source`` may start further down (a batch
     # gives a cables.csv record's own text).
     before = source_line - 1
-    header_text = None
-    if header is not None and header_provenance:
-        header_text, parts = header_provenance[0]
-        header_found = spans.header_ranges(spans.Finder(header_text), header, parts)
+    header_text: str | None = header_provenance[0][0] if header is not None and header_provenance else None
+    # A header without a field to point at (most cables.csv rows: "This record is a partial
+    # extract ...") needs no search, and is aligned only if the body needs where it ends.
+    if header is not None and header_provenance and (header.dtg_text or header.sender or header.to or header.info or header.exempted):
+        header_found = spans.header_ranges(spans.Finder(header_text or ""), header, header_provenance[0][1])
         if header_found:
-            text_map = spans.align(source, header_text, 0, envelope.container, line=max(1, envelope.header_line - before))
+            text_map = spans.align(source, header_text or "", 0, envelope.container, line=max(1, envelope.header_line - before))
             text_map.all_ranges(header_found, found)
             raw_end = text_map.raw_end
             header_text = None
-        # else aligned only if the body needs where it ends (most cables.csv headers, "This
-        # record is a partial extract ...", have no field to point at).
     if body is not None and body_provenance:
         text, builder = body_provenance[0]
         pieces = envelope.escape_pieces[1]
