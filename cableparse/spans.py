@@ -1317,7 +1317,10 @@ def _list_ranges(
     paths = _paths(name, len(values))
     text = finder.text
     spans, base, codes = (direct[0], direct[1].base, direct[1].codes) if direct is not None else ({}, 0, [])
-    left = bisect.bisect_left
+    # No escape inside the block (a TAGS line has none): one shift for all its codes.
+    shift = base + bisect.bisect_left(codes, cursor)
+    if shift != base + bisect.bisect_left(codes, limit):
+        direct = None  # an escape among them: mapped with the rest
     for index, value in enumerate(values):
         if value.isalnum():
             # One word (most tags), as the TAGS line writes it: find_words inlined, for its
@@ -1327,7 +1330,7 @@ def _list_ranges(
             if at >= 0 and not (at > cursor and text[at - 1].isalnum() and not text[at - 1].isalpha()):
                 cursor = at + len(value)
                 if direct is not None:
-                    spans[paths[index]] = ((base + at + left(codes, at), base + cursor + left(codes, cursor)),)
+                    spans[paths[index]] = ((shift + at, shift + cursor),)
                 else:
                     found[paths[index]] = [(at, cursor)]
                 continue
