@@ -1334,7 +1334,13 @@ def _list_ranges(
                 else:
                     found[paths[index]] = [(at, cursor)]
                 continue
-        pieces = finder.find_words(words_of(value), cursor, limit)
+        # A REF entry as the block writes it (the usual case): one search; else as words.
+        # (Ending in a letter or digit: a span of an entry is its words, not its full stop.)
+        at = text.find(value, cursor, limit) if value and value[0].isalnum() and value[-1].isalnum() else -1
+        if at >= 0 and not _inside_word(text, at, at + len(value)):
+            pieces: list[Range] | None = [(at, at + len(value))]
+        else:
+            pieces = finder.find_words(words_of(value), cursor, limit)
         if pieces:
             found[paths[index]] = pieces
             cursor = pieces[-1][1]
