@@ -336,3 +336,17 @@ def test_a_csv_body_mapped_from_the_readers_pieces_maps_as_the_general_alignment
     low = data.draw(st.sampled_from(words))
     high = data.draw(st.sampled_from([index + 1 for index in words if index >= low]))
     assert mapped.ranges(low, high) == general.ranges(low, high)
+
+
+_HTML_PIECES = st.sampled_from(["A", "b ", "\n", "&#x000A;", "&amp;", "&#x001", "&", "<", ">", "<a href='x'>", "</a>", "<a id='par1' href='#par1'>¶</a>", "¶", "&#x000A", "x000A;", "\r", "  "])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_HTML_PIECES, max_size=40).map("".join))
+def test_html_decoding_by_line_ends_is_the_regex_split(window: str) -> None:
+    """An HTML window cut at its line-end entities with str.split, the code regex run only on
+    lines with other markup (``_html_parts``), gives the pieces of one regex split of the
+    whole window, or leaves the window to it."""
+    parts = spans._html_parts(window)
+    if parts is not None:
+        assert parts == spans._splitter(spans._HTML_CODES).split(window)
