@@ -1423,12 +1423,7 @@ def _text_ranges(
                 cursor = end
                 index += 1
                 continue
-        pieces = _paragraph_pieces(finder, paragraph, draft, True, cursor)
-        if pieces:
-            found[paths[index]] = pieces
-            cursor = pieces[-1][1]
-            if index < _SUMMARY_PARAGRAPHS:
-                first.extend(pieces)
+        cursor = _add_paragraph(found, paths, first, index, _paragraph_pieces(finder, paragraph, draft, True, cursor), cursor)
         index += 1
     if index < len(paragraphs):
         cursor = _other_paragraphs(finder, found, body, builder, index, cursor, first)
@@ -1453,13 +1448,21 @@ def _other_paragraphs(
             if draft_of is None:
                 draft_of, intact = builder.paragraph_drafts, builder.paragraph_intact
             draft, is_intact = drafts[draft_of[rest]], intact[rest]
-        pieces = _paragraph_pieces(finder, paragraph, draft, is_intact, cursor)
-        if pieces:
-            found[paths[rest]] = pieces
-            cursor = pieces[-1][1]
-            if rest < _SUMMARY_PARAGRAPHS:
-                first.extend(pieces)
+        cursor = _add_paragraph(found, paths, first, rest, _paragraph_pieces(finder, paragraph, draft, is_intact, cursor), cursor)
     return cursor
+
+
+def _add_paragraph(
+    found: dict[str, list[Range]], paths: list[str], first: list[Range], index: int, pieces: list[Range] | None, cursor: int
+) -> int:
+    """Keeps paragraph ``index``'s pieces (and among the first paragraphs' ranges, where the
+    summary is looked for); the cursor after it."""
+    if not pieces:
+        return cursor
+    found[paths[index]] = pieces
+    if index < _SUMMARY_PARAGRAPHS:
+        first.extend(pieces)
+    return pieces[-1][1]
 
 
 def _paragraph_pieces(finder: Finder, paragraph: Paragraph, draft: _Draft, is_intact: bool, cursor: int) -> list[Range] | None:
