@@ -570,12 +570,18 @@ def _fast_line(line: str) -> tuple[str | None, int | None, object] | None:
 
 
 @pytest.mark.skipif(not _FAST_CORPUS.is_dir(), reason="../shared/corpus is not available here")
-def test_fast_path_agrees_with_the_grammar_on_corpus_tags_lines() -> None:
+def _corpus_tags_lines() -> set[str]:
+    """Every line of the corpus that starts with a TAGS label or a typo of one."""
     lines = set()
     for path in _FAST_CORPUS.iterdir():
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.lstrip()[:4].upper() in ("TAGS", "TAG:", "AGS:", "TAGE"):
                 lines.add(line.rstrip("\r"))
+    return lines
+
+
+def test_fast_path_agrees_with_the_grammar_on_corpus_tags_lines() -> None:
+    lines = _corpus_tags_lines()
     taken = [line for line in sorted(lines) if _fast_line(line) is not None]
     assert len(taken) >= len(lines) // 3  # the fast path is taken, so the check is not vacuous
     for line in taken:
@@ -619,11 +625,7 @@ def _plain_tokens_agree(line: str) -> bool:
 
 @pytest.mark.skipif(not _FAST_CORPUS.is_dir(), reason="../shared/corpus is not available here")
 def test_plain_tags_lines_cut_at_separators_give_the_lexer_s_tokens_on_the_corpus() -> None:
-    lines = set()
-    for path in _FAST_CORPUS.iterdir():
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.lstrip()[:4].upper() in ("TAGS", "TAG:", "AGS:", "TAGE"):
-                lines.add(line.rstrip("\r"))
+    lines = _corpus_tags_lines()
     assert sum(_plain_tokens_agree(line) for line in lines) >= len(lines) // 3
 
 
