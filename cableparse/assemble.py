@@ -23,7 +23,7 @@ from .fields import read_banner, read_classified_by, read_classified_by_and_tail
 from .grammar import terminal_regex
 from .models import Banner, Body, ClassifiedBy, ExecutiveOrder, Paragraph, Tag
 from .normalize import collapse
-from .transform import Block, clean_text, interpret_subject, split_paragraph
+from .transform import Block, clean_text, interpret_subject, split_paragraph, split_paragraph_at
 
 FRONT_KINDS = frozenset({"eo", "tags", "subject", "refs", "classified_by"})
 """Block kinds that are front matter when they come before the first numbered paragraph."""
@@ -44,6 +44,9 @@ class _Draft:
     whole: bool = True
     """False where the text is not all of its one block: one of several paragraphs cut from
     an unnumbered block, or the paragraph run onto a Classified By line."""
+    prefix: int = -1
+    """How many characters of the first block its number and portion mark take (-1: not
+    known), for field spans."""
 
 
 class BodyBuilder:
@@ -287,7 +290,7 @@ class BodyBuilder:
         return None
 
     def _paragraph(self, block: Block, in_front: bool) -> None:
-        number, portion, text = split_paragraph(block.text)
+        number, portion, text, prefix = split_paragraph_at(block.text)
         # A wrapped number continues the line above it, never one after a blank line
         # (09USEUBRUSSELS948: "¶4." after a "Horizontal Regulatory Cooperation" heading and
         # its rule line, with no paragraph 3 in the cable, was taken for a date).
@@ -297,7 +300,7 @@ class BodyBuilder:
             self.drafts[-1].pieces[-1] += "\n" + clean_text(block.text)
             self.drafts[-1].blocks.append(block)
             return
-        self.drafts.append(_Draft(number, portion, [text], [block]))
+        self.drafts.append(_Draft(number, portion, [text], [block], True, prefix))
 
     def _after_blank(self) -> bool:
         """Whether the block before the one being read ends with a blank line."""

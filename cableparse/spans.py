@@ -1408,9 +1408,9 @@ def _text_ranges(
             # closing white space, as rstrip() takes it: no check needed.
             end -= len(block_text) - len(block_text.rstrip())  # a copy costs less than bytecodes
             if kind == "paragraph":
-                head = paragraph.text[:12]
-                at = block_text.find(head, 0, 48) if head else -1
-                start += at if at >= 0 else paragraph_prefix_length(block_text)
+                # Its number and portion mark, as the builder split them off (or worked out).
+                prefix = draft.prefix
+                start += prefix if prefix >= 0 else _prefix_length(block_text, paragraph.text)
             if start < cursor:
                 start = cursor
             if end > start and not text[start].isspace():

@@ -37,6 +37,7 @@ __all__ = [
     "read_blocks",
     "remove_inline_markers",
     "split_paragraph",
+    "split_paragraph_at",
 ]
 
 # --- header -------------------------------------------------------------------------------
@@ -313,14 +314,21 @@ _PARAGRAPH = re.compile(r"\s*[¶\ufffd]?(\d{1,2})\s*\.?\s*(?:\(\s*([A-Za-z][A-Za
 
 def split_paragraph(text: str) -> tuple[int | None, str | None, str]:
     """A numbered paragraph's number, portion mark and text."""
+    return split_paragraph_at(text)[:3]
+
+
+def split_paragraph_at(text: str) -> tuple[int | None, str | None, str, int]:
+    """:func:`split_paragraph`, and how many characters of ``text`` its number and portion
+    mark take (:func:`paragraph_prefix_length`), which field spans start the paragraph after."""
     match = _PARAGRAPH.match(text)
     if match is None:  # pragma: no cover - PARA blocks always start with a number
-        return None, None, clean_text(text)
+        return None, None, clean_text(text), 0
     number, portion = match.groups()
     if portion and len(portion) >= _ENTIRE_TEXT_CHARS:
         # 88BAGHDAD28: "1.  (C-ENTIRE TEXT)": the mark with its scope; the mark is "C".
         portion = _ENTIRE_TEXT.sub("", portion) or portion
-    return int(number), portion.upper() if portion else None, clean_text(text[match.end() :])
+    end = match.end()
+    return int(number), portion.upper() if portion else None, clean_text(text[end:]), end
 
 
 def paragraph_prefix_length(text: str) -> int:
