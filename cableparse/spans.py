@@ -1252,11 +1252,6 @@ class SpanMap(Mapping[str, tuple[Range, ...]]):
         return SpanMap, (self._spans,)
 
 
-def frozen(spans: Mapping[str, Sequence[Range]]) -> Spans:
-    """A read-only copy of collected spans, empty paths left out."""
-    return SpanMap({path: ranges if type(ranges) is tuple else tuple(ranges) for path, ranges in spans.items() if ranges})
-
-
 # --- step 1 and 2 together: the fields of a body and a header ----------------------------------
 
 
@@ -1489,7 +1484,7 @@ def _paragraph_pieces(finder: Finder, paragraph: Paragraph, draft: _Draft, is_in
     # (split_paragraph and clean_text change nothing else), and nothing lies between the
     # blocks: no check needed.
     if kind == "paragraph":
-        start += _prefix_length(block_text, paragraph.text)
+        start += draft.prefix if draft.prefix >= 0 else _prefix_length(block_text, paragraph.text)
     if start < cursor:
         start = cursor
     if len(blocks) > 1:
