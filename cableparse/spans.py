@@ -13,13 +13,17 @@ How the ranges are found, in three steps, none of which runs unless spans are as
    block grammars, and tokens carry their offsets in the text the grammar read; a block that
    page markers interrupt also carries the markers' ranges (its ``cuts``). The body builder
    keeps which blocks each field came from.
-2. **The value inside its blocks** (:class:`Finder`). A paragraph is its block from the end of
-   its number; other values start at their first word and end where the stretch holds as many
-   characters other than white space as the value, then are compared with it; codes, REF
-   entries and addressees are matched as words. A value that does not check gets no range
-   rather than a wrong one.
-3. **Back to the input** (:func:`align`). The input is decoded as its container writes text
-   (csv escapes, HTML tags and entities, CR), keeping where each piece came from, and the
+2. **The value inside its blocks** (:class:`Finder`). A paragraph that is all of its blocks
+   is their range, from after the number and portion mark the builder split off; a value
+   written as it is (a subject, a DTG, a code, a REF entry, a signer) is one search; other
+   values start at their first word and end at their last word or where the stretch holds as
+   many characters other than white space as the value, then are compared with it (squeezed
+   of white space, in C); codes and addressees in other forms are matched as words. A value
+   that does not check gets no range rather than a wrong one.
+3. **Back to the input.** A cables.csv field maps by adding its start and the number of
+   backslash escapes before an offset (:class:`ShiftMap`, from the pieces the row reader kept,
+   :func:`field_map`). Elsewhere (:func:`align`) the input is decoded as its container writes
+   text (csv escapes, HTML tags and entities, CR), keeping where each piece came from, and the
    grammar's text is aligned with that (white space may differ; front matter split into lines
    and page markers cut out of lines are stepped over). A range whose decoded gap holds more
    than white space (a page marker) is cut in two there.
