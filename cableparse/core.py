@@ -26,6 +26,7 @@ from .envelope import Envelope
 from .errors import CableParseError, Defects
 from .fields import read_banner, read_refs
 from .grammar import cached_parser
+from .header import parse_whole
 from .models import Body, Cable, CableError, Classification, Defect, Header
 from .normalize import (
     canonical_id,
@@ -39,6 +40,7 @@ from .transform import (
     Block,
     Pending,
     has_inline_marker,
+    read_blocks,
     remove_inline_markers,
 )
 
@@ -87,6 +89,16 @@ def _run(name: str, text: str, defects: Defects) -> Any:
             return True
         return False
 
+    # The grammars' own lexers and tables read a text that needs no recovery (the parsers'
+    # ``parse`` does so first too): the Lark parser, ~0.1 s to build, is built only for a
+    # text that needs it, which most processes never meet.
+    try:
+        if name == "header":
+            return parse_whole(text)
+        if name == "body" and (blocks := read_blocks(text)) is not None:
+            return blocks
+    except UnexpectedInput:
+        pass
     try:
         return cached_parser(name).parse(text, on_error=recover)
     except UnexpectedCharacters as error:
