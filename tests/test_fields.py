@@ -656,11 +656,7 @@ def _runner_line(line: str) -> tuple[str | None, int | None, object] | None:
 
 @pytest.mark.skipif(not _FAST_CORPUS.is_dir(), reason="../shared/corpus is not available here")
 def test_lines_read_from_the_grammars_tokens_agree_with_lark_on_corpus_tags_lines() -> None:
-    lines = set()
-    for path in _FAST_CORPUS.iterdir():
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.lstrip()[:4].upper() in ("TAGS", "TAG:", "AGS:", "TAGE"):
-                lines.add(line.rstrip("\r"))
+    lines = _corpus_tags_lines()
     assert lines
     for line in sorted(lines):
         assert _runner_line(line) == _grammar_line(line), line

@@ -515,11 +515,16 @@ def _combined_field_texts(sources: list[tuple[bytes | str, str]]) -> list[str]:
     return seen
 
 
+def _corpus_and_fixture_sources() -> list[tuple[bytes, str]]:
+    """Every corpus file and fixture in a format the parser reads, with that format."""
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    paths = [*sorted(CORPUS.iterdir()), *sorted(fixtures.iterdir())]
+    return [(path.read_bytes(), FORMATS[path.suffix]) for path in paths if path.suffix in FORMATS]
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
 def test_combined_fields_without_lark_are_larks_on_every_corpus_and_fixture_header() -> None:
-    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
-    sources = [(p.read_bytes(), FORMATS[p.suffix]) for p in sorted(CORPUS.iterdir()) if p.suffix in FORMATS]
-    sources += [(p.read_bytes(), FORMATS[p.suffix]) for p in sorted(fixtures.iterdir()) if p.suffix in FORMATS]
+    sources = _corpus_and_fixture_sources()
     texts = _combined_field_texts(sources)
     assert len(texts) > 50 and any("\x1eT" in t for t in texts) and any("\x1eI" in t for t in texts)
     for text in texts:
@@ -630,9 +635,7 @@ def _header_texts(sources: list[tuple[bytes | str, str]]) -> list[str]:
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
 def test_headers_without_lark_are_larks_on_every_corpus_and_fixture_header() -> None:
-    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
-    sources = [(p.read_bytes(), FORMATS[p.suffix]) for p in sorted(CORPUS.iterdir()) if p.suffix in FORMATS]
-    sources += [(p.read_bytes(), FORMATS[p.suffix]) for p in sorted(fixtures.iterdir()) if p.suffix in FORMATS]
+    sources = _corpus_and_fixture_sources()
     texts = set(_header_texts(sources))
     assert len(texts) > 50 and any("\nINFO " in t for t in texts)
     for text in texts:
